@@ -1,0 +1,3 @@
+from fixture_graph.cli import main
+
+main()

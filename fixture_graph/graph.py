@@ -1,0 +1,50 @@
+"""The fixture dependency graph as a ``networkx.DiGraph``: one node per fixture definition.
+
+An edge ``A -> B`` means definition A gets definition B when it asks for ``B.name`` (in at least
+one test's context; override chains are edges between definitions, never name -> name).
+Dynamic ``getfixturevalue`` edges carry ``dynamic=True``. networkx is imported here and in the
+analyzers only, so the CLI starts fast when it is not needed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from fixture_graph.model import FixtureDef, Resolution, ScanResult
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+
+def node_attributes(fixture: FixtureDef) -> dict[str, Any]:
+    """The attributes a graph node carries for ``fixture``."""
+    return {
+        "name": fixture.name,
+        "scope": "dynamic" if fixture.scope_is_dynamic else fixture.scope.value,
+        "autouse": fixture.autouse,
+        "params": fixture.params,
+        "impact": fixture.impact,
+        "file": fixture.file,
+        "line": fixture.line,
+        "conditional": fixture.conditional,
+        "kind": fixture.kind.value,
+    }
+
+
+def build_graph(scan: ScanResult, resolution: Resolution) -> nx.DiGraph[str]:
+    """Build the definition graph from a scan and its resolution (deterministic order)."""
+    import networkx as nx
+
+    graph: nx.DiGraph[str] = nx.DiGraph()
+    ids = set()
+    for fixture in sorted(scan.fixtures, key=lambda f: f.id):
+        graph.add_node(fixture.id, **node_attributes(fixture))
+        ids.add(fixture.id)
+    for edge in resolution.edges:
+        if edge.source in ids and edge.target in ids:
+            if graph.has_edge(edge.source, edge.target):
+                if not edge.dynamic:
+                    graph.edges[edge.source, edge.target]["dynamic"] = False
+                continue
+            graph.add_edge(edge.source, edge.target, name=edge.name, dynamic=edge.dynamic)
+    return graph

@@ -1,0 +1,183 @@
+"""Domain records that cross layer boundaries: frozen, slotted, and built from tuples.
+
+The scan produces a :class:`ScanResult`; resolution adds a :class:`Resolution`. Nothing here imports
+the rest of the package (except :mod:`scope`), so every layer can depend on it.
+
+Node ids follow pytest's own nodeids, because that is what users see in pytest output:
+
+* ``""`` is the Session: builtins, plugins, the rootdir conftest and conftests above it;
+* ``"tests/sub"`` is the directory node a ``tests/sub/conftest.py`` attaches to;
+* ``"tests/sub/test_a.py"`` is a module, ``"tests/sub/test_a.py::TestC"`` a class.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+
+from fixture_graph.scope import Scope
+
+SESSION_NODE = ""
+
+
+class FixtureKind(str, enum.Enum):
+    """Where a fixture definition comes from; this decides its visibility."""
+
+    BUILTIN = "builtin"
+    PLUGIN = "plugin"
+    CONFTEST = "conftest"
+    MODULE = "module"
+    CLASS = "class"
+    XUNIT = "xunit"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Issue:
+    """Bad or unsupported input, recorded as data so the scan can go on.
+
+    ``fatal`` marks input that could not be read at all (syntax or decoding errors, I/O errors):
+    those set exit code 3. Non-fatal issues describe constructs that a static reading cannot
+    decide (a computed fixture name, a non-literal ``getfixturevalue``), or that pytest itself
+    would reject at collection time.
+    """
+
+    file: str
+    line: int
+    code: str
+    message: str
+    fatal: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FixtureDef:
+    """One fixture definition as pytest registers it: a (holder node, name) pair.
+
+    The same function imported into two conftests is two definitions, because pytest registers
+    it twice with two visibilities. ``file``/``line`` say where the function is *defined*
+    (pytest prints that location); ``registered_in`` says which module made it visible.
+    """
+
+    id: str
+    name: str
+    func_name: str
+    kind: FixtureKind
+    holder: str
+    order: tuple[int, int]
+    scope: Scope
+    file: str
+    line: int
+    registered_in: str
+    argnames: tuple[str, ...] = ()
+    scope_source: str | None = None
+    autouse: bool = False
+    params: str | None = None
+    param_count: int | None = None
+    ids: str | None = None
+    is_yield: bool = False
+    is_async: bool = False
+    dynamic_deps: tuple[str, ...] = ()
+    impact: str | None = None
+    impact_description: str | None = None
+    conditional: bool = False
+    guards: tuple[str, ...] = ()
+    docstring: str | None = None
+    loop_scope: str | None = None
+
+    @property
+    def scope_is_dynamic(self) -> bool:
+        """True when ``scope=`` is a callable or other expression pytest evaluates at run time."""
+        return self.scope_source is not None
+
+
+@dataclass(frozen=True, slots=True)
+class TestItem:
+    """A test function as pytest would collect it (function level, before parametrization).
+
+    ``ancestors`` is the item's chain of holder node ids from the Session down to its closest
+    class; it is all that visibility needs. ``usefixtures`` is ordered closest mark first, as
+    ``iter_markers`` yields them.
+    """
+
+    nodeid: str
+    name: str
+    file: str
+    line: int
+    ancestors: tuple[str, ...]
+    argnames: tuple[str, ...] = ()
+    usefixtures: tuple[str, ...] = ()
+    direct_params: tuple[str, ...] = ()
+    param_names: tuple[str, ...] = ()
+    indirect_params: tuple[str, ...] = ()
+    dynamic_deps: tuple[str, ...] = ()
+    conditional: bool = False
+    guards: tuple[str, ...] = ()
+    is_unittest: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScanResult:
+    """Everything the static scan learned, before any name is resolved."""
+
+    rootdir: str
+    inifile: str | None
+    fixtures: tuple[FixtureDef, ...]
+    tests: tuple[TestItem, ...]
+    issues: tuple[Issue, ...]
+    ini_usefixtures: tuple[str, ...] = ()
+    files_scanned: int = 0
+    env: tuple[tuple[str, str | None], ...] = ()
+    pytest_version: str | None = None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Edge:
+    """``source`` gets ``target`` when it asks for ``name``. Sources are fixture ids or test ids."""
+
+    source: str
+    target: str
+    name: str
+    dynamic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A recursive dependency pytest reports at setup: ``links[0] -> ... -> links[-1]``.
+
+    The last link repeats a fixture *name* already on the request stack with no farther
+    definition left; for ``def x(x)`` with no parent that is ``(x, x)``.
+    """
+
+    links: tuple[str, ...]
+    names: tuple[str, ...]
+    entered_by: str
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class UnknownRequest:
+    """A requested name with no visible definition: pytest's "fixture 'x' not found"."""
+
+    name: str
+    requester: str
+    test: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedTest:
+    """pytest's static view of one test: ``closure`` is ``sorted(item.fixturenames)``."""
+
+    nodeid: str
+    closure: tuple[str, ...]
+    closure_defs: tuple[str, ...]
+    requests: tuple[str, ...]
+    winners: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The result of resolving every request exactly as pytest would."""
+
+    tests: tuple[ResolvedTest, ...]
+    edges: tuple[Edge, ...]
+    cycles: tuple[Cycle, ...]
+    unknown: tuple[UnknownRequest, ...]
+    reached: frozenset[str] = field(default_factory=frozenset)

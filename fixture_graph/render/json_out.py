@@ -1,0 +1,118 @@
+"""The JSON output (``"schema": "fixture-graph/1"``), a public contract documented in the README.
+
+Keys are stable and lists sorted, so two runs on the same tree give identical bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from typing import Any
+
+from fixture_graph import __version__
+from fixture_graph.config import DEFAULT_IMPACT_LEVELS
+from fixture_graph.model import FixtureDef
+from fixture_graph.report import Report
+
+SCHEMA = "fixture-graph/1"
+
+
+def fixture_json(fixture: FixtureDef, deps: list[str], dynamic: list[str]) -> dict[str, Any]:
+    """One ``fixtures[]`` entry."""
+    return {
+        "id": fixture.id,
+        "name": fixture.name,
+        "func_name": fixture.func_name,
+        "kind": fixture.kind.value,
+        "file": fixture.file,
+        "line": fixture.line,
+        "registered_in": fixture.registered_in,
+        "holder": fixture.holder,
+        "scope": "dynamic" if fixture.scope_is_dynamic else fixture.scope.value,
+        "scope_source": fixture.scope_source,
+        "autouse": fixture.autouse,
+        "params": fixture.params,
+        "param_count": fixture.param_count,
+        "ids": fixture.ids,
+        "is_yield": fixture.is_yield,
+        "is_async": fixture.is_async,
+        "impact": fixture.impact,
+        "impact_description": fixture.impact_description,
+        "conditional": fixture.conditional,
+        "guards": list(fixture.guards),
+        "requests": list(fixture.argnames),
+        "deps": deps,
+        "dynamic_deps": dynamic,
+        "docstring": fixture.docstring,
+    }
+
+
+def build_json(report: Report) -> dict[str, Any]:
+    """The JSON document as plain data."""
+    scan, res = report.scan, report.resolution
+    deps: dict[str, set[str]] = defaultdict(set)
+    dynamic: dict[str, set[str]] = defaultdict(set)
+    for edge in res.edges:
+        (dynamic if edge.dynamic else deps)[edge.source].add(edge.target)
+    by_id = {f.id: f for f in scan.fixtures}
+    items = {t.nodeid: t for t in scan.tests}
+    fixtures = [
+        fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id]))
+        for f in sorted(scan.fixtures, key=lambda f: f.id)
+    ]
+    tests = []
+    for resolved in res.tests:
+        item = items[resolved.nodeid]
+        tests.append(
+            {
+                "nodeid": resolved.nodeid,
+                "file": item.file,
+                "line": item.line,
+                "requests": list(resolved.requests),
+                "closure": list(resolved.closure),
+                "closure_defs": list(resolved.closure_defs),
+                "dynamic_deps": sorted(dynamic[resolved.nodeid]),
+                "conditional": item.conditional,
+                "guards": list(item.guards),
+            }
+        )
+    cycles = [
+        {
+            "chain": list(c.names),
+            "links": [{"id": link, "file": by_id[link].file, "line": by_id[link].line} for link in c.links],
+            "entered_by": c.entered_by,
+        }
+        for c in res.cycles
+    ]
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "fixture-graph", "version": __version__},
+        "rootdir": scan.rootdir,
+        "inifile": scan.inifile,
+        "pytest_version": scan.pytest_version,
+        "env": dict(scan.env),
+        "summary": {
+            "fixtures": len(report.user_fixtures),
+            "definitions": len(scan.fixtures),
+            "tests": len(scan.tests),
+            "cycles": len(res.cycles),
+            "unknown": len(res.unknown),
+            "by_scope": report.scope_counts(),
+            "by_impact": report.impact_counts(DEFAULT_IMPACT_LEVELS),
+            "files_scanned": scan.files_scanned,
+            "issues": len(scan.issues),
+        },
+        "fixtures": fixtures,
+        "tests": sorted(tests, key=lambda t: t["nodeid"]),
+        "cycles": cycles,
+        "unknown": [{"name": u.name, "requester": u.requester, "test": u.test} for u in res.unknown],
+        "issues": [
+            {"file": i.file, "line": i.line, "code": i.code, "message": i.message, "fatal": i.fatal}
+            for i in scan.issues
+        ],
+    }
+
+
+def render_json(report: Report) -> str:
+    """Serialize :func:`build_json` with sorted keys."""
+    return json.dumps(build_json(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -1,0 +1,52 @@
+"""The complete result of one run: the scan, its resolution, and derived counts.
+
+Renderers take a :class:`Report` and nothing else, so every format shows the same facts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult
+from fixture_graph.resolve import resolve
+from fixture_graph.scope import Scope
+
+USER_KINDS = (FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS)
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """A scan plus its resolution."""
+
+    scan: ScanResult
+    resolution: Resolution
+
+    @property
+    def user_fixtures(self) -> tuple[FixtureDef, ...]:
+        """Definitions written in the suite (not builtins, plugins or xunit shims)."""
+        return tuple(f for f in self.scan.fixtures if f.kind in USER_KINDS)
+
+    def scope_counts(self) -> dict[str, int]:
+        """User fixtures per scope, widest first; dynamic scopes counted apart."""
+        counts: Counter[str] = Counter(
+            "dynamic" if f.scope_is_dynamic else f.scope.value for f in self.user_fixtures
+        )
+        order = [s.value for s in sorted(Scope, reverse=True)] + ["dynamic"]
+        return {k: counts[k] for k in order if counts[k]}
+
+    def impact_counts(self, levels: tuple[str, ...]) -> dict[str, int]:
+        """User fixtures per impact level, heaviest first, then untagged."""
+        counts: Counter[str] = Counter(f.impact or "untagged" for f in self.user_fixtures)
+        order = [*reversed(levels), "untagged"]
+        return {k: counts[k] for k in order if counts[k]}
+
+    @property
+    def has_fatal_issues(self) -> bool:
+        """True when some input could not be read."""
+        return any(i.fatal for i in self.scan.issues)
+
+
+def build_report(scan: ScanResult) -> Report:
+    """Resolve ``scan`` and wrap both in a report."""
+    return Report(scan, resolve(scan))

@@ -1,0 +1,1 @@
+"""Scanning: files -> records -> fixture definitions and tests, without importing any of them."""

@@ -1,0 +1,107 @@
+"""The target Python environment: its ``sys.path``, pytest version and ``pytest11`` plugins.
+
+The tool is often installed apart from the suite, so ``--python`` names the suite's interpreter.
+We run that interpreter once to print its ``sys.path`` (running the interpreter, not the suite),
+then read installed distributions' metadata from disk as ``importlib.metadata`` would.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+_SYS_PATH_SNIPPET = "import json, sys; print(json.dumps(sys.path))"
+
+
+class EnvironmentError_(Exception):
+    """The ``--python`` interpreter could not be run."""
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPoint:
+    """One ``pytest11`` entry point: the plugin's name and its module."""
+
+    name: str
+    module: str
+    distribution: str
+
+
+@dataclass(frozen=True, slots=True)
+class TargetEnvironment:
+    """What the scan needs from the environment that would run the suite."""
+
+    sys_path: tuple[Path, ...]
+    pytest_version: str | None
+    entry_points: tuple[EntryPoint, ...]
+
+
+def load_environment(python: str | None) -> TargetEnvironment:
+    """Read the environment of ``python`` (default: the running interpreter).
+
+    Raises:
+        EnvironmentError_: when ``python`` cannot be run.
+    """
+    if python is None:
+        raw = list(sys.path)
+    else:
+        try:
+            done = subprocess.run(
+                [python, "-c", _SYS_PATH_SNIPPET], capture_output=True, text=True, timeout=60, check=True
+            )
+            raw = json.loads(done.stdout)
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
+            raise EnvironmentError_(f"cannot run --python {python}: {exc}") from exc
+    paths = tuple(dict.fromkeys(Path(p).resolve() for p in raw if p and Path(p).is_dir()))
+    dists = _distributions(paths)
+    version = next((v for name, v, _ in dists if name == "pytest"), None)
+    eps: list[EntryPoint] = []
+    for name, _version, dist_dir in dists:
+        eps.extend(_entry_points(dist_dir, name))
+    return TargetEnvironment(paths, version, tuple(eps))
+
+
+def _normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _distributions(paths: tuple[Path, ...]) -> list[tuple[str, str, Path]]:
+    """(normalized name, version, metadata dir), first occurrence on the path winning."""
+    seen: dict[str, tuple[str, str, Path]] = {}
+    for base in paths:
+        try:
+            entries = sorted(base.iterdir())
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.suffix not in (".dist-info", ".egg-info") or not entry.is_dir():
+                continue
+            stem = entry.name.rsplit(".", 1)[0]
+            name, _, version = stem.partition("-")
+            key = _normalize(name)
+            if key not in seen:
+                seen[key] = (key, version.split("-")[0], entry)
+    return list(seen.values())
+
+
+def _entry_points(dist_dir: Path, dist: str) -> list[EntryPoint]:
+    path = dist_dir / "entry_points.txt"
+    if not path.is_file():
+        return []
+    parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
+    parser.optionxform = str  # type: ignore[assignment,method-assign]
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError, OSError):
+        return []
+    if not parser.has_section("pytest11"):
+        return []
+    out = []
+    for name, value in parser.items("pytest11"):
+        module = value.split(":", 1)[0].strip()
+        out.append(EntryPoint(name.strip(), module, dist))
+    return out

@@ -1,0 +1,173 @@
+"""Module and class namespaces, evaluated statically from binding records.
+
+pytest registers every attribute of a conftest, test module, plugin or test-class instance whose
+value is a fixture (``dir(holder)``). So what matters is the *namespace* after the module body
+has run: definitions, imports (star imports honour ``__all__`` and skip ``_private`` names),
+aliases (``alias = fixture``) and the call form (``x = pytest.fixture(fn)``), each possibly
+under an environment guard. This module replays the bindings in order, following imports into
+other files through a callback, and never runs any code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from fixture_graph.scan import guards as guard_mod
+from fixture_graph.scan.records import Binding, ClassInfo, FixtureSpec, FuncInfo, Guard, ModuleRecord
+
+
+@dataclass(frozen=True, slots=True)
+class Value:
+    """What a name is bound to. ``file`` is where the function or class is defined."""
+
+    kind: str  # "fixture", "func", "class", "module", "other"
+    file: Path | None = None
+    func: FuncInfo | None = None
+    cls: ClassInfo | None = None
+    spec: FixtureSpec | None = None
+    guards: tuple[str, ...] = ()
+
+    def with_guards(self, extra: tuple[str, ...]) -> Value:
+        """The same value, reached through more guards."""
+        if not extra:
+            return self
+        return replace(self, guards=tuple(dict.fromkeys(self.guards + extra)))
+
+
+OTHER = Value("other")
+Namespace = dict[str, Value]
+
+
+class NamespaceBuilder:
+    """Evaluate module namespaces on demand, memoized, with import cycles cut."""
+
+    def __init__(
+        self,
+        read: Callable[[Path], ModuleRecord | None],
+        resolve: Callable[[Path, str], Path | None],
+        submodule: Callable[[Path, str], Path | None],
+        env: Mapping[str, str | None],
+    ) -> None:
+        self._read = read
+        self._resolve = resolve
+        self._submodule = submodule
+        self._env = env
+        self._cache: dict[Path, Namespace] = {}
+        self._busy: set[Path] = set()
+
+    def module(self, path: Path) -> Namespace:
+        """The namespace of the module at ``path`` (empty when unreadable or in an import cycle)."""
+        if path in self._cache:
+            return self._cache[path]
+        if path in self._busy:
+            return {}
+        record = self._read(path)
+        if record is None:
+            return {}
+        self._busy.add(path)
+        try:
+            ns: Namespace = {}
+            self._apply(record.body, ns, path, None)
+        finally:
+            self._busy.discard(path)
+        self._cache[path] = ns
+        return ns
+
+    def exported(self, path: Path) -> Namespace:
+        """The names ``from <path> import *`` binds."""
+        record = self._read(path)
+        ns = self.module(path)
+        if record is not None and record.all_names is not None:
+            return {n: ns[n] for n in record.all_names if n in ns}
+        return {n: v for n, v in ns.items() if not n.startswith("_")}
+
+    def class_attrs(self, path: Path, cls: ClassInfo, outer: Namespace, depth: int = 0) -> Namespace:
+        """``dir()`` of an instance: own attributes over inherited ones, bases resolved statically."""
+        attrs: Namespace = {}
+        if depth < 20:
+            for base in reversed(cls.bases):
+                base_value = self.lookup_dotted(path, outer, base)
+                if base_value.kind == "class" and base_value.cls is not None and base_value.file is not None:
+                    base_outer = self.module(base_value.file) if base_value.file != path else outer
+                    attrs.update(self.class_attrs(base_value.file, base_value.cls, base_outer, depth + 1))
+        own: Namespace = {}
+        self._apply(cls.body, own, path, outer)
+        attrs.update(own)
+        return attrs
+
+    def lookup_dotted(self, path: Path, ns: Namespace, dotted: str) -> Value:
+        """Resolve ``name`` or ``module.attr`` in ``ns`` (used for base classes)."""
+        head, _, rest = dotted.partition(".")
+        value = ns.get(head, OTHER)
+        if not rest:
+            return value
+        if value.kind == "module" and value.file is not None:
+            return self.lookup_dotted(value.file, self.module(value.file), rest)
+        return OTHER
+
+    # -- private ----------------------------------------------------------------------------
+
+    def _decide(self, guards: tuple[Guard, ...]) -> tuple[str, ...] | None:
+        """None when a guard is decided false; otherwise the texts of the undecided guards."""
+        texts: list[str] = []
+        for guard in guards:
+            verdict = guard_mod.evaluate(guard, self._env)
+            if verdict is False:
+                return None
+            if verdict is None:
+                texts.append(f"not ({guard.text})" if guard.negated else guard.text)
+        return tuple(texts)
+
+    def _apply(self, body: tuple[Binding, ...], ns: Namespace, path: Path, outer: Namespace | None) -> None:
+        for binding in body:
+            texts = self._decide(binding.guards)
+            if texts is None:
+                continue
+            if binding.kind == "star":
+                target = self._resolve(path, binding.module or "")
+                if target is not None:
+                    for name, value in self.exported(target).items():
+                        ns[name] = value.with_guards(texts)
+                continue
+            if binding.kind == "del":
+                ns.pop(binding.name, None)
+                continue
+            ns[binding.name] = self._value(binding, ns, path, outer).with_guards(texts)
+
+    def _value(self, binding: Binding, ns: Namespace, path: Path, outer: Namespace | None) -> Value:
+        kind = binding.kind
+        if kind == "def" and binding.func is not None:
+            fixture = binding.func.fixture
+            return Value("fixture" if fixture else "func", path, binding.func, spec=fixture)
+        if kind == "class" and binding.cls is not None:
+            return Value("class", path, cls=binding.cls)
+        if kind == "import":
+            return Value("module", self._resolve(path, binding.module or ""))
+        if kind == "from":
+            return self._from(binding, path)
+        if kind in ("alias", "fixture_call"):
+            source = ns.get(binding.attr or "")
+            if source is None and outer is not None:
+                source = outer.get(binding.attr or "")
+            if source is None:
+                return OTHER
+            if kind == "alias":
+                return source
+            if source.kind == "func" and source.func is not None:
+                return Value("fixture", source.file, source.func, spec=binding.fixture, guards=source.guards)
+        return OTHER
+
+    def _from(self, binding: Binding, path: Path) -> Value:
+        target = self._resolve(path, binding.module or "")
+        if target is None:
+            return OTHER
+        attr = binding.attr or ""
+        ns = self.module(target)
+        if attr in ns:
+            return ns[attr]
+        sub = self._submodule(target, attr)
+        if sub is not None:
+            return Value("module", sub)
+        return OTHER

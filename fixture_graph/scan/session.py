@@ -1,0 +1,695 @@
+"""Orchestrate a scan: find files as pytest does, read each once, and register fixtures and tests.
+
+The result is a :class:`ScanResult`: every fixture *definition* attached to its holder node
+(Session, directory, module or class) and every test with its ancestor chain, so that
+resolution can follow pytest's visibility and override rules without touching the disk.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fixture_graph.config import ScanConfig
+from fixture_graph.model import SESSION_NODE, FixtureDef, FixtureKind, Issue, ScanResult, TestItem
+from fixture_graph.scan.builtins import active_builtins, parse_version
+from fixture_graph.scan.environment import TargetEnvironment, load_environment
+from fixture_graph.scan.extract import extract_module
+from fixture_graph.scan.ini import IniSettings, determine_setup
+from fixture_graph.scan.modules import ModuleFinder, basedir, module_name
+from fixture_graph.scan.namespace import Namespace, NamespaceBuilder, Value
+from fixture_graph.scan.records import ClassInfo, FuncInfo, ModuleRecord
+from fixture_graph.scan.walk import WalkRules, walk
+from fixture_graph.scope import Scope
+
+# Session-level registration groups, farthest first (section 4 of pytest's resolution rules).
+GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
+_UNITTEST_BASES = ("TestCase",)
+
+
+def scan_paths(
+    paths: Iterable[str | Path], config: ScanConfig | None = None, invocation_dir: Path | None = None
+) -> ScanResult:
+    """Scan ``paths`` (pytest's positional arguments) and return what pytest would register.
+
+    Raises:
+        fixture_graph.scan.ini.ConfigFileError: the pytest config file is unreadable.
+        fixture_graph.scan.environment.EnvironmentError_: ``--python`` cannot be run.
+    """
+    config = config or ScanConfig()
+    cwd = (invocation_dir or Path.cwd()).resolve()
+    args = [(cwd / p).resolve() for p in paths]
+    ini = determine_setup(
+        args or [cwd],
+        cwd,
+        inifile=config.inifile,
+        rootdir_arg=config.rootdir,
+        confcutdir_arg=config.confcutdir,
+    )
+    if not args:
+        args = _default_args(ini, cwd)
+    env = load_environment(config.python)
+    return _Scan(config, ini, env, args).run()
+
+
+def _default_args(ini: IniSettings, cwd: Path) -> list[Path]:
+    if cwd == ini.rootdir and ini.testpaths:
+        found: list[Path] = []
+        for pattern in ini.testpaths:
+            found.extend(sorted(p.resolve() for p in ini.rootdir.glob(pattern)))
+        if found:
+            return found
+    return [cwd]
+
+
+@dataclass
+class _Holder:
+    """A module that registers fixtures: a conftest, test module or plugin."""
+
+    path: Path
+    node: str
+    kind: FixtureKind
+    order: tuple[int, int]
+
+
+@dataclass
+class _Scan:
+    config: ScanConfig
+    ini: IniSettings
+    env: TargetEnvironment
+    args: list[Path]
+    issues: list[Issue] = field(default_factory=list)
+    records: dict[Path, ModuleRecord | None] = field(default_factory=dict)
+    fixtures: list[FixtureDef] = field(default_factory=list)
+    tests: list[TestItem] = field(default_factory=list)
+    conftests: dict[Path, bool] = field(default_factory=dict)
+    plugin_modules: list[Path] = field(default_factory=list)
+    failed_dirs: set[Path] = field(default_factory=set)
+    session_seq: int = 0
+
+    def __post_init__(self) -> None:
+        self.rootdir = self.ini.rootdir
+        self.confcutdir = self.ini.confcutdir
+        env_map = dict(self.config.env)
+        local_path = [*self.ini.pythonpath, self.rootdir]
+        self.finder = ModuleFinder([*local_path, *self.env.sys_path])
+        self.local_roots = tuple(local_path)
+        self.plugin_roots: set[Path] = set()
+        self.ns = NamespaceBuilder(self._read, self._resolve_import, self._submodule, env_map)
+
+    # -- files ---------------------------------------------------------------------------------
+
+    def show(self, path: Path) -> str:
+        """``path`` relative to the rootdir, POSIX style (pytest's nodeid spelling)."""
+        try:
+            return path.relative_to(self.rootdir).as_posix()
+        except ValueError:
+            rel = os.path.relpath(path, self.rootdir)
+            return Path(rel).as_posix() if not rel.startswith("../../..") else path.as_posix()
+
+    def _read(self, path: Path) -> ModuleRecord | None:
+        if path in self.records:
+            return self.records[path]
+        record: ModuleRecord | None
+        shown = self.show(path)
+        try:
+            size = path.stat().st_size
+            if size > self.config.max_file_bytes:
+                limit = self.config.max_file_bytes
+                self.issues.append(
+                    Issue(
+                        shown,
+                        0,
+                        "file-too-large",
+                        f"{size} bytes is over the {limit}-byte limit; skipped",
+                        True,
+                    )
+                )
+                record = None
+            else:
+                data = path.read_bytes()
+                record = extract_module(shown, data, self.config.extract)
+                local = any(path.is_relative_to(r) for r in self.local_roots)
+                self.issues.extend(i for i in record.issues if local or i.fatal)
+        except OSError as exc:
+            self.issues.append(
+                Issue(shown, 0, "unreadable", f"cannot read file: {exc.strerror or exc}", True)
+            )
+            record = None
+        self.records[path] = record
+        return record
+
+    def _followable(self, path: Path) -> bool:
+        return (
+            any(path.is_relative_to(r) for r in (*self.local_roots, *self.plugin_roots))
+            or path in self.plugin_modules
+        )
+
+    def _resolve_import(self, importer: Path, spec: str) -> Path | None:
+        if not spec.startswith("."):
+            self.finder.add_front(basedir(importer)) if importer.is_relative_to(self.rootdir) else None
+        found = self.finder.find_from(importer, spec)
+        if found is None or not self._followable(found):
+            return None
+        return found
+
+    def _submodule(self, package: Path, name: str) -> Path | None:
+        return self.finder.submodule(package, name)
+
+    # -- main ----------------------------------------------------------------------------------
+
+    def run(self) -> ScanResult:
+        self._register_builtins_and_plugins()
+        self._load_initial_conftests()
+        for arg in self.args:
+            self._collect_arg(arg)
+        self._register_conftest_fixtures()
+        return ScanResult(
+            rootdir=str(self.rootdir),
+            inifile=str(self.ini.inifile) if self.ini.inifile else None,
+            fixtures=tuple(self.fixtures),
+            tests=tuple(self.tests),
+            issues=tuple(sorted(set(self.issues))),
+            ini_usefixtures=self.ini.usefixtures,
+            files_scanned=sum(1 for r in self.records.values() if r is not None),
+            env=self.config.env,
+            pytest_version=self.env.pytest_version,
+        )
+
+    # -- session-level definitions -------------------------------------------------------------
+
+    def _next_session_order(self, group: int) -> tuple[int, int]:
+        self.session_seq += 1
+        return (group, self.session_seq)
+
+    def _register_builtins_and_plugins(self) -> None:
+        for builtin in active_builtins(self.env.pytest_version, self.ini.plugins, self.ini.disabled_plugins):
+            self.fixtures.append(
+                FixtureDef(
+                    id=f"builtin::{builtin.name}",
+                    name=builtin.name,
+                    func_name=builtin.name,
+                    kind=FixtureKind.BUILTIN,
+                    holder=SESSION_NODE,
+                    order=self._next_session_order(GROUP_BUILTIN),
+                    scope=builtin.scope,
+                    file=builtin.file,
+                    line=builtin.line,
+                    registered_in=builtin.file,
+                    argnames=builtin.argnames,
+                )
+            )
+        for extra in self.config.plugin_fixtures:
+            self.fixtures.append(
+                FixtureDef(
+                    id=f"plugin:config::{extra.name}",
+                    name=extra.name,
+                    func_name=extra.name,
+                    kind=FixtureKind.PLUGIN,
+                    holder=SESSION_NODE,
+                    order=self._next_session_order(GROUP_ENTRY_POINT),
+                    scope=extra.scope,
+                    file="<config>",
+                    line=0,
+                    registered_in="<config>",
+                    autouse=extra.autouse,
+                )
+            )
+        if not self.config.scan_plugins:
+            return
+        disabled = set(self.ini.disabled_plugins)
+        for ep in self.env.entry_points:
+            if ep.name in disabled or ep.module in disabled:
+                continue
+            self._load_plugin(
+                ep.module, GROUP_ENTRY_POINT, origin=f"entry point {ep.name!r} of {ep.distribution}"
+            )
+        for name in self.ini.plugins:
+            if name not in ("pytester",):
+                self._load_plugin(name, GROUP_ENTRY_POINT, origin="-p in addopts")
+
+    def _load_plugin(self, dotted: str, group: int, origin: str, importer: Path | None = None) -> None:
+        path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
+        if path is None:
+            where = self.show(importer) if importer else "<environment>"
+            self.issues.append(
+                Issue(
+                    where,
+                    0,
+                    "plugin-not-found",
+                    f"plugin module {dotted!r} ({origin}) not found; its fixtures are unknown",
+                )
+            )
+            return
+        if path in self.plugin_modules:
+            return
+        self.plugin_modules.append(path)
+        if (
+            not any(path.is_relative_to(r) for r in self.local_roots)
+            and (path.parent / "__init__.py").is_file()
+        ):
+            top = path.parent
+            while (top.parent / "__init__.py").is_file():
+                top = top.parent
+            self.plugin_roots.add(top)
+        record = self._read(path)
+        if record is None:
+            return
+        local = path.is_relative_to(self.rootdir)
+        prefix = f"{self.show(path)}::" if local else f"plugin:{dotted}::"
+        self._register_holder(
+            _Holder(path, SESSION_NODE, FixtureKind.PLUGIN, self._next_session_order(group)), id_prefix=prefix
+        )
+        for sub in record.pytest_plugins:
+            self._load_plugin(sub, GROUP_PLUGIN, origin=f"pytest_plugins of {self.show(path)}", importer=path)
+
+    def _import_fails(self, record: ModuleRecord) -> bool:
+        """pytest 9 refuses marks on fixtures when the module is imported (a collection error)."""
+        if parse_version(self.env.pytest_version) < (9, 0):
+            return False
+        return any(i.code == "mark-on-fixture" for i in record.issues)
+
+    # -- conftests -----------------------------------------------------------------------------
+
+    def _in_confcutdir(self, directory: Path) -> bool:
+        return self.confcutdir is None or directory not in self.confcutdir.parents
+
+    def _load_conftests_for(self, path: Path, *, initial: bool) -> bool:
+        """Load the conftests from confcutdir down to ``path``; False if one failed."""
+        if self.config.noconftest or self.ini.noconftest:
+            return True
+        directory = path if path.is_dir() else path.parent
+        ok = True
+        for parent in reversed((directory, *directory.parents)):
+            if self._in_confcutdir(parent):
+                ok = self._load_conftest(parent / "conftest.py", initial=initial) and ok
+        return ok
+
+    def _load_conftest(self, conftest: Path, *, initial: bool) -> bool:
+        if conftest in self.conftests:
+            return conftest.parent not in self.failed_dirs
+        if not conftest.is_file():
+            return True
+        self.conftests[conftest] = initial
+        record = self._read(conftest)
+        if record is None or not record.parsed or self._import_fails(record):
+            self.failed_dirs.add(conftest.parent)
+            return False
+        if record.pytest_plugins:
+            is_root = conftest.parent == self.rootdir or conftest.parent in self.rootdir.parents
+            if not initial and not is_root:
+                message = (
+                    "Defining 'pytest_plugins' in a non-top-level conftest is no longer supported: "
+                    "this directory fails to collect"
+                )
+                self.issues.append(
+                    Issue(self.show(conftest), record.pytest_plugins_line, "pytest-plugins-non-root", message)
+                )
+                self.failed_dirs.add(conftest.parent)
+                return False
+            for plugin in record.pytest_plugins:
+                self._load_plugin(
+                    plugin, GROUP_PLUGIN, origin=f"pytest_plugins of {self.show(conftest)}", importer=conftest
+                )
+        return True
+
+    def _load_initial_conftests(self) -> None:
+        for arg in self.args:
+            self._load_conftests_for(arg, initial=True)
+            if arg.is_dir():
+                for sub in sorted(arg.glob("test*")):
+                    if sub.is_dir():
+                        self._load_conftests_for(sub, initial=True)
+
+    def _register_conftest_fixtures(self) -> None:
+        """Register conftest fixtures; ordering at the Session puts the rootdir conftest last."""
+        for conftest in self.conftests:
+            if conftest.parent in self.failed_dirs:
+                continue
+            directory = conftest.parent
+            if directory == self.rootdir:
+                holder = _Holder(conftest, SESSION_NODE, FixtureKind.CONFTEST, (GROUP_ROOT, 0))
+            elif directory in self.rootdir.parents:
+                depth = len(directory.parts)
+                holder = _Holder(conftest, SESSION_NODE, FixtureKind.CONFTEST, (GROUP_ABOVE_ROOT, depth))
+            else:
+                holder = _Holder(conftest, self.show(directory), FixtureKind.CONFTEST, (0, 0))
+            self._register_holder(holder, id_prefix=f"{self.show(conftest)}::")
+
+    # -- collection ----------------------------------------------------------------------------
+
+    def _collect_arg(self, arg: Path) -> None:
+        if not arg.exists():
+            self.issues.append(Issue(self.show(arg), 0, "not-found", "path does not exist", True))
+            return
+        if arg.is_file():
+            if self._load_conftests_for(arg, initial=True):
+                self._collect_module(arg)
+            return
+        rules = WalkRules(
+            norecursedirs=self.ini.norecursedirs,
+            python_files=self.ini.python_files,
+            ignore=self.ini.ignore,
+            ignore_glob=self.ini.ignore_glob,
+            follow_symlinks=self.config.follow_symlinks,
+        )
+        for module in walk(arg, rules, self._enter_dir, self.issues.append, self.show):
+            self._collect_module(module)
+
+    def _enter_dir(self, directory: Path) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+        if not self._load_conftests_for(directory, initial=False):
+            return None
+        conftest = directory / "conftest.py"
+        record = self.records.get(conftest)
+        if record is None:
+            return ((), ())
+        return record.collect_ignore, record.collect_ignore_glob
+
+    def _collect_module(self, path: Path) -> None:
+        record = self._read(path)
+        if record is None or not record.parsed or self._import_fails(record):
+            return
+        node = self.show(path)
+        if record.pytest_plugins:
+            for plugin in record.pytest_plugins:
+                self._load_plugin(plugin, GROUP_PLUGIN, origin=f"pytest_plugins of {node}", importer=path)
+        ns = self.ns.module(path)
+        self._register_xunit_module(path, node, record)
+        self._register_holder(_Holder(path, node, FixtureKind.MODULE, (0, 0)), id_prefix=f"{node}::", ns=ns)
+        ancestors = self._ancestors(path)
+        for attr, value in ns.items():
+            if value.kind == "func" and value.func is not None and self._is_test_name(attr):
+                self._add_test(path, attr, value, value.func, ancestors, record, ((), ()), is_unittest=False)
+            elif value.kind == "class" and value.cls is not None and value.file is not None:
+                self._collect_class(path, attr, value, ns, ancestors, record, ())
+
+    def _ancestors(self, path: Path) -> tuple[str, ...]:
+        chain = [SESSION_NODE]
+        try:
+            rel = path.parent.relative_to(self.rootdir)
+        except ValueError:
+            rel = None
+        if rel is not None:
+            parts = rel.parts
+            chain.extend("/".join(parts[: i + 1]) for i in range(len(parts)))
+        else:
+            chain.append(self.show(path.parent))
+        chain.append(self.show(path))
+        return tuple(chain)
+
+    def _is_test_name(self, name: str) -> bool:
+        return _matches_prefix_or_glob(name, self.ini.python_functions)
+
+    def _collect_class(
+        self,
+        path: Path,
+        attr: str,
+        value: Value,
+        outer: Namespace,
+        ancestors: tuple[str, ...],
+        record: ModuleRecord,
+        class_path: tuple[ClassInfo, ...],
+    ) -> None:
+        cls = value.cls
+        assert cls is not None
+        assert value.file is not None
+        is_unittest = self._is_unittest(cls, outer, value.file)
+        if not is_unittest and not _matches_prefix_or_glob(attr, self.ini.python_classes):
+            return
+        attrs = self.ns.class_attrs(
+            value.file, cls, self.ns.module(value.file) if value.file != path else outer
+        )
+        defines = {n for n, v in attrs.items() if v.kind in ("func", "fixture")}
+        if cls.test_false or (not is_unittest and ("__init__" in defines or "__new__" in defines)):
+            if "__init__" in defines or "__new__" in defines:
+                which = "__init__" if "__init__" in defines else "__new__"
+                self.issues.append(
+                    Issue(
+                        self.show(path),
+                        cls.line,
+                        "class-not-collected",
+                        f"cannot collect test class {attr!r} because it has a {which} constructor",
+                    )
+                )
+            return
+        qualname = ".".join([*(c.name for c in class_path), attr])
+        node = "::".join([ancestors[-1], *(c.name for c in class_path), attr])
+        chain = (*ancestors, node)
+        self._register_xunit_class(path, node, qualname, attrs, is_unittest)
+        self._register_holder(
+            _Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs, in_class=True
+        )
+        classes = (*class_path, cls)
+        inherited_marks = self._class_marks(cls, value.file, outer)
+        names = sorted(attrs) if is_unittest else list(attrs)
+        for name in names:
+            member = attrs[name]
+            if member.kind == "func" and member.func is not None:
+                if is_unittest and name.startswith("test"):
+                    self._add_test(
+                        path,
+                        name,
+                        member,
+                        member.func,
+                        chain,
+                        record,
+                        inherited_marks,
+                        is_unittest=True,
+                        class_path=classes,
+                    )
+                elif not is_unittest and self._is_test_name(name):
+                    self._add_test(
+                        path,
+                        name,
+                        member,
+                        member.func,
+                        chain,
+                        record,
+                        inherited_marks,
+                        is_unittest=False,
+                        class_path=classes,
+                    )
+            elif member.kind == "class" and member.cls is not None and not is_unittest:
+                self._collect_class(path, name, member, outer, chain, record, classes)
+
+    def _class_marks(
+        self, cls: ClassInfo, file: Path, outer: Namespace, depth: int = 0
+    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
+        """(usefixtures, direct-parametrize names) of a class including its bases' marks."""
+        use = list(cls.marks.usefixtures)
+        direct = [p.argnames for p in cls.marks.parametrize if not p.indirect]
+        if depth < 20:
+            for base in cls.bases:
+                value = self.ns.lookup_dotted(file, outer, base)
+                if value.kind == "class" and value.cls is not None and value.file is not None:
+                    b_use, b_direct = self._class_marks(
+                        value.cls, value.file, self.ns.module(value.file), depth + 1
+                    )
+                    use.extend(b_use)
+                    direct.extend(b_direct)
+        return tuple(use), tuple(direct)
+
+    def _is_unittest(self, cls: ClassInfo, outer: Namespace, file: Path, depth: int = 0) -> bool:
+        for base in cls.bases:
+            if base.rsplit(".", 1)[-1].endswith(_UNITTEST_BASES) and base.split(".")[0] in (
+                "unittest",
+                "django",
+                "TestCase",
+                "IsolatedAsyncioTestCase",
+                "SimpleTestCase",
+                "TransactionTestCase",
+                "LiveServerTestCase",
+                "StaticLiveServerTestCase",
+                "asynctest",
+                "twisted",
+            ):
+                return True
+            value = self.ns.lookup_dotted(file, outer, base)
+            if (
+                depth < 20
+                and value.kind == "class"
+                and value.cls is not None
+                and value.file is not None
+                and self._is_unittest(value.cls, self.ns.module(value.file), value.file, depth + 1)
+            ):
+                return True
+        return False
+
+    def _add_test(
+        self,
+        path: Path,
+        name: str,
+        value: Value,
+        func: FuncInfo,
+        ancestors: tuple[str, ...],
+        record: ModuleRecord,
+        class_marks: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]],
+        *,
+        is_unittest: bool,
+        class_path: tuple[ClassInfo, ...] = (),
+    ) -> None:
+        nodeid = f"{ancestors[-1]}::{name}"
+        usefixtures = (*func.marks.usefixtures, *class_marks[0], *record.marks.usefixtures)
+        direct: list[str] = []
+        indirect: list[str] = []
+        params: list[str] = []
+        for mark in (*func.marks.parametrize, *record.marks.parametrize):
+            (indirect if mark.indirect else direct).extend(mark.argnames)
+            params.extend(n for n in mark.argnames if n not in mark.indirect)
+        for names in class_marks[1]:
+            direct.extend(names)
+            params.extend(names)
+        self.tests.append(
+            TestItem(
+                nodeid=nodeid,
+                name=name,
+                file=self.show(value.file or path),
+                line=func.line,
+                ancestors=ancestors,
+                argnames=() if is_unittest else func.argnames,
+                usefixtures=usefixtures,
+                direct_params=tuple(dict.fromkeys(direct)),
+                param_names=tuple(dict.fromkeys(params)),
+                indirect_params=tuple(dict.fromkeys(indirect)),
+                dynamic_deps=func.getfixturevalue,
+                conditional=bool(value.guards),
+                guards=value.guards,
+                is_unittest=is_unittest,
+            )
+        )
+
+    # -- registration --------------------------------------------------------------------------
+
+    def _register_holder(
+        self, holder: _Holder, *, id_prefix: str, ns: Namespace | None = None, in_class: bool = False
+    ) -> None:
+        """Register each fixture attribute of ``holder``, in ``dir()`` (alphabetical) order."""
+        namespace = ns if ns is not None else self.ns.module(holder.path)
+        taken: set[str] = set()
+        seq = 0
+        for attr in sorted(namespace):
+            value = namespace[attr]
+            if value.kind != "fixture" or value.func is None or value.spec is None:
+                continue
+            spec, func = value.spec, value.func
+            if spec.name_source is not None:
+                self.issues.append(
+                    Issue(
+                        self.show(value.file or holder.path),
+                        func.line,
+                        "dynamic-fixture-name",
+                        f"fixture name={spec.name_source} is computed; '{attr}' is not registered",
+                    )
+                )
+                continue
+            name = spec.name or attr
+            if name == "request":
+                self.issues.append(
+                    Issue(
+                        self.show(value.file or holder.path),
+                        func.line,
+                        "reserved-name",
+                        "'request' is a reserved word for fixtures",
+                    )
+                )
+                continue
+            scope = Scope.parse(spec.scope)
+            if scope is None:
+                self.issues.append(
+                    Issue(
+                        self.show(value.file or holder.path),
+                        func.line,
+                        "invalid-scope",
+                        f"Fixture '{func.name}' got an unexpected scope value '{spec.scope}'",
+                    )
+                )
+                scope = Scope.FUNCTION
+            fixture_id = f"{id_prefix}{name}"
+            if fixture_id in taken:
+                fixture_id = f"{id_prefix}{name}[{attr}]"
+            taken.add(fixture_id)
+            seq += 1
+            order = holder.order if holder.node == SESSION_NODE else (0, seq)
+            if holder.node == SESSION_NODE:
+                order = (holder.order[0], holder.order[1] * 100000 + seq)
+            self.fixtures.append(
+                FixtureDef(
+                    id=fixture_id,
+                    name=name,
+                    func_name=func.name,
+                    kind=holder.kind,
+                    holder=holder.node,
+                    order=order,
+                    scope=scope,
+                    file=self.show(value.file or holder.path),
+                    line=func.line,
+                    registered_in=self.show(holder.path),
+                    argnames=func.argnames,
+                    scope_source=spec.scope_source,
+                    autouse=spec.autouse,
+                    params=spec.params,
+                    param_count=spec.param_count,
+                    ids=spec.ids,
+                    is_yield=func.is_yield,
+                    is_async=func.is_async,
+                    dynamic_deps=func.getfixturevalue,
+                    impact=func.impact,
+                    impact_description=func.impact_description,
+                    conditional=bool(value.guards),
+                    guards=value.guards,
+                    docstring=func.docstring,
+                    loop_scope=spec.loop_scope,
+                )
+            )
+
+    def _xunit(self, path: Path, node: str, name: str, scope: Scope, seq: int) -> None:
+        self.fixtures.append(
+            FixtureDef(
+                id=f"{node}::{name}",
+                name=name,
+                func_name=name,
+                kind=FixtureKind.XUNIT,
+                holder=node,
+                order=(-1, seq),
+                scope=scope,
+                file=self.show(path),
+                line=0,
+                registered_in=self.show(path),
+                argnames=("request",),
+                autouse=True,
+            )
+        )
+
+    def _register_xunit_module(self, path: Path, node: str, record: ModuleRecord) -> None:
+        modname = module_name(path)
+        if record.defines & {"setUpModule", "setup_module", "tearDownModule", "teardown_module"}:
+            self._xunit(path, node, f"_xunit_setup_module_fixture_{modname}", Scope.MODULE, 0)
+        if record.defines & {"setup_function", "teardown_function"}:
+            self._xunit(path, node, f"_xunit_setup_function_fixture_{modname}", Scope.FUNCTION, 1)
+
+    def _register_xunit_class(
+        self, path: Path, node: str, qualname: str, attrs: Namespace, is_unittest: bool
+    ) -> None:
+        defined = {n for n, v in attrs.items() if v.kind == "func"}
+        if is_unittest:
+            if defined & {"setup_method", "teardown_method"}:
+                self._xunit(path, node, f"_unittest_setup_method_fixture_{qualname}", Scope.FUNCTION, 0)
+            self._xunit(path, node, f"_unittest_setUpClass_fixture_{qualname}", Scope.CLASS, 1)
+        if defined & {"setup_class", "teardown_class"}:
+            self._xunit(path, node, f"_xunit_setup_class_fixture_{qualname}", Scope.CLASS, 2)
+        if not is_unittest and defined & {"setup_method", "teardown_method"}:
+            self._xunit(path, node, f"_xunit_setup_method_fixture_{qualname}", Scope.FUNCTION, 3)
+
+
+def _matches_prefix_or_glob(name: str, patterns: tuple[str, ...]) -> bool:
+    """pytest's ``_matches_prefix_or_glob_option``: a prefix, or a glob when it has glob chars."""
+    import fnmatch
+
+    for pattern in patterns:
+        if name.startswith(pattern):
+            return True
+        if any(c in pattern for c in "*?[") and fnmatch.fnmatch(name, pattern):
+            return True
+    return False

@@ -1,0 +1,153 @@
+"""Walk the file tree the way pytest's collection does, without importing anything.
+
+It yields the directories pytest would collect (skipping ``norecursedirs``, virtualenvs,
+``__pycache__``, ``--ignore`` and ``collect_ignore``), in pytest's order (entries sorted by name),
+and the test modules in them (``python_files``). Unreadable folders and symlinks become issues.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixture_graph.model import Issue
+
+
+@dataclass(frozen=True, slots=True)
+class WalkRules:
+    """What to skip while walking."""
+
+    norecursedirs: tuple[str, ...]
+    python_files: tuple[str, ...]
+    ignore: tuple[Path, ...] = ()
+    ignore_glob: tuple[str, ...] = ()
+    follow_symlinks: bool = False
+
+
+def matches_any(name: str, patterns: tuple[str, ...]) -> bool:
+    """pytest's ``fnmatch_ex`` for patterns without a path separator: match the basename."""
+    return any(fnmatch.fnmatch(name, p) for p in patterns)
+
+
+def walk(
+    root: Path,
+    rules: WalkRules,
+    on_dir: Callable[[Path], tuple[tuple[str, ...], tuple[str, ...]] | None],
+    issue: Callable[[Issue], None],
+    show: Callable[[Path], str],
+) -> Iterator[Path]:
+    """Yield test module paths below ``root`` in collection order.
+
+    ``on_dir(d)`` is called when a directory is entered (its conftest is loaded then) and returns
+    the ``collect_ignore`` and ``collect_ignore_glob`` entries that apply, or None when the
+    directory failed to collect (an error in its conftest), in which case it is skipped.
+    """
+    seen: set[tuple[int, int]] = set()
+    frames: list[tuple[Iterator[os.DirEntry[str]], tuple[Path, ...], tuple[str, ...]]] = []
+    entered = _enter(root, (), (), seen, on_dir, issue, show)
+    if entered is not None:
+        frames.append(entered)
+    while frames:
+        entries, ignored, ignored_glob = frames[-1]
+        entry = next(entries, None)
+        if entry is None:
+            frames.pop()
+            continue
+        path = Path(entry.path)
+        kind = _classify(entry, path, rules, ignored, ignored_glob, issue, show)
+        if kind == "dir":
+            entered = _enter(path, ignored, ignored_glob, seen, on_dir, issue, show)
+            if entered is not None:
+                frames.append(entered)
+        elif kind == "module":
+            yield path
+
+
+def _enter(
+    directory: Path,
+    ignored: tuple[Path, ...],
+    ignored_glob: tuple[str, ...],
+    seen: set[tuple[int, int]],
+    on_dir: Callable[[Path], tuple[tuple[str, ...], tuple[str, ...]] | None],
+    issue: Callable[[Issue], None],
+    show: Callable[[Path], str],
+) -> tuple[Iterator[os.DirEntry[str]], tuple[Path, ...], tuple[str, ...]] | None:
+    try:
+        st = directory.stat()
+    except OSError as exc:
+        issue(Issue(show(directory), 0, "unreadable", f"cannot read directory: {exc.strerror}", True))
+        return None
+    key = (st.st_dev, st.st_ino)
+    if key in seen:
+        issue(Issue(show(directory), 0, "symlink-loop", "directory already visited (symlink loop)", True))
+        return None
+    seen.add(key)
+    extra = on_dir(directory)
+    if extra is None:
+        return None
+    try:
+        entries = sorted(os.scandir(directory), key=lambda e: e.name)
+    except OSError as exc:
+        issue(Issue(show(directory), 0, "unreadable", f"cannot list directory: {exc.strerror}", True))
+        return None
+    ignored = ignored + tuple((directory / p).resolve() for p in extra[0])
+    ignored_glob = ignored_glob + tuple(str(directory / p) for p in extra[1])
+    return iter(entries), ignored, ignored_glob
+
+
+def _classify(
+    entry: os.DirEntry[str],
+    path: Path,
+    rules: WalkRules,
+    ignored: tuple[Path, ...],
+    ignored_glob: tuple[str, ...],
+    issue: Callable[[Issue], None],
+    show: Callable[[Path], str],
+) -> str:
+    """ "dir" to recurse into, "module" for a test module, "" to skip."""
+    if _ignored(path, rules, ignored, ignored_glob):
+        return ""
+    if entry.is_symlink() and not rules.follow_symlinks:
+        if _symlink_broken(path):
+            issue(Issue(show(path), 0, "symlink-loop", "broken or looping symlink", True))
+        elif path.is_dir() or path.suffix == ".py":
+            issue(Issue(show(path), 0, "symlink-skipped", "symlink not followed (use --follow-symlinks)"))
+        return ""
+    try:
+        is_dir = entry.is_dir()
+        is_file = entry.is_file()
+    except OSError:
+        issue(Issue(show(path), 0, "symlink-loop", "cannot stat (symlink loop?)", True))
+        return ""
+    if is_dir:
+        if entry.name == "__pycache__" or matches_any(entry.name, rules.norecursedirs):
+            return ""
+        if (path / "pyvenv.cfg").is_file() or (path / "conda-meta" / "history").is_file():
+            return ""
+        return "dir"
+    if (
+        is_file
+        and path.suffix == ".py"
+        and entry.name != "conftest.py"
+        and matches_any(entry.name, rules.python_files)
+    ):
+        return "module"
+    return ""
+
+
+def _ignored(path: Path, rules: WalkRules, ignored: tuple[Path, ...], ignored_glob: tuple[str, ...]) -> bool:
+    if path in rules.ignore or path in ignored:
+        return True
+    text = str(path)
+    return any(fnmatch.fnmatch(text, g) for g in (*rules.ignore_glob, *ignored_glob))
+
+
+def _symlink_broken(path: Path) -> bool:
+    try:
+        path.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return True
+    return False

@@ -1,0 +1,1 @@
+"""In-house helpers shared by the orders-service test suite."""

@@ -1,0 +1,1 @@
+"""Test helpers (not collected: no test_ prefix)."""
