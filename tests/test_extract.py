@@ -43,7 +43,11 @@ def four(): ...
     )
     f = funcs(record)
     assert f["one"].fixture is not None
-    assert (f["one"].fixture.scope, f["one"].fixture.autouse, f["one"].fixture.name) == ("session", True, "renamed")
+    assert (f["one"].fixture.scope, f["one"].fixture.autouse, f["one"].fixture.name) == (
+        "session",
+        True,
+        "renamed",
+    )
     assert f["one"].fixture.param_count == 2
     assert f["one"].argnames == ("a", "c")
     assert f["one"].is_yield

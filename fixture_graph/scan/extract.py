@@ -79,7 +79,9 @@ def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRec
     except SyntaxError as exc:
         code = "too-deep" if "too many nested" in exc.msg or "too complex" in exc.msg else "syntax-error"
         message = f"syntax error: {exc.msg}"
-        return ModuleRecord(path=path, issues=(Issue(path, exc.lineno or 0, code, message, True),), parsed=False)
+        return ModuleRecord(
+            path=path, issues=(Issue(path, exc.lineno or 0, code, message, True),), parsed=False
+        )
     except (RecursionError, MemoryError):
         message = "too deeply nested for Python's parser"
         return ModuleRecord(path=path, issues=(Issue(path, 0, "too-deep", message, True),), parsed=False)
