@@ -20,7 +20,7 @@ def node_attributes(fixture: FixtureDef) -> dict[str, Any]:
     """The attributes a graph node carries for ``fixture``."""
     return {
         "name": fixture.name,
-        "scope": "dynamic" if fixture.scope_is_dynamic else fixture.scope.value,
+        "scope": fixture.scope_label,
         "autouse": fixture.autouse,
         "params": fixture.params,
         "impact": fixture.impact,

@@ -88,6 +88,11 @@ class FixtureDef:
         """True when ``scope=`` is a callable or other expression pytest evaluates at run time."""
         return self.scope_source is not None
 
+    @property
+    def scope_label(self) -> str:
+        """The scope as users see it: its name, or ``"dynamic"`` for a computed scope."""
+        return "dynamic" if self.scope_is_dynamic else self.scope.value
+
 
 @dataclass(frozen=True, slots=True)
 class TestItem:
@@ -107,7 +112,6 @@ class TestItem:
     usefixtures: tuple[str, ...] = ()
     direct_params: tuple[str, ...] = ()
     param_names: tuple[str, ...] = ()
-    indirect_params: tuple[str, ...] = ()
     dynamic_deps: tuple[str, ...] = ()
     conditional: bool = False
     guards: tuple[str, ...] = ()

@@ -29,9 +29,7 @@ class Report:
 
     def scope_counts(self) -> dict[str, int]:
         """User fixtures per scope, widest first; dynamic scopes counted apart."""
-        counts: Counter[str] = Counter(
-            "dynamic" if f.scope_is_dynamic else f.scope.value for f in self.user_fixtures
-        )
+        counts: Counter[str] = Counter(f.scope_label for f in self.user_fixtures)
         order = [s.value for s in sorted(Scope, reverse=True)] + ["dynamic"]
         return {k: counts[k] for k in order if counts[k]}
 

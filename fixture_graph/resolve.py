@@ -161,7 +161,7 @@ def resolve(scan: ScanResult) -> Resolution:
     unknown: set[UnknownRequest] = set()
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
-    memo: dict[tuple[object, ...], _Walk] = {}
+    memo: dict[tuple[object, ...], tuple[_Walk, tuple[tuple[str, str], ...]]] = {}
     for test in scan.tests:
         initial = tuple(
             dict.fromkeys(
@@ -173,22 +173,24 @@ def resolve(scan: ScanResult) -> Resolution:
                 ]
             )
         )
+        get = index.getter(test.ancestors)
         key = (test.ancestors, initial, test.direct_params)
-        walk = memo.get(key)
-        if walk is None:
-            walk = traverse(initial, index.getter(test.ancestors), "", ignore=frozenset(test.direct_params))
-            memo[key] = walk
+        cached = memo.get(key)
+        if cached is None:
+            walk = traverse(initial, get, "", ignore=frozenset(test.direct_params))
+            winners = tuple(
+                (n, defs[-1].id)
+                for n in sorted(walk.names)
+                if n not in test.direct_params and (defs := get(n))
+            )
+            cached = memo[key] = (walk, winners)
+        walk, winners = cached
         for edge in walk.edges:
             source = test.nodeid if edge.source == "" else edge.source
             edges.add(Edge(source, edge.target, edge.name))
         for dynamic in test.dynamic_deps:
-            defs = index.getter(test.ancestors)(dynamic)
-            if defs:
-                edges.add(Edge(test.nodeid, defs[-1].id, dynamic, dynamic=True))
-        get = index.getter(test.ancestors)
-        winners = tuple(
-            (n, defs[-1].id) for n in sorted(walk.names) if n not in test.direct_params and (defs := get(n))
-        )
+            if targets := get(dynamic):
+                edges.add(Edge(test.nodeid, targets[-1].id, dynamic, dynamic=True))
         for name, requester in walk.unknown:
             if name in test.param_names:
                 continue

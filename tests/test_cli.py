@@ -133,3 +133,30 @@ def test_graph_has_one_node_per_definition(write_tree: Tree) -> None:
     assert set(graph.successors("test_x.py::db")) == {"conftest.py::db"}
     assert set(graph.successors("conftest.py::db")) == {"builtin::tmp_path"}
     assert graph.nodes["conftest.py::db"]["scope"] == "function"
+
+
+def test_nested_and_inherited_test_classes(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "mixins.py": "import pytest\nclass DbMixin:\n    @pytest.fixture\n    def db(self): pass\n",
+            "test_x.py": (
+                "import pytest\nfrom mixins import DbMixin\n"
+                "@pytest.mark.usefixtures('tmp_path')\nclass TestBase(DbMixin):\n"
+                "    def test_base(self, db): pass\n"
+                "    class TestInner:\n        def test_inner(self): pass\n"
+                "class TestChild(TestBase):\n    def test_child(self, db): pass\n"
+            ),
+        }
+    )
+    report = build_report(scan_paths([], ScanConfig(scan_plugins=False), invocation_dir=root))
+    tests = {t.nodeid: t for t in report.resolution.tests}
+    assert set(tests) == {
+        "test_x.py::TestBase::test_base",
+        "test_x.py::TestBase::TestInner::test_inner",
+        "test_x.py::TestChild::test_base",
+        "test_x.py::TestChild::test_child",
+        "test_x.py::TestChild::TestInner::test_inner",
+    }
+    assert dict(tests["test_x.py::TestChild::test_child"].winners)["db"] == "test_x.py::TestChild::db"
+    assert "tmp_path" in tests["test_x.py::TestChild::test_child"].closure

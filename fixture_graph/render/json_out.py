@@ -28,7 +28,7 @@ def fixture_json(fixture: FixtureDef, deps: list[str], dynamic: list[str]) -> di
         "line": fixture.line,
         "registered_in": fixture.registered_in,
         "holder": fixture.holder,
-        "scope": "dynamic" if fixture.scope_is_dynamic else fixture.scope.value,
+        "scope": fixture.scope_label,
         "scope_source": fixture.scope_source,
         "autouse": fixture.autouse,
         "params": fixture.params,

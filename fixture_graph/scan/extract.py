@@ -158,8 +158,6 @@ class _Extractor:
     # -- entry ----------------------------------------------------------------------------------
 
     def run(self) -> ModuleRecord:
-        self._collect_aliases(self.tree.body)
-        self._collect_wrappers(self.tree.body)
         body = self._body(self.tree.body, (), in_class=False)
         defines = frozenset(b.name for b in body if b.name in _XUNIT_NAMES and not b.guards)
         return ModuleRecord(
@@ -189,40 +187,29 @@ class _Extractor:
         head = self.aliases.get(node.id, node.id)
         return ".".join([head, *reversed(parts)])
 
-    def _collect_aliases(self, stmts: list[ast.stmt]) -> None:
-        stack = list(stmts)
-        while stack:
-            stmt = stack.pop()
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    self.imports.append((alias.name, stmt.lineno))
-                    if alias.asname:
-                        self.aliases[alias.asname] = alias.name
-            elif isinstance(stmt, ast.ImportFrom):
-                module = "." * stmt.level + (stmt.module or "")
-                self.imports.append((module, stmt.lineno))
-                for alias in stmt.names:
-                    if alias.name != "*" and stmt.level == 0 and stmt.module:
-                        self.aliases[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
-            elif isinstance(stmt, ast.If | ast.Try | ast.With | ast.For | ast.While):
-                for field in ("body", "orelse", "finalbody"):
-                    stack.extend(getattr(stmt, field, []))
-                for handler in getattr(stmt, "handlers", []):
-                    stack.extend(handler.body)
-        self.imports.sort(key=lambda item: item[1])
+    def _note_import(self, stmt: ast.Import | ast.ImportFrom) -> None:
+        """Record an import and the alias it binds, in source order (as the module runs)."""
+        if isinstance(stmt, ast.Import):
+            for alias in stmt.names:
+                self.imports.append((alias.name, stmt.lineno))
+                if alias.asname:
+                    self.aliases[alias.asname] = alias.name
+            return
+        self.imports.append(("." * stmt.level + (stmt.module or ""), stmt.lineno))
+        if stmt.level == 0 and stmt.module:
+            for alias in stmt.names:
+                if alias.name != "*":
+                    self.aliases[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
 
-    def _collect_wrappers(self, stmts: list[ast.stmt]) -> None:
-        """Local decorators whose wrapper hides the signature (no ``functools.wraps``)."""
-        for stmt in stmts:
-            if not isinstance(stmt, ast.FunctionDef):
-                continue
-            inner = {s.name: s for s in stmt.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
-            for ret in stmt.body:
-                if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Name) and ret.value.id in inner:
-                    wrapper = inner[ret.value.id]
-                    if not any(self.qualify(_call_func(d)) in _WRAPS for d in wrapper.decorator_list):
-                        line = wrapper.decorator_list[0].lineno if wrapper.decorator_list else wrapper.lineno
-                        self.wrappers[stmt.name] = (_argnames(wrapper.args, drop_first=False), line)
+    def _note_wrapper(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> None:
+        """Remember a local decorator whose wrapper hides the signature (no ``functools.wraps``)."""
+        inner = {s.name: s for s in node.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
+        for ret in node.body:
+            if isinstance(ret, ast.Return) and isinstance(ret.value, ast.Name) and ret.value.id in inner:
+                wrapper = inner[ret.value.id]
+                if not any(self.qualify(_call_func(d)) in _WRAPS for d in wrapper.decorator_list):
+                    line = wrapper.decorator_list[0].lineno if wrapper.decorator_list else wrapper.lineno
+                    self.wrappers[node.name] = (_argnames(wrapper.args, drop_first=False), line)
 
     def text(self, node: ast.AST) -> str:
         """Source text of ``node``, shortened for display."""
@@ -251,15 +238,19 @@ class _Extractor:
 
     def _stmt(self, stmt: ast.stmt, guards: tuple[Guard, ...], *, in_class: bool) -> list[Binding]:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
+            if not in_class:
+                self._note_wrapper(stmt)
             return [self._def(stmt, guards, in_class=in_class)]
         if isinstance(stmt, ast.ClassDef):
             return [self._class(stmt, guards)]
         if isinstance(stmt, ast.Import):
+            self._note_import(stmt)
             return [
                 Binding(a.asname or a.name.split(".")[0], "import", stmt.lineno, guards, module=a.name)
                 for a in stmt.names
             ]
         if isinstance(stmt, ast.ImportFrom):
+            self._note_import(stmt)
             return self._import_from(stmt, guards)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             return self._assign(stmt, guards, in_class=in_class)
@@ -438,10 +429,11 @@ class _Extractor:
                         marks = _merge_marks(marks, own)
                     if isinstance(tgt, ast.Name) and tgt.id == "__test__":
                         test_false = isinstance(inner.value, ast.Constant) and not inner.value.value
-        bases = tuple(self.qualify(b) or self.text(b) for b in stmt.bases)
+        bases = tuple(self.text(b) for b in stmt.bases)
+        qualified = tuple(self.qualify(b) or self.text(b) for b in stmt.bases)
         defines = frozenset(b.name for b in body if b.name in _XUNIT_NAMES)
         line = stmt.decorator_list[0].lineno if stmt.decorator_list else stmt.lineno
-        info = ClassInfo(stmt.name, line, bases, tuple(body), marks, defines, test_false)
+        info = ClassInfo(stmt.name, line, bases, tuple(body), marks, defines, test_false, qualified)
         return Binding(stmt.name, "class", stmt.lineno, guards, cls=info)
 
     # -- functions ------------------------------------------------------------------------------

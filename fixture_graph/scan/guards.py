@@ -36,7 +36,7 @@ def evaluate(guard: Guard, env: Mapping[str, str | None]) -> bool | None:
     if guard.expr is None:
         return None
     try:
-        value = _truth(_eval(guard.expr, env))
+        value = bool(_eval(guard.expr, env))
     except _Undecided:
         return None
     return (not value) if guard.negated else value
@@ -121,9 +121,9 @@ def _eval(expr: EnvExpr, env: Mapping[str, str | None]) -> object:
         value = _eval(expr[2], env)  # type: ignore[arg-type]
         return getattr(value, str(expr[1]))() if isinstance(value, str) else value
     if kind == "bool":
-        return _truth(_eval(expr[1], env))  # type: ignore[arg-type]
+        return bool(_eval(expr[1], env))  # type: ignore[arg-type]
     if kind == "not":
-        return not _truth(_eval(expr[1], env))  # type: ignore[arg-type]
+        return not bool(_eval(expr[1], env))  # type: ignore[arg-type]
     if kind in ("and", "or"):
         return _bool_op(kind, expr[1:], env)
     left = _eval(expr[1], env)  # type: ignore[arg-type]
@@ -141,7 +141,7 @@ def _bool_op(kind: str, parts: tuple[object, ...], env: Mapping[str, str | None]
     undecided = False
     for part in parts:
         try:
-            value = _truth(_eval(part, env))  # type: ignore[arg-type]
+            value = bool(_eval(part, env))  # type: ignore[arg-type]
         except _Undecided:
             undecided = True
             continue
@@ -152,7 +152,3 @@ def _bool_op(kind: str, parts: tuple[object, ...], env: Mapping[str, str | None]
     if undecided:
         raise _Undecided
     return kind == "and"
-
-
-def _truth(value: object) -> bool:
-    return bool(value)

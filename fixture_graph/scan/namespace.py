@@ -38,6 +38,16 @@ class Value:
 
 OTHER = Value("other")
 Namespace = dict[str, Value]
+_MAX_MRO = 64
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class ClassRef:
+    """A class, the file that defines it, and that module's namespace (for resolving its bases)."""
+
+    cls: ClassInfo
+    file: Path
+    outer: Namespace
 
 
 class NamespaceBuilder:
@@ -83,19 +93,43 @@ class NamespaceBuilder:
             return {n: ns[n] for n in record.all_names if n in ns}
         return {n: v for n, v in ns.items() if not n.startswith("_")}
 
-    def class_attrs(self, path: Path, cls: ClassInfo, outer: Namespace, depth: int = 0) -> Namespace:
+    def mro(self, ref: ClassRef) -> list[ClassRef]:
+        """``ref`` and the bases we can resolve, in (simplified, depth-first) method resolution order."""
+        order: list[ClassRef] = []
+        seen: set[tuple[Path, int, str]] = set()
+        stack = [ref]
+        while stack and len(order) < _MAX_MRO:
+            current = stack.pop()
+            key = (current.file, current.cls.line, current.cls.name)
+            if key in seen:
+                continue
+            seen.add(key)
+            order.append(current)
+            stack.extend(reversed(self._bases(current)))
+        return order
+
+    def class_attrs(self, ref: ClassRef) -> Namespace:
         """``dir()`` of an instance: own attributes over inherited ones, bases resolved statically."""
         attrs: Namespace = {}
-        if depth < 20:
-            for base in reversed(cls.bases):
-                base_value = self.lookup_dotted(path, outer, base)
-                if base_value.kind == "class" and base_value.cls is not None and base_value.file is not None:
-                    base_outer = self.module(base_value.file) if base_value.file != path else outer
-                    attrs.update(self.class_attrs(base_value.file, base_value.cls, base_outer, depth + 1))
-        own: Namespace = {}
-        self._apply(cls.body, own, path, outer)
-        attrs.update(own)
+        for klass in reversed(self.mro(ref)):
+            own: Namespace = {}
+            self._apply(klass.cls.body, own, klass.file, klass.outer)
+            attrs.update(own)
         return attrs
+
+    def class_ref(self, value: Value, importer: Path, importer_ns: Namespace) -> ClassRef | None:
+        """The class ``value`` refers to, with the namespace of the module that defines it."""
+        if value.kind != "class" or value.cls is None or value.file is None:
+            return None
+        outer = importer_ns if value.file == importer else self.module(value.file)
+        return ClassRef(value.cls, value.file, outer)
+
+    def _bases(self, ref: ClassRef) -> list[ClassRef]:
+        found = (
+            self.class_ref(self.lookup_dotted(ref.file, ref.outer, b), ref.file, ref.outer)
+            for b in ref.cls.bases
+        )
+        return [b for b in found if b is not None]
 
     def lookup_dotted(self, path: Path, ns: Namespace, dotted: str) -> Value:
         """Resolve ``name`` or ``module.attr`` in ``ns`` (used for base classes)."""

@@ -103,7 +103,11 @@ class Binding:
 
 @dataclass(frozen=True, slots=True)
 class ClassInfo:
-    """A class body: its bindings, bases (as dotted source names) and collection flags."""
+    """A class body: its bindings, bases and collection flags.
+
+    ``bases`` are written as in the source (resolved later through the namespace);
+    ``qualified_bases`` have import aliases expanded (``TestCase`` -> ``unittest.TestCase``).
+    """
 
     name: str
     line: int
@@ -112,6 +116,7 @@ class ClassInfo:
     marks: Marks = Marks()
     defines: frozenset[str] = frozenset()
     test_false: bool = False
+    qualified_bases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

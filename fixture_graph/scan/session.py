@@ -7,10 +7,11 @@ resolution can follow pytest's visibility and override rules without touching th
 
 from __future__ import annotations
 
-import os
+import fnmatch
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from fixture_graph.config import ScanConfig
 from fixture_graph.model import SESSION_NODE, FixtureDef, FixtureKind, Issue, ScanResult, TestItem
@@ -19,14 +20,15 @@ from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, determine_setup
 from fixture_graph.scan.modules import ModuleFinder, basedir, module_name
-from fixture_graph.scan.namespace import Namespace, NamespaceBuilder, Value
-from fixture_graph.scan.records import ClassInfo, FuncInfo, ModuleRecord
+from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
+from fixture_graph.scan.records import FuncInfo, ModuleRecord
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
 
 # Session-level registration groups, farthest first (section 4 of pytest's resolution rules).
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
-_UNITTEST_BASES = ("TestCase",)
+_UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
+_NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
 def scan_paths(
@@ -103,11 +105,15 @@ class _Scan:
 
     def show(self, path: Path) -> str:
         """``path`` relative to the rootdir, POSIX style (pytest's nodeid spelling)."""
-        try:
-            return path.relative_to(self.rootdir).as_posix()
-        except ValueError:
-            rel = os.path.relpath(path, self.rootdir)
-            return Path(rel).as_posix() if not rel.startswith("../../..") else path.as_posix()
+        return (
+            path.relative_to(self.rootdir).as_posix()
+            if path.is_relative_to(self.rootdir)
+            else path.as_posix()
+        )
+
+    def _is_local(self, path: Path) -> bool:
+        """True for the suite's own files (under the rootdir or a ``pythonpath`` entry)."""
+        return any(path.is_relative_to(r) for r in self.local_roots)
 
     def _read(self, path: Path) -> ModuleRecord | None:
         if path in self.records:
@@ -131,7 +137,7 @@ class _Scan:
             else:
                 data = path.read_bytes()
                 record = extract_module(shown, data, self.config.extract)
-                local = any(path.is_relative_to(r) for r in self.local_roots)
+                local = self._is_local(path)
                 self.issues.extend(i for i in record.issues if local or i.fatal)
         except OSError as exc:
             self.issues.append(
@@ -143,13 +149,21 @@ class _Scan:
 
     def _followable(self, path: Path) -> bool:
         return (
-            any(path.is_relative_to(r) for r in (*self.local_roots, *self.plugin_roots))
+            self._is_local(path)
+            or any(path.is_relative_to(r) for r in self.plugin_roots)
             or path in self.plugin_modules
         )
 
+    def _import_module(self, path: Path) -> ModuleRecord | None:
+        """Read a conftest or test module the way pytest imports it (prepend mode).
+
+        pytest puts the module's basedir (first ancestor without ``__init__.py``) at the front of
+        ``sys.path`` when it imports the module, so its absolute imports resolve from there.
+        """
+        self.finder.add_front(basedir(path))
+        return self._read(path)
+
     def _resolve_import(self, importer: Path, spec: str) -> Path | None:
-        if not spec.startswith("."):
-            self.finder.add_front(basedir(importer)) if importer.is_relative_to(self.rootdir) else None
         found = self.finder.find_from(importer, spec)
         if found is None or not self._followable(found):
             return None
@@ -184,38 +198,45 @@ class _Scan:
         self.session_seq += 1
         return (group, self.session_seq)
 
+    def _add_session_fixture(
+        self, fixture_id: str, group: int, scope: Scope, file: str, line: int, **extra: Any
+    ) -> None:
+        name = fixture_id.rsplit("::", 1)[-1]
+        kind = FixtureKind.BUILTIN if group == GROUP_BUILTIN else FixtureKind.PLUGIN
+        self.fixtures.append(
+            FixtureDef(
+                id=fixture_id,
+                name=name,
+                func_name=name,
+                kind=kind,
+                holder=SESSION_NODE,
+                order=self._next_session_order(group),
+                scope=scope,
+                file=file,
+                line=line,
+                registered_in=file,
+                **extra,
+            )
+        )
+
     def _register_builtins_and_plugins(self) -> None:
         for builtin in active_builtins(self.env.pytest_version, self.ini.plugins, self.ini.disabled_plugins):
-            self.fixtures.append(
-                FixtureDef(
-                    id=f"builtin::{builtin.name}",
-                    name=builtin.name,
-                    func_name=builtin.name,
-                    kind=FixtureKind.BUILTIN,
-                    holder=SESSION_NODE,
-                    order=self._next_session_order(GROUP_BUILTIN),
-                    scope=builtin.scope,
-                    file=builtin.file,
-                    line=builtin.line,
-                    registered_in=builtin.file,
-                    argnames=builtin.argnames,
-                )
+            self._add_session_fixture(
+                f"builtin::{builtin.name}",
+                GROUP_BUILTIN,
+                builtin.scope,
+                builtin.file,
+                builtin.line,
+                argnames=builtin.argnames,
             )
         for extra in self.config.plugin_fixtures:
-            self.fixtures.append(
-                FixtureDef(
-                    id=f"plugin:config::{extra.name}",
-                    name=extra.name,
-                    func_name=extra.name,
-                    kind=FixtureKind.PLUGIN,
-                    holder=SESSION_NODE,
-                    order=self._next_session_order(GROUP_ENTRY_POINT),
-                    scope=extra.scope,
-                    file="<config>",
-                    line=0,
-                    registered_in="<config>",
-                    autouse=extra.autouse,
-                )
+            self._add_session_fixture(
+                f"plugin:config::{extra.name}",
+                GROUP_ENTRY_POINT,
+                extra.scope,
+                "<config>",
+                0,
+                autouse=extra.autouse,
             )
         if not self.config.scan_plugins:
             return
@@ -246,14 +267,10 @@ class _Scan:
         if path in self.plugin_modules:
             return
         self.plugin_modules.append(path)
-        if (
-            not any(path.is_relative_to(r) for r in self.local_roots)
-            and (path.parent / "__init__.py").is_file()
-        ):
-            top = path.parent
-            while (top.parent / "__init__.py").is_file():
-                top = top.parent
-            self.plugin_roots.add(top)
+        if not self._is_local(path) and (path.parent / "__init__.py").is_file():
+            # Imports inside an installed plugin's own top-level package are followed too.
+            base = basedir(path)
+            self.plugin_roots.add(base / path.relative_to(base).parts[0])
         record = self._read(path)
         if record is None:
             return
@@ -293,7 +310,7 @@ class _Scan:
         if not conftest.is_file():
             return True
         self.conftests[conftest] = initial
-        record = self._read(conftest)
+        record = self._import_module(conftest)
         if record is None or not record.parsed or self._import_fails(record):
             self.failed_dirs.add(conftest.parent)
             return False
@@ -368,7 +385,7 @@ class _Scan:
         return record.collect_ignore, record.collect_ignore_glob
 
     def _collect_module(self, path: Path) -> None:
-        record = self._read(path)
+        record = self._import_module(path)
         if record is None or not record.parsed or self._import_fails(record):
             return
         node = self.show(path)
@@ -381,9 +398,11 @@ class _Scan:
         ancestors = self._ancestors(path)
         for attr, value in ns.items():
             if value.kind == "func" and value.func is not None and self._is_test_name(attr):
-                self._add_test(path, attr, value, value.func, ancestors, record, ((), ()), is_unittest=False)
-            elif value.kind == "class" and value.cls is not None and value.file is not None:
-                self._collect_class(path, attr, value, ns, ancestors, record, ())
+                self._add_test(path, attr, value, value.func, ancestors, record, _NO_MARKS, is_unittest=False)
+            else:
+                ref = self.ns.class_ref(value, path, ns)
+                if ref is not None:
+                    self._collect_class(path, attr, ref, ancestors, record, ())
 
     def _ancestors(self, path: Path) -> tuple[str, ...]:
         chain = [SESSION_NODE]
@@ -406,116 +425,42 @@ class _Scan:
         self,
         path: Path,
         attr: str,
-        value: Value,
-        outer: Namespace,
+        ref: ClassRef,
         ancestors: tuple[str, ...],
         record: ModuleRecord,
-        class_path: tuple[ClassInfo, ...],
+        outer_names: tuple[str, ...],
     ) -> None:
-        cls = value.cls
-        assert cls is not None
-        assert value.file is not None
-        is_unittest = self._is_unittest(cls, outer, value.file)
+        mro = self.ns.mro(ref)
+        is_unittest = any(_is_unittest_base(base) for klass in mro for base in klass.cls.qualified_bases)
         if not is_unittest and not _matches_prefix_or_glob(attr, self.ini.python_classes):
             return
-        attrs = self.ns.class_attrs(
-            value.file, cls, self.ns.module(value.file) if value.file != path else outer
-        )
-        defines = {n for n, v in attrs.items() if v.kind in ("func", "fixture")}
-        if cls.test_false or (not is_unittest and ("__init__" in defines or "__new__" in defines)):
-            if "__init__" in defines or "__new__" in defines:
-                which = "__init__" if "__init__" in defines else "__new__"
-                self.issues.append(
-                    Issue(
-                        self.show(path),
-                        cls.line,
-                        "class-not-collected",
-                        f"cannot collect test class {attr!r} because it has a {which} constructor",
-                    )
-                )
+        if ref.cls.test_false:
             return
-        qualname = ".".join([*(c.name for c in class_path), attr])
-        node = "::".join([ancestors[-1], *(c.name for c in class_path), attr])
+        attrs = self.ns.class_attrs(ref)
+        constructor = next((n for n in ("__init__", "__new__") if attrs.get(n, OTHER).kind == "func"), None)
+        if constructor and not is_unittest:
+            message = f"cannot collect test class {attr!r} because it has a {constructor} constructor"
+            self.issues.append(Issue(self.show(path), ref.cls.line, "class-not-collected", message))
+            return
+        node = f"{ancestors[-1]}::{attr}"
         chain = (*ancestors, node)
-        self._register_xunit_class(path, node, qualname, attrs, is_unittest)
-        self._register_holder(
-            _Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs, in_class=True
+        self._register_xunit_class(path, node, ".".join((*outer_names, attr)), attrs, is_unittest)
+        self._register_holder(_Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs)
+        marks = (
+            tuple(n for k in mro for n in k.cls.marks.usefixtures),
+            tuple(p.argnames for k in mro for p in k.cls.marks.parametrize if not p.indirect),
         )
-        classes = (*class_path, cls)
-        inherited_marks = self._class_marks(cls, value.file, outer)
-        names = sorted(attrs) if is_unittest else list(attrs)
-        for name in names:
+        for name in sorted(attrs) if is_unittest else attrs:
             member = attrs[name]
             if member.kind == "func" and member.func is not None:
-                if is_unittest and name.startswith("test"):
+                if name.startswith("test") if is_unittest else self._is_test_name(name):
                     self._add_test(
-                        path,
-                        name,
-                        member,
-                        member.func,
-                        chain,
-                        record,
-                        inherited_marks,
-                        is_unittest=True,
-                        class_path=classes,
+                        path, name, member, member.func, chain, record, marks, is_unittest=is_unittest
                     )
-                elif not is_unittest and self._is_test_name(name):
-                    self._add_test(
-                        path,
-                        name,
-                        member,
-                        member.func,
-                        chain,
-                        record,
-                        inherited_marks,
-                        is_unittest=False,
-                        class_path=classes,
-                    )
-            elif member.kind == "class" and member.cls is not None and not is_unittest:
-                self._collect_class(path, name, member, outer, chain, record, classes)
-
-    def _class_marks(
-        self, cls: ClassInfo, file: Path, outer: Namespace, depth: int = 0
-    ) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-        """(usefixtures, direct-parametrize names) of a class including its bases' marks."""
-        use = list(cls.marks.usefixtures)
-        direct = [p.argnames for p in cls.marks.parametrize if not p.indirect]
-        if depth < 20:
-            for base in cls.bases:
-                value = self.ns.lookup_dotted(file, outer, base)
-                if value.kind == "class" and value.cls is not None and value.file is not None:
-                    b_use, b_direct = self._class_marks(
-                        value.cls, value.file, self.ns.module(value.file), depth + 1
-                    )
-                    use.extend(b_use)
-                    direct.extend(b_direct)
-        return tuple(use), tuple(direct)
-
-    def _is_unittest(self, cls: ClassInfo, outer: Namespace, file: Path, depth: int = 0) -> bool:
-        for base in cls.bases:
-            if base.rsplit(".", 1)[-1].endswith(_UNITTEST_BASES) and base.split(".")[0] in (
-                "unittest",
-                "django",
-                "TestCase",
-                "IsolatedAsyncioTestCase",
-                "SimpleTestCase",
-                "TransactionTestCase",
-                "LiveServerTestCase",
-                "StaticLiveServerTestCase",
-                "asynctest",
-                "twisted",
-            ):
-                return True
-            value = self.ns.lookup_dotted(file, outer, base)
-            if (
-                depth < 20
-                and value.kind == "class"
-                and value.cls is not None
-                and value.file is not None
-                and self._is_unittest(value.cls, self.ns.module(value.file), value.file, depth + 1)
-            ):
-                return True
-        return False
+            elif not is_unittest:
+                inner = self.ns.class_ref(member, ref.file, ref.outer)
+                if inner is not None:
+                    self._collect_class(path, name, inner, chain, record, (*outer_names, attr))
 
     def _add_test(
         self,
@@ -528,15 +473,14 @@ class _Scan:
         class_marks: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]],
         *,
         is_unittest: bool,
-        class_path: tuple[ClassInfo, ...] = (),
     ) -> None:
         nodeid = f"{ancestors[-1]}::{name}"
         usefixtures = (*func.marks.usefixtures, *class_marks[0], *record.marks.usefixtures)
         direct: list[str] = []
-        indirect: list[str] = []
         params: list[str] = []
         for mark in (*func.marks.parametrize, *record.marks.parametrize):
-            (indirect if mark.indirect else direct).extend(mark.argnames)
+            if not mark.indirect:
+                direct.extend(mark.argnames)
             params.extend(n for n in mark.argnames if n not in mark.indirect)
         for names in class_marks[1]:
             direct.extend(names)
@@ -552,7 +496,6 @@ class _Scan:
                 usefixtures=usefixtures,
                 direct_params=tuple(dict.fromkeys(direct)),
                 param_names=tuple(dict.fromkeys(params)),
-                indirect_params=tuple(dict.fromkeys(indirect)),
                 dynamic_deps=func.getfixturevalue,
                 conditional=bool(value.guards),
                 guards=value.guards,
@@ -562,9 +505,7 @@ class _Scan:
 
     # -- registration --------------------------------------------------------------------------
 
-    def _register_holder(
-        self, holder: _Holder, *, id_prefix: str, ns: Namespace | None = None, in_class: bool = False
-    ) -> None:
+    def _register_holder(self, holder: _Holder, *, id_prefix: str, ns: Namespace | None = None) -> None:
         """Register each fixture attribute of ``holder``, in ``dir()`` (alphabetical) order."""
         namespace = ns if ns is not None else self.ns.module(holder.path)
         taken: set[str] = set()
@@ -611,9 +552,8 @@ class _Scan:
                 fixture_id = f"{id_prefix}{name}[{attr}]"
             taken.add(fixture_id)
             seq += 1
-            order = holder.order if holder.node == SESSION_NODE else (0, seq)
-            if holder.node == SESSION_NODE:
-                order = (holder.order[0], holder.order[1] * 100000 + seq)
+            # Within one holder, dir() order; Session holders keep their load order first.
+            order = (holder.order[0], holder.order[1] * 100000 + seq)
             self.fixtures.append(
                 FixtureDef(
                     id=fixture_id,
@@ -683,10 +623,14 @@ class _Scan:
             self._xunit(path, node, f"_xunit_setup_method_fixture_{qualname}", Scope.FUNCTION, 3)
 
 
+def _is_unittest_base(base: str) -> bool:
+    """A base class name that is (statically) a ``unittest.TestCase`` or a known subclass."""
+    root, _, last = base.rpartition(".")
+    return last.endswith("TestCase") and (not root or root.split(".")[0] in _UNITTEST_PACKAGES)
+
+
 def _matches_prefix_or_glob(name: str, patterns: tuple[str, ...]) -> bool:
     """pytest's ``_matches_prefix_or_glob_option``: a prefix, or a glob when it has glob chars."""
-    import fnmatch
-
     for pattern in patterns:
         if name.startswith(pattern):
             return True

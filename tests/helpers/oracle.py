@@ -96,8 +96,6 @@ def run_setup_plan(
     for line in done.stdout.splitlines():
         match = _TEST_LINE.match(line)
         if match:
-            names = match.group(2)
-            closures.setdefault(function_nodeid(match.group(1)), set()).update(
-                n.strip() for n in names.split(",") if n.strip()
-            ) if names else closures.setdefault(function_nodeid(match.group(1)), set())
+            names = closures.setdefault(function_nodeid(match.group(1)), set())
+            names.update(n.strip() for n in (match.group(2) or "").split(",") if n.strip())
     return closures
