@@ -1,3 +1,3 @@
 from fixture_graph.cli import main
 
-main()
+main(prog_name="fixture-graph")

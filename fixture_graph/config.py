@@ -50,3 +50,103 @@ class ScanConfig:
     noconftest: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     follow_symlinks: bool = False
+    exclude: tuple[str, ...] = ()
+
+
+DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = (
+    ("MINIMAL", 1.0),
+    ("LOW", 2.0),
+    ("MEDIUM", 4.0),
+    ("HIGH", 8.0),
+    ("VERY_HIGH", 16.0),
+)
+
+# Top-level modules whose import at collection time is known to cost memory or start services.
+DEFAULT_HEAVY_MODULES = (
+    "aiobotocore",
+    "azure",
+    "boto3",
+    "botocore",
+    "cv2",
+    "dask",
+    "docker",
+    "elasticsearch",
+    "google.cloud",
+    "jax",
+    "kafka",
+    "keras",
+    "matplotlib",
+    "numpy",
+    "pandas",
+    "playwright",
+    "polars",
+    "psycopg",
+    "psycopg2",
+    "pyarrow",
+    "pymongo",
+    "pymysql",
+    "pyspark",
+    "redis",
+    "scipy",
+    "selenium",
+    "sklearn",
+    "spacy",
+    "sqlalchemy",
+    "tensorflow",
+    "testcontainers",
+    "torch",
+    "transformers",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """A policy in the style of import-linter: tests matching ``tests`` must not reach some fixtures.
+
+    ``tests`` are globs on test node ids (``tests/unit/*``); ``forbid`` globs on fixture names
+    (``real_*``); ``forbid_impact`` impact levels and ``forbid_scope`` scope names.
+    """
+
+    name: str
+    tests: tuple[str, ...]
+    forbid: tuple[str, ...] = ()
+    forbid_impact: tuple[str, ...] = ()
+    forbid_scope: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class AnalyzeConfig:
+    """Thresholds and policies of the analyzers (``[tool.fixture_graph]``, then the CLI)."""
+
+    weights: tuple[tuple[str, float], ...] = DEFAULT_WEIGHTS
+    untagged_weight: float = 0.0
+    weight_unit: str = "points"
+    heavy_chain_threshold: float = 24.0
+    top: int = 5
+    max_session_fixtures: int = 4
+    workers: int = 1
+    autouse_cost_threshold: float = 64.0
+    heavy_modules: tuple[str, ...] = DEFAULT_HEAVY_MODULES
+    unused_exclude: tuple[str, ...] = ()
+    cycle_bound: int = 50
+    contracts: tuple[Contract, ...] = ()
+
+    def weight(self, impact: str | None) -> float:
+        """The weight of an impact level (``untagged_weight`` for none or an unknown level)."""
+        if impact is None:
+            return self.untagged_weight
+        return dict(self.weights).get(impact, self.untagged_weight)
+
+
+@dataclass(frozen=True, slots=True)
+class GateConfig:
+    """Which findings are shown and which fail the run.
+
+    ``select``/``ignore`` hold rule codes or prefixes (``FG00`` selects FG001-FG009);
+    ``fail_on`` is a severity name, or ``never``.
+    """
+
+    fail_on: str = "error"
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()

@@ -369,7 +369,7 @@ class _Scan:
             norecursedirs=self.ini.norecursedirs,
             python_files=self.ini.python_files,
             ignore=self.ini.ignore,
-            ignore_glob=self.ini.ignore_glob,
+            ignore_glob=(*self.ini.ignore_glob, *(str(self.ini.rootdir / g) for g in self.config.exclude)),
             follow_symlinks=self.config.follow_symlinks,
         )
         for module in walk(arg, rules, self._enter_dir, self.issues.append, self.show):

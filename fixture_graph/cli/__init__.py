@@ -1,0 +1,50 @@
+"""The command line: a click group whose default command is ``scan``.
+
+``fixture-graph tests/`` is ``fixture-graph scan tests/``, so the common case stays short while
+``verify``, ``diff`` and ``affected`` live beside it. Each command is its own module; this one
+only assembles them. Tracebacks are shown only with ``--debug``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+
+from fixture_graph import __version__
+from fixture_graph.cli.common import ExitCode
+from fixture_graph.cli.scan_cmd import scan
+
+__all__ = ["ExitCode", "main"]
+
+DEFAULT_COMMAND = "scan"
+
+
+class DefaultGroup(click.Group):
+    """A group that runs :data:`DEFAULT_COMMAND` when the first argument is not a command name."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        group_flags = {"-h", "--help", "--version"}
+        if not args or (args[0] not in self.commands and args[0] not in group_flags):
+            args = [DEFAULT_COMMAND, *args]
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        formatter.write_usage(ctx.command_path, "[COMMAND] [OPTIONS] [PATHS]...")
+
+
+@click.group(
+    cls=DefaultGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+@click.version_option(__version__, prog_name="fixture-graph")
+def main(**_: Any) -> None:
+    """Static analyzer of pytest fixture graphs: nothing in the suite is imported or run.
+
+    Without a command, 'scan' runs: 'fixture-graph tests/' is 'fixture-graph scan tests/'.
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error, 3 some input
+    could not be read.
+    """
+
+
+main.add_command(scan)

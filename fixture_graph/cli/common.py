@@ -1,0 +1,232 @@
+"""What every command shares: exit codes, the scan options, settings precedence, safe writes.
+
+Precedence is defaults < ``[tool.fixture_graph]`` < command line: a flag overrides the file only
+when it was given, which is why every option here defaults to None.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from fixture_graph.config import AnalyzeConfig, ExtractOptions, GateConfig, ScanConfig
+from fixture_graph.settings import (
+    FAIL_ON_NAMES,
+    Settings,
+    SettingsError,
+    find_pyproject,
+    load_settings,
+    parse_plugin_fixture,
+)
+
+
+class ExitCode(enum.IntEnum):
+    """Process exit codes (documented in the README)."""
+
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    INPUT = 3
+    INTERRUPTED = 130
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _parse_env(values: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    out: dict[str, str | None] = {}
+    for item in values:
+        key, sep, value = item.partition("=")
+        if not key:
+            raise click.BadParameter(f"{item!r}: expected KEY=VALUE (or KEY to declare it unset)")
+        out[key] = value if sep else None
+    return tuple(sorted(out.items()))
+
+
+SCAN_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--config",
+        "config_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Settings file (default: the nearest pyproject.toml with [tool.fixture_graph]).",
+    ),
+    click.option(
+        "--env",
+        "env",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Decide env guards statically; KEY alone means unset. Repeatable.",
+    ),
+    click.option(
+        "--python",
+        "python",
+        metavar="PATH",
+        help="Interpreter or venv of the suite's environment (for plugins and pytest's version).",
+    ),
+    click.option("--rootdir", help="Like pytest --rootdir."),
+    click.option("-c", "--inifile", help="Like pytest -c: use this config file."),
+    click.option("--confcutdir", help="Like pytest --confcutdir."),
+    click.option("--noconftest", is_flag=True, default=None, help="Like pytest --noconftest."),
+    click.option("--no-plugins", is_flag=True, default=None, help="Do not scan installed pytest11 plugins."),
+    click.option(
+        "--plugin-fixture",
+        multiple=True,
+        metavar="NAME[:SCOPE]",
+        help="A fixture provided by a plugin that cannot be scanned. Repeatable.",
+    ),
+    click.option(
+        "--impact-decorator",
+        multiple=True,
+        metavar="NAME",
+        help="Decorator names carrying impact tags (default: memory_profile). Repeatable.",
+    ),
+    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths (relative to rootdir)."),
+    click.option("--follow-symlinks", is_flag=True, default=None, help="Follow symlinked directories."),
+    click.option("--max-file-bytes", type=int, help="Skip larger files, as an issue [default: 4 MiB]."),
+    click.option("--debug", is_flag=True, help="Show tracebacks."),
+]
+
+GATE_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--fail-on",
+        type=click.Choice(FAIL_ON_NAMES),
+        help="Exit 1 on findings of this severity or worse [default: error].",
+    ),
+    click.option("--select", multiple=True, metavar="CODE", help="Only these rules (codes or prefixes)."),
+    click.option("--ignore", "ignore_codes", multiple=True, metavar="CODE", help="Skip these rules."),
+    click.option("--workers", type=int, help="pytest-xdist workers: session fixtures cost N times."),
+    click.option("--max-session-fixtures", type=int, help="Budget of session-scoped fixtures [default: 4]."),
+    click.option("--top", type=int, help="How many heavy chains and heaviest tests to show [default: 5]."),
+]
+
+
+def apply_options(options: list[Callable[[F], F]]) -> Callable[[F], F]:
+    """Decorate a command with a list of click options, first option first in ``--help``."""
+
+    def decorate(func: F) -> F:
+        for option in reversed(options):
+            func = option(func)
+        return func
+
+    return decorate
+
+
+@dataclass(frozen=True, slots=True)
+class Configs:
+    """Everything a command needs, after defaults < file < flags."""
+
+    paths: tuple[Path, ...]
+    scan: ScanConfig
+    analyze: AnalyzeConfig
+    gate: GateConfig
+    source: str | None
+
+
+def _settings_for(config_file: Path | None, paths: tuple[Path, ...]) -> Settings:
+    if config_file is not None:
+        return load_settings(config_file)
+    start = paths[0] if paths else Path.cwd()
+    found = find_pyproject(start.resolve() if start.exists() else Path.cwd())
+    return load_settings(found) if found is not None else Settings()
+
+
+def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
+    """Merge defaults, the settings file and the given flags (``opts`` are the command's kwargs)."""
+    settings = _settings_for(opts.get("config_file"), paths)
+    scan_kw = dict(settings.scan)
+    extract_kw = scan_kw.pop("extract", {})
+    if opts.get("impact_decorator"):
+        extract_kw["impact_decorators"] = tuple(opts["impact_decorator"])
+    if opts.get("env"):
+        scan_kw["env"] = tuple(
+            sorted({**dict(scan_kw.get("env", ())), **dict(_parse_env(opts["env"]))}.items())
+        )
+    if opts.get("plugin_fixture"):
+        try:
+            extra = tuple(parse_plugin_fixture(p) for p in opts["plugin_fixture"])
+        except SettingsError as exc:
+            raise click.BadParameter(str(exc), param_hint="--plugin-fixture") from None
+        scan_kw["plugin_fixtures"] = (*scan_kw.get("plugin_fixtures", ()), *extra)
+    if opts.get("exclude"):
+        scan_kw["exclude"] = (*scan_kw.get("exclude", ()), *opts["exclude"])
+    for flag in (
+        "python",
+        "rootdir",
+        "inifile",
+        "confcutdir",
+        "noconftest",
+        "follow_symlinks",
+        "max_file_bytes",
+    ):
+        if opts.get(flag) is not None:
+            scan_kw[flag] = opts[flag]
+    if opts.get("no_plugins"):
+        scan_kw["scan_plugins"] = False
+    scan = ScanConfig(extract=ExtractOptions(**extract_kw), **scan_kw)
+
+    analyze_kw = dict(settings.analyze)
+    for flag in ("workers", "max_session_fixtures", "top"):
+        if opts.get(flag) is not None:
+            analyze_kw[flag] = opts[flag]
+    analyze = AnalyzeConfig(**analyze_kw)
+
+    gate = GateConfig(**settings.gate)
+    if opts.get("fail_on"):
+        gate = dataclasses.replace(gate, fail_on=opts["fail_on"])
+    if opts.get("select"):
+        gate = dataclasses.replace(gate, select=tuple(c.upper() for c in opts["select"]))
+    if opts.get("ignore_codes"):
+        gate = dataclasses.replace(gate, ignore=(*gate.ignore, *(c.upper() for c in opts["ignore_codes"])))
+    chosen = paths or tuple(Path(p) for p in settings.paths)
+    if settings.paths and not paths and settings.source:
+        base = Path(settings.source).parent
+        chosen = tuple(Path(os.path.relpath(base / p)) for p in settings.paths)
+    return Configs(chosen, scan, analyze, gate, settings.source)
+
+
+def write_atomic(path: Path, text: str | bytes) -> None:
+    """Write via a temporary file and rename, so a failed run never leaves half a report."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def user_errors(debug: bool) -> Iterator[None]:
+    """Turn expected failures into one line and an exit code; tracebacks only with ``--debug``."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        click.echo("fixture-graph: interrupted", err=True)
+        sys.exit(ExitCode.INTERRUPTED)
+    except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+        raise
+    except Exception as exc:
+        if debug:
+            raise
+        from fixture_graph.scan.environment import EnvironmentError_
+        from fixture_graph.scan.ini import ConfigFileError
+
+        if isinstance(exc, ConfigFileError | EnvironmentError_ | SettingsError):
+            click.echo(f"fixture-graph: error: {exc}", err=True)
+        else:
+            click.echo(
+                f"fixture-graph: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True
+            )
+        sys.exit(ExitCode.USAGE)
