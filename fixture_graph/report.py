@@ -6,8 +6,10 @@ Renderers take a :class:`Report` and nothing else, so every format shows the sam
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from fixture_graph.analyze.findings import Analysis
+from fixture_graph.config import AnalyzeConfig
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult
 from fixture_graph.resolve import resolve
 from fixture_graph.scope import Scope
@@ -21,6 +23,8 @@ class Report:
 
     scan: ScanResult
     resolution: Resolution
+    analysis: Analysis = field(default_factory=Analysis)
+    config: AnalyzeConfig = field(default_factory=AnalyzeConfig)
 
     @property
     def user_fixtures(self) -> tuple[FixtureDef, ...]:
@@ -45,6 +49,12 @@ class Report:
         return any(i.fatal for i in self.scan.issues)
 
 
-def build_report(scan: ScanResult) -> Report:
-    """Resolve ``scan`` and wrap both in a report."""
-    return Report(scan, resolve(scan))
+def build_report(scan: ScanResult, config: AnalyzeConfig | None = None, *, analyze: bool = True) -> Report:
+    """Resolve ``scan``, run the analyzers (unless ``analyze`` is False) and wrap it all up."""
+    config = config or AnalyzeConfig()
+    resolution = resolve(scan)
+    if not analyze:
+        return Report(scan, resolution, config=config)
+    from fixture_graph.analyze import run_analysis
+
+    return Report(scan, resolution, run_analysis(scan, resolution, config), config)
