@@ -82,6 +82,7 @@ class FixtureDef:
     guards: tuple[str, ...] = ()
     docstring: str | None = None
     loop_scope: str | None = None
+    suppress: tuple[str, ...] = ()
 
     @property
     def scope_is_dynamic(self) -> bool:
@@ -116,6 +117,28 @@ class TestItem:
     conditional: bool = False
     guards: tuple[str, ...] = ()
     is_unittest: bool = False
+    suppress: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class CollectionImport:
+    """A module-level import that runs when pytest loads a conftest (collection time).
+
+    ``file`` is the conftest, or a local module a conftest star-imports or lists in
+    ``pytest_plugins``; ``loaded_by`` is the conftest that makes pytest run it. ``target`` is the
+    rootdir-relative path of the imported module when it is part of the suite. ``used_by`` names
+    the functions using the imported names; ``module_level`` means some use runs at import time.
+    """
+
+    file: str
+    line: int
+    module: str
+    names: tuple[str, ...]
+    loaded_by: str
+    target: str | None = None
+    used_by: tuple[str, ...] = ()
+    module_level: bool = False
+    conditional: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +154,8 @@ class ScanResult:
     files_scanned: int = 0
     env: tuple[tuple[str, str | None], ...] = ()
     pytest_version: str | None = None
+    imports: tuple[CollectionImport, ...] = ()
+    suppressions: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -9,7 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from fixture_graph.analyze.findings import Analysis
-from fixture_graph.config import AnalyzeConfig
+from fixture_graph.config import AnalyzeConfig, GateConfig
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult
 from fixture_graph.resolve import resolve
 from fixture_graph.scope import Scope
@@ -37,10 +37,11 @@ class Report:
         order = [s.value for s in sorted(Scope, reverse=True)] + ["dynamic"]
         return {k: counts[k] for k in order if counts[k]}
 
-    def impact_counts(self, levels: tuple[str, ...]) -> dict[str, int]:
+    def impact_counts(self) -> dict[str, int]:
         """User fixtures per impact level, heaviest first, then untagged."""
         counts: Counter[str] = Counter(f.impact or "untagged" for f in self.user_fixtures)
-        order = [*reversed(levels), "untagged"]
+        levels = [level for level, _ in sorted(self.config.weights, key=lambda lw: -lw[1])]
+        order = [*levels, *sorted(set(counts) - {*levels, "untagged"}), "untagged"]
         return {k: counts[k] for k in order if counts[k]}
 
     @property
@@ -49,12 +50,18 @@ class Report:
         return any(i.fatal for i in self.scan.issues)
 
 
-def build_report(scan: ScanResult, config: AnalyzeConfig | None = None, *, analyze: bool = True) -> Report:
-    """Resolve ``scan``, run the analyzers (unless ``analyze`` is False) and wrap it all up."""
+def build_report(
+    scan: ScanResult,
+    config: AnalyzeConfig | None = None,
+    gate: GateConfig | None = None,
+    *,
+    analyze: bool = True,
+) -> Report:
+    """Resolve ``scan``, run the selected analyzers (unless ``analyze`` is False), wrap it all up."""
     config = config or AnalyzeConfig()
     resolution = resolve(scan)
     if not analyze:
         return Report(scan, resolution, config=config)
     from fixture_graph.analyze import run_analysis
 
-    return Report(scan, resolution, run_analysis(scan, resolution, config), config)
+    return Report(scan, resolution, run_analysis(scan, resolution, config, gate), config)

@@ -108,8 +108,12 @@ def traverse(
     return out
 
 
-class _Index:
-    """Definitions by name and holder, in pytest's farthest-to-closest order."""
+class DefinitionIndex:
+    """Definitions by name and holder, in pytest's farthest-to-closest order.
+
+    ``getter(holder_ancestors(node))(name)`` is what pytest's ``getfixturedefs`` returns for
+    ``name`` requested from ``node``: the visible definitions, farthest first.
+    """
 
     def __init__(self, scan: ScanResult) -> None:
         by_name: dict[str, dict[str, list[FixtureDef]]] = defaultdict(lambda: defaultdict(list))
@@ -155,7 +159,7 @@ def holder_ancestors(holder: str) -> tuple[str, ...]:
 
 def resolve(scan: ScanResult) -> Resolution:
     """Resolve all tests and all fixture definitions of ``scan``."""
-    index = _Index(scan)
+    index = DefinitionIndex(scan)
     edges: set[Edge] = set()
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()

@@ -13,6 +13,7 @@ import click
 
 from fixture_graph import __version__
 from fixture_graph.cli.common import ExitCode
+from fixture_graph.cli.rules_cmd import rules
 from fixture_graph.cli.scan_cmd import scan
 
 __all__ = ["ExitCode", "main"]
@@ -48,3 +49,4 @@ def main(**_: Any) -> None:
 
 
 main.add_command(scan)
+main.add_command(rules)

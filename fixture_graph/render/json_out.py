@@ -10,7 +10,7 @@ from collections import defaultdict
 from typing import Any
 
 from fixture_graph import __version__
-from fixture_graph.config import DEFAULT_IMPACT_LEVELS
+from fixture_graph.analyze.findings import Finding
 from fixture_graph.model import FixtureDef
 from fixture_graph.report import Report
 
@@ -47,9 +47,27 @@ def fixture_json(fixture: FixtureDef, deps: list[str], dynamic: list[str]) -> di
     }
 
 
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One ``findings[]`` entry."""
+    return {
+        "code": finding.code,
+        "severity": finding.severity.label,
+        "message": finding.message,
+        "file": finding.file,
+        "line": finding.line,
+        "col": finding.col,
+        "symbol": finding.symbol,
+        "related": [{"file": r.file, "line": r.line, "label": r.label} for r in finding.related],
+        "fix": finding.fix,
+        "key": finding.key,
+    }
+
+
 def build_json(report: Report) -> dict[str, Any]:
     """The JSON document as plain data."""
-    scan, res = report.scan, report.resolution
+    scan, res, analysis = report.scan, report.resolution, report.analysis
+    costs = {c.nodeid: c.weight for c in analysis.test_costs}
+    fan_in = dict(analysis.fan_in)
     deps: dict[str, set[str]] = defaultdict(set)
     dynamic: dict[str, set[str]] = defaultdict(set)
     for edge in res.edges:
@@ -57,7 +75,7 @@ def build_json(report: Report) -> dict[str, Any]:
     by_id = {f.id: f for f in scan.fixtures}
     items = {t.nodeid: t for t in scan.tests}
     fixtures = [
-        fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id]))
+        {**fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])), "used_by": fan_in.get(f.id, 0)}
         for f in sorted(scan.fixtures, key=lambda f: f.id)
     ]
     tests = []
@@ -74,6 +92,7 @@ def build_json(report: Report) -> dict[str, Any]:
                 "dynamic_deps": sorted(dynamic[resolved.nodeid]),
                 "conditional": item.conditional,
                 "guards": list(item.guards),
+                "weight": costs.get(resolved.nodeid, 0.0),
             }
         )
     cycles = [
@@ -98,13 +117,24 @@ def build_json(report: Report) -> dict[str, Any]:
             "cycles": len(res.cycles),
             "unknown": len(res.unknown),
             "by_scope": report.scope_counts(),
-            "by_impact": report.impact_counts(DEFAULT_IMPACT_LEVELS),
+            "by_impact": report.impact_counts(),
+            "findings": {
+                severity: sum(1 for f in analysis.findings if f.severity.label == severity)
+                for severity in ("error", "warning", "info")
+            },
+            "suppressed": analysis.suppressed,
             "files_scanned": scan.files_scanned,
             "issues": len(scan.issues),
         },
         "fixtures": fixtures,
         "tests": sorted(tests, key=lambda t: t["nodeid"]),
         "cycles": cycles,
+        "findings": [finding_json(f) for f in analysis.findings],
+        "heavy_chains": [{"ids": list(c.ids), "weight": c.weight} for c in analysis.heavy_chains],
+        "heaviest_tests": [
+            {"nodeid": c.nodeid, "weight": c.weight, "fixtures": c.fixtures}
+            for c in analysis.test_costs[: report.config.top]
+        ],
         "unknown": [{"name": u.name, "requester": u.requester, "test": u.test} for u in res.unknown],
         "issues": [
             {"file": i.file, "line": i.line, "code": i.code, "message": i.message, "fatal": i.fatal}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 from collections.abc import Iterator
 
@@ -24,6 +25,7 @@ from fixture_graph.scan.records import (
     Marks,
     ModuleRecord,
     ParametrizeMark,
+    TopImport,
 )
 
 FIXTURE_DECORATORS = frozenset(
@@ -57,6 +59,9 @@ _XUNIT_NAMES = frozenset(
 )
 MAX_TEXT = 240
 MAX_DOC = 4000
+SUPPRESS_MARKER = "fixture-graph:"
+_SUPPRESS = re.compile(r"#\s*fixture-graph:\s*ignore(?:\[([^\]]*)\])?")
+ALL_CODES = "*"
 
 
 def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRecord:
@@ -154,6 +159,10 @@ class _Extractor:
         self.module_marks = Marks()
         self.collect_ignore: list[str] = []
         self.collect_ignore_glob: list[str] = []
+        self.top_imports: list[tuple[int, str, tuple[str, ...], tuple[Guard, ...]]] = []
+        self.func_uses: dict[str, set[str]] = {}
+        self.class_stack: list[str] = []
+        self.suppress = _suppressions(source) if SUPPRESS_MARKER in source else {}
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -172,7 +181,25 @@ class _Extractor:
             collect_ignore=tuple(self.collect_ignore),
             collect_ignore_glob=tuple(self.collect_ignore_glob),
             issues=tuple(self.issues),
+            top_imports=self._top_imports(),
+            suppressions=tuple(sorted(self.suppress.items())),
         )
+
+    def _top_imports(self) -> tuple[TopImport, ...]:
+        """Module-level imports with their users, for the collection-time import rule (FG009)."""
+        if not self.top_imports:
+            return ()
+        module_names = _module_level_names(self.tree)
+        users: dict[str, list[str]] = {}
+        for func, used in self.func_uses.items():
+            for name in used:
+                users.setdefault(name, []).append(func)
+        out = []
+        for line, module, names, guards in self.top_imports:
+            used_by = sorted({f for n in names for f in users.get(n, ())})
+            at_import = "*" in names or any(n in module_names for n in names)
+            out.append(TopImport(line, module, names, tuple(used_by), at_import, guards))
+        return tuple(out)
 
     # -- names ----------------------------------------------------------------------------------
 
@@ -245,12 +272,20 @@ class _Extractor:
             return [self._class(stmt, guards)]
         if isinstance(stmt, ast.Import):
             self._note_import(stmt)
+            if not in_class:
+                for a in stmt.names:
+                    bound = a.asname or a.name.split(".")[0]
+                    self.top_imports.append((stmt.lineno, a.name, (bound,), guards))
             return [
                 Binding(a.asname or a.name.split(".")[0], "import", stmt.lineno, guards, module=a.name)
                 for a in stmt.names
             ]
         if isinstance(stmt, ast.ImportFrom):
             self._note_import(stmt)
+            if not in_class:
+                module = "." * stmt.level + (stmt.module or "")
+                bound_names = tuple(a.asname or a.name for a in stmt.names)
+                self.top_imports.append((stmt.lineno, module, bound_names, guards))
             return self._import_from(stmt, guards)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             return self._assign(stmt, guards, in_class=in_class)
@@ -418,7 +453,11 @@ class _Extractor:
     # -- classes --------------------------------------------------------------------------------
 
     def _class(self, stmt: ast.ClassDef, guards: tuple[Guard, ...]) -> Binding:
-        body = self._body(stmt.body, (), in_class=True)
+        self.class_stack.append(stmt.name)
+        try:
+            body = self._body(stmt.body, (), in_class=True)
+        finally:
+            self.class_stack.pop()
         marks = self._decorator_marks(stmt.decorator_list)
         test_false = False
         for inner in stmt.body:
@@ -515,6 +554,7 @@ class _Extractor:
             impact=impact,
             impact_description=description,
             docstring=_docstring(node),
+            suppress=self._suppressed_between(line, node.lineno),
         )
         return Binding(node.name, "def", node.lineno, guards, func=info)
 
@@ -546,10 +586,24 @@ class _Extractor:
             return 0
         return 0 if len(deco.args) >= (3 if is_object else 2) else 1
 
+    def _suppressed_between(self, first: int, last: int) -> tuple[str, ...]:
+        """Codes silenced by ``# fixture-graph: ignore[...]`` on a def's decorator or def lines."""
+        if not self.suppress:
+            return ()
+        codes = {c for line in range(first, last + 1) for c in self.suppress.get(line, ())}
+        return tuple(sorted(codes))
+
     def _getfixturevalue(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+        """Literal ``getfixturevalue`` names in the body; also notes which names the body uses."""
         found: list[str] = []
-        for sub in ast.walk(node):
-            if (
+        uses: set[str] | None = None
+        if len(self.class_stack) <= 1:
+            qualname = ".".join([*self.class_stack, node.name])
+            uses = self.func_uses.setdefault(qualname, set())
+        for sub in (n for stmt in node.body for n in ast.walk(stmt)):
+            if uses is not None and isinstance(sub, ast.Name):
+                uses.add(sub.id)
+            elif (
                 isinstance(sub, ast.Call)
                 and isinstance(sub.func, ast.Attribute)
                 and sub.func.attr == "getfixturevalue"
@@ -727,6 +781,45 @@ def _argnames(args: ast.arguments, *, drop_first: bool) -> tuple[str, ...]:
     ]
     names.extend(a.arg for a, d in zip(args.kwonlyargs, args.kw_defaults, strict=True) if d is None)
     return tuple(names)
+
+
+def _suppressions(source: str) -> dict[int, tuple[str, ...]]:
+    """Line -> codes of ``# fixture-graph: ignore[FG006, FG007]`` (``*`` when no codes are given)."""
+    out: dict[int, tuple[str, ...]] = {}
+    for number, line in enumerate(source.splitlines(), start=1):
+        if SUPPRESS_MARKER not in line:
+            continue
+        match = _SUPPRESS.search(line)
+        if match is None:
+            continue
+        codes = tuple(c.strip().upper() for c in (match.group(1) or "").split(",") if c.strip())
+        out[number] = codes or (ALL_CODES,)
+    return out
+
+
+def _module_level_names(tree: ast.Module) -> set[str]:
+    """Names read when the module is imported: module code, decorators, defaults, class bodies.
+
+    Function and lambda bodies are skipped, since they run later (if at all).
+    """
+    names: set[str] = set()
+    stack: list[ast.AST] = list(tree.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            stack.extend(node.decorator_list)
+            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
+            continue
+        if isinstance(node, ast.Lambda):
+            stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
+            continue
+        if isinstance(node, ast.Name):
+            names.add(node.id)
+            continue
+        if isinstance(node, ast.Import | ast.ImportFrom):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return names
 
 
 def _docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:

@@ -143,7 +143,7 @@ class NamespaceBuilder:
 
     # -- private ----------------------------------------------------------------------------
 
-    def _decide(self, guards: tuple[Guard, ...]) -> tuple[str, ...] | None:
+    def decide(self, guards: tuple[Guard, ...]) -> tuple[str, ...] | None:
         """None when a guard is decided false; otherwise the texts of the undecided guards."""
         texts: list[str] = []
         for guard in guards:
@@ -156,7 +156,7 @@ class NamespaceBuilder:
 
     def _apply(self, body: tuple[Binding, ...], ns: Namespace, path: Path, outer: Namespace | None) -> None:
         for binding in body:
-            texts = self._decide(binding.guards)
+            texts = self.decide(binding.guards)
             if texts is None:
                 continue
             if binding.kind == "star":

@@ -79,6 +79,7 @@ class FuncInfo:
     impact: str | None = None
     impact_description: str | None = None
     docstring: str | None = None
+    suppress: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,23 @@ class ClassInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class TopImport:
+    """A module-level import: what it binds and where the bound names are used.
+
+    ``used_by`` lists the functions (``name`` or ``Class.name``) whose bodies use a bound name;
+    ``module_level`` says some use runs at import time (module code, decorators, defaults,
+    class bodies), in which case the import cannot move into a function.
+    """
+
+    line: int
+    module: str
+    names: tuple[str, ...]
+    used_by: tuple[str, ...] = ()
+    module_level: bool = False
+    guards: tuple[Guard, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleRecord:
     """Everything one file contributes, with no AST kept."""
 
@@ -135,3 +153,5 @@ class ModuleRecord:
     collect_ignore_glob: tuple[str, ...] = ()
     issues: tuple[Issue, ...] = ()
     parsed: bool = True
+    top_imports: tuple[TopImport, ...] = ()
+    suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()

@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from fixture_graph.config import ScanConfig
-from fixture_graph.model import SESSION_NODE, FixtureDef, FixtureKind, Issue, ScanResult, TestItem
+from fixture_graph.model import (
+    SESSION_NODE,
+    CollectionImport,
+    FixtureDef,
+    FixtureKind,
+    Issue,
+    ScanResult,
+    TestItem,
+)
 from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
@@ -190,7 +198,59 @@ class _Scan:
             files_scanned=sum(1 for r in self.records.values() if r is not None),
             env=self.config.env,
             pytest_version=self.env.pytest_version,
+            imports=self._collection_imports(),
+            suppressions=tuple(
+                sorted(
+                    (self.show(path), line, codes)
+                    for path, record in self.records.items()
+                    if record is not None and self._is_local(path)
+                    for line, codes in record.suppressions
+                )
+            ),
         )
+
+    def _collection_imports(self) -> tuple[CollectionImport, ...]:
+        """Top-level imports that run when the loaded conftests are imported, transitively.
+
+        Starts at every conftest that loaded (and local ``pytest_plugins`` modules) and follows
+        imports into local modules this scan already read (star-imported fixture modules), never
+        reading new files for it.
+        """
+        out: list[CollectionImport] = []
+        starts = [c for c in self.conftests if c.parent not in self.failed_dirs]
+        starts += [p for p in self.plugin_modules if p.is_relative_to(self.rootdir)]
+        seen: set[Path] = set()
+        for start in starts:
+            queue = [start]
+            while queue:
+                path = queue.pop()
+                record = self.records.get(path)
+                if path in seen or record is None:
+                    continue
+                seen.add(path)
+                for imp in record.top_imports:
+                    undecided = self.ns.decide(imp.guards)
+                    if undecided is None:  # an env guard that --env decided false
+                        continue
+                    found = self.finder.find_from(path, imp.module)
+                    target = None
+                    if found is not None and found in self.records and self._is_local(found):
+                        target = self.show(found)
+                        queue.append(found)
+                    out.append(
+                        CollectionImport(
+                            file=self.show(path),
+                            line=imp.line,
+                            module=imp.module,
+                            names=imp.names,
+                            loaded_by=self.show(start),
+                            target=target,
+                            used_by=imp.used_by,
+                            module_level=imp.module_level,
+                            conditional=bool(undecided),
+                        )
+                    )
+        return tuple(sorted(set(out)))
 
     # -- session-level definitions -------------------------------------------------------------
 
@@ -500,6 +560,7 @@ class _Scan:
                 conditional=bool(value.guards),
                 guards=value.guards,
                 is_unittest=is_unittest,
+                suppress=func.suppress,
             )
         )
 
@@ -581,6 +642,7 @@ class _Scan:
                     guards=value.guards,
                     docstring=func.docstring,
                     loop_scope=spec.loop_scope,
+                    suppress=func.suppress,
                 )
             )
 

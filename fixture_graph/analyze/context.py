@@ -1,0 +1,161 @@
+"""What every rule reads, computed once per run: the graph, indexes, fan-in and weights.
+
+Rules stay small because the expensive shared work (the networkx graph, which tests reach which
+definition, which definitions are visible where) happens here, once, in linear time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from fixture_graph.analyze.findings import Chain, TestCost
+from fixture_graph.config import AnalyzeConfig
+from fixture_graph.graph import build_graph
+from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ResolvedTest, ScanResult, TestItem
+from fixture_graph.resolve import DefinitionIndex, holder_ancestors
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
+
+
+@dataclass
+class Context:
+    """Read-only inputs of the rules, plus lazily computed shared structures."""
+
+    scan: ScanResult
+    resolution: Resolution
+    config: AnalyzeConfig
+    _memo: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def graph(self) -> nx.DiGraph[str]:
+        """Definition -> definition edges (see :mod:`fixture_graph.graph`)."""
+        return build_graph(self.scan, self.resolution)
+
+    @cached_property
+    def fixtures(self) -> dict[str, FixtureDef]:
+        """Definitions by id."""
+        return {f.id: f for f in self.scan.fixtures}
+
+    @cached_property
+    def items(self) -> dict[str, TestItem]:
+        """Collected tests by node id."""
+        return {t.nodeid: t for t in self.scan.tests}
+
+    @cached_property
+    def resolved(self) -> dict[str, ResolvedTest]:
+        """Resolved tests by node id."""
+        return {t.nodeid: t for t in self.resolution.tests}
+
+    @cached_property
+    def fan_in(self) -> Counter[str]:
+        """Definition id -> number of tests whose closure includes it."""
+        counts: Counter[str] = Counter()
+        for test in self.resolution.tests:
+            counts.update(test.closure_defs)
+        return counts
+
+    @cached_property
+    def tests_of(self) -> dict[str, list[str]]:
+        """Definition id -> node ids of the tests whose closure includes it."""
+        out: dict[str, list[str]] = defaultdict(list)
+        for test in self.resolution.tests:
+            for fixture_id in test.closure_defs:
+                out[fixture_id].append(test.nodeid)
+        return out
+
+    @cached_property
+    def index(self) -> DefinitionIndex:
+        """Visible definitions by name from any node."""
+        return DefinitionIndex(self.scan)
+
+    @cached_property
+    def requests_from(self) -> dict[str, list[tuple[str, bool]]]:
+        """Requester (test node id or fixture id) -> [(definition id, dynamic)], sorted."""
+        out: dict[str, list[tuple[str, bool]]] = defaultdict(list)
+        for edge in self.resolution.edges:
+            out[edge.source].append((edge.target, edge.dynamic))
+        return out
+
+    def is_user(self, fixture: FixtureDef) -> bool:
+        """Written in the suite (conftest, test module or class), not a builtin or plugin."""
+        return fixture.kind in USER_KINDS
+
+    def weight(self, fixture_id: str) -> float:
+        """The impact weight of a definition."""
+        fixture = self.fixtures.get(fixture_id)
+        return self.config.weight(fixture.impact if fixture else None)
+
+    def visible(self, fixture: FixtureDef) -> tuple[FixtureDef, ...]:
+        """Definitions of ``fixture.name`` visible where ``fixture`` is defined, farthest first."""
+        return tuple(self.index.getter(holder_ancestors(fixture.holder))(fixture.name) or ())
+
+    def where(self, node: str) -> tuple[str, int]:
+        """file and line of a fixture id or test node id."""
+        fixture = self.fixtures.get(node)
+        if fixture is not None:
+            return fixture.file, fixture.line
+        item = self.items.get(node)
+        if item is not None:
+            return item.file, item.line
+        return node.split("::", 1)[0], 0
+
+    def label(self, node: str) -> str:
+        """A short display name: the fixture name, or the test's node id."""
+        fixture = self.fixtures.get(node)
+        return fixture.name if fixture is not None else node
+
+    @cached_property
+    def heavy_chains(self) -> tuple[Chain, ...]:
+        """The ``top`` heaviest dependency chains, none a part of another, heaviest first.
+
+        Cycles are cut first (inside a strongly connected component only edges to a larger id
+        are kept), so the longest-path recurrence runs once over a DAG in topological order:
+        linear in nodes and edges, never an enumeration of paths.
+        """
+        import networkx as nx
+
+        graph = self.graph
+        component: dict[str, int] = {}
+        for number, members in enumerate(nx.strongly_connected_components(graph)):
+            for member in members:
+                component[member] = number
+        dag: nx.DiGraph[str] = nx.DiGraph()
+        dag.add_nodes_from(graph.nodes)
+        dag.add_edges_from(
+            (u, v) for u, v in graph.edges if u != v and (component[u] != component[v] or u < v)
+        )
+        best: dict[str, float] = {}
+        successor: dict[str, str | None] = {}
+        for node in reversed(list(nx.topological_sort(dag))):
+            options = [(best[s], s) for s in dag.successors(node) if best[s] > 0]
+            pick = min(options, key=lambda o: (-o[0], o[1]), default=None)
+            best[node] = self.weight(node) + (pick[0] if pick else 0.0)
+            successor[node] = pick[1] if pick else None
+        chains: list[Chain] = []
+        covered: set[str] = set()
+        for node in sorted((n for n in best if best[n] > 0), key=lambda n: (-best[n], n)):
+            if len(chains) >= self.config.top:
+                break
+            if node in covered:
+                continue
+            ids = [node]
+            while (following := successor[ids[-1]]) is not None:
+                ids.append(following)
+            covered.update(ids)
+            chains.append(Chain(tuple(ids), best[node]))
+        return tuple(chains)
+
+    @cached_property
+    def test_costs(self) -> tuple[TestCost, ...]:
+        """Every test's closure weight (each definition once), heaviest first."""
+        costs = [
+            TestCost(t.nodeid, sum(self.weight(d) for d in t.closure_defs), len(t.closure_defs))
+            for t in self.resolution.tests
+        ]
+        return tuple(sorted(costs, key=lambda c: (-c.weight, c.nodeid)))

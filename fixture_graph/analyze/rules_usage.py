@@ -1,0 +1,340 @@
+"""Rules on how fixtures are requested and used: FG003, FG005-FG008, FG010 and FG012."""
+
+from __future__ import annotations
+
+import difflib
+import fnmatch
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from fixture_graph.analyze.common import chain_text, loc, weight_text
+from fixture_graph.analyze.context import Context
+from fixture_graph.analyze.findings import Finding, Severity
+from fixture_graph.analyze.registry import rule
+from fixture_graph.model import FixtureKind
+from fixture_graph.scope import Scope
+
+
+@rule(
+    "FG003",
+    "unknown-fixture",
+    Severity.ERROR,
+    "A requested name that no visible fixture provides: pytest's \"fixture 'x' not found\".",
+)
+def unknown_fixture(ctx: Context) -> Iterator[Finding]:
+    """One finding per (name, requester), with the tests affected and a did-you-mean."""
+    affected: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for unknown in ctx.resolution.unknown:
+        affected[(unknown.name, unknown.requester)].add(unknown.test)
+    names = sorted({f.name for f in ctx.scan.fixtures})
+    elsewhere: dict[str, list[str]] = defaultdict(list)
+    for fixture in ctx.scan.fixtures:
+        elsewhere[fixture.name].append(fixture.id)
+    for (name, requester), tests in sorted(affected.items()):
+        file, line = ctx.where(requester)
+        hint = ""
+        if name in elsewhere:
+            defined = sorted(elsewhere[name])
+            hint = f"; '{name}' is defined in {defined[0].split('::')[0]} but not visible here"
+        else:
+            close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+            if close:
+                hint = f"; did you mean '{close[0]}'?"
+        who = "test" if requester in ctx.items else f"fixture '{ctx.label(requester)}'"
+        count = f" ({len(tests)} tests affected)" if len(tests) > 1 else ""
+        yield Finding(
+            code="FG003",
+            severity=Severity.ERROR,
+            message=f"fixture '{name}' not found, requested by {who}{count}{hint}",
+            file=file,
+            line=line,
+            symbol=requester,
+            related=tuple(loc(ctx, t) for t in sorted(tests)[:10]),
+            fix=f"define '{name}' in a conftest.py above the requester, or configure it as a plugin fixture",
+            key=f"FG003:{requester}:{name}",
+        )
+
+
+@rule(
+    "FG005",
+    "excess-session-fixtures",
+    Severity.WARNING,
+    "More session-scoped fixtures than max-session-fixtures: each lives for the whole run.",
+)
+def excess_session_fixtures(ctx: Context) -> Iterator[Finding]:
+    """One finding per session fixture once the budget is passed, cheapest to demote first."""
+    session = [
+        f for f in ctx.scan.fixtures if ctx.is_user(f) and not f.scope_is_dynamic and f.scope is Scope.SESSION
+    ]
+    budget = ctx.config.max_session_fixtures
+    if len(session) <= budget:
+        return
+    workers = max(1, ctx.config.workers)
+    for fixture in sorted(session, key=lambda f: (ctx.fan_in[f.id], f.id)):
+        fan_in = ctx.fan_in[fixture.id]
+        cost = ""
+        if workers > 1:
+            weight = ctx.weight(fixture.id)
+            total = weight_text(weight * workers)
+            cost = f"; with {workers} xdist workers it is set up {workers} times (weight {total})"
+        impact = f", impact {fixture.impact}" if fixture.impact else ""
+        yield Finding(
+            code="FG005",
+            severity=Severity.WARNING,
+            message=(
+                f"session-scoped fixture '{fixture.name}' is one of {len(session)} (budget {budget}): "
+                f"reached by {fan_in} test{'s' if fan_in != 1 else ''}{impact}{cost}"
+            ),
+            file=fixture.file,
+            line=fixture.line,
+            symbol=fixture.id,
+            fix=(
+                "demote it to module or function scope"
+                if fan_in <= 1
+                else "keep it session-scoped only if its setup cost is shared by many tests"
+            ),
+            key=f"FG005:{fixture.id}",
+        )
+
+
+def _reached(ctx: Context) -> set[str]:
+    """Definitions some test reaches, including through ``getfixturevalue`` edges."""
+    reached = set(ctx.resolution.reached)
+    queue = deque(
+        target
+        for source, targets in ctx.requests_from.items()
+        if source in ctx.items or source in reached
+        for target, dynamic in targets
+        if dynamic
+    )
+    while queue:
+        node = queue.popleft()
+        if node in reached:
+            continue
+        reached.add(node)
+        queue.extend(t for t, _ in ctx.requests_from.get(node, ()))
+    return reached
+
+
+@rule(
+    "FG006",
+    "unused-fixture",
+    Severity.INFO,
+    "A fixture no collected test reaches, directly, transitively, by autouse or usefixtures.",
+)
+def unused_fixture(ctx: Context) -> Iterator[Finding]:
+    """User definitions outside every test's closure (``unused-exclude`` globs skip files)."""
+    reached = _reached(ctx)
+    excluded = ctx.config.unused_exclude
+    for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
+        if not ctx.is_user(fixture) or fixture.id in reached:
+            continue
+        if any(fnmatch.fnmatch(fixture.file, p) or PurePosixPath(fixture.file).match(p) for p in excluded):
+            continue
+        visible = ctx.visible(fixture)
+        closer = list(visible[visible.index(fixture) + 1 :]) if fixture in visible else []
+        why = (
+            f"; overridden by {closer[-1].id}"
+            if closer and not any(fixture.name in f.argnames for f in closer)
+            else ""
+        )
+        yield Finding(
+            code="FG006",
+            severity=Severity.INFO,
+            message=f"fixture '{fixture.name}' is not used by any collected test{why}",
+            file=fixture.file,
+            line=fixture.line,
+            symbol=fixture.id,
+            fix="delete it, or exclude plugin-style modules with unused-exclude",
+            key=f"FG006:{fixture.id}",
+        )
+
+
+@rule(
+    "FG007",
+    "shadowed-fixture",
+    Severity.INFO,
+    "A definition that overrides an outer fixture of the same name (extending or replacing it).",
+)
+def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
+    """Each user definition with a farther visible definition of its name."""
+    for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
+        if not ctx.is_user(fixture):
+            continue
+        visible = ctx.visible(fixture)
+        if fixture not in visible:
+            continue
+        position = visible.index(fixture)
+        if position == 0:
+            continue
+        outer = visible[position - 1]
+        extends = fixture.name in fixture.argnames
+        kind = {FixtureKind.BUILTIN: "builtin ", FixtureKind.PLUGIN: "plugin "}.get(outer.kind, "")
+        how = "extends it (requests its own name)" if extends else "replaces it"
+        where = f" at {outer.file}:{outer.line}" if outer.line else ""
+        yield Finding(
+            code="FG007",
+            severity=Severity.INFO,
+            message=f"'{fixture.name}' overrides the {kind}fixture {outer.id}{where} and {how}",
+            file=fixture.file,
+            line=fixture.line,
+            symbol=fixture.id,
+            related=(loc(ctx, outer.id, f"outer {outer.name} ({outer.id})"),),
+            key=f"FG007:{fixture.id}",
+        )
+
+
+def _instance_key(scope: Scope, nodeid: str, ancestors: tuple[str, ...]) -> str:
+    """The node whose lifetime bounds a fixture of ``scope`` for one test."""
+    if scope is Scope.FUNCTION:
+        return nodeid
+    if scope is Scope.SESSION:
+        return ""
+    module = next((a for a in ancestors if a.endswith(".py")), ancestors[-1])
+    if scope is Scope.CLASS:
+        return ancestors[-1] if "::" in ancestors[-1] else module
+    if scope is Scope.MODULE:
+        return module
+    return str(PurePosixPath(module).parent)
+
+
+@rule(
+    "FG008",
+    "costly-autouse",
+    Severity.WARNING,
+    "An autouse fixture whose weight times its number of setups passes autouse-cost-threshold.",
+)
+def costly_autouse(ctx: Context) -> Iterator[Finding]:
+    """Autouse definitions by weight x setups (one setup per scope instance the tests span)."""
+    threshold = ctx.config.autouse_cost_threshold
+    workers = max(1, ctx.config.workers)
+    for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
+        if not fixture.autouse or not ctx.is_user(fixture):
+            continue
+        weight = ctx.weight(fixture.id)
+        tests = ctx.tests_of.get(fixture.id, [])
+        if weight <= 0 or not tests:
+            continue
+        instances = {_instance_key(fixture.scope, t, ctx.items[t].ancestors) for t in tests}
+        setups = len(instances) * (workers if fixture.scope > Scope.FUNCTION else 1)
+        cost = weight * setups
+        if cost < threshold:
+            continue
+        yield Finding(
+            code="FG008",
+            severity=Severity.WARNING,
+            message=(
+                f"autouse fixture '{fixture.name}' costs {weight_text(cost)} (weight {weight_text(weight)} "
+                f"x {setups} {fixture.scope.value}-scope setups over {len(tests)} tests) "
+                f">= {weight_text(threshold)}"
+            ),
+            file=fixture.file,
+            line=fixture.line,
+            symbol=fixture.id,
+            fix="drop autouse and request it where needed, or widen its scope",
+            key=f"FG008:{fixture.id}",
+        )
+
+
+@rule(
+    "FG010",
+    "dynamic-dependency",
+    Severity.INFO,
+    "A dependency a static reading cannot decide: computed getfixturevalue names, undecided guards.",
+)
+def dynamic_dependency(ctx: Context) -> Iterator[Finding]:
+    """Non-literal ``getfixturevalue`` calls and definitions behind env guards ``--env`` left open."""
+    for issue in ctx.scan.issues:
+        if issue.code == "dynamic-getfixturevalue":
+            yield Finding(
+                code="FG010",
+                severity=Severity.INFO,
+                message=issue.message,
+                file=issue.file,
+                line=issue.line,
+                key=f"FG010:{issue.file}:{issue.message}",
+            )
+    groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
+    for fixture in ctx.scan.fixtures:
+        if fixture.conditional and ctx.is_user(fixture):
+            groups[(fixture.registered_in, fixture.guards)].append(fixture.id)
+    for (registered_in, guards), ids in sorted(groups.items()):
+        first = min(ids, key=lambda i: (ctx.fixtures[i].file, ctx.fixtures[i].line))
+        names = ", ".join(sorted(ctx.label(i) for i in ids))
+        yield Finding(
+            code="FG010",
+            severity=Severity.INFO,
+            message=(
+                f"{len(ids)} fixture{'s' if len(ids) != 1 else ''} in {registered_in} depend on an undecided "
+                f"condition ({' and '.join(guards)}): {names}"
+            ),
+            file=ctx.fixtures[first].file,
+            line=ctx.fixtures[first].line,
+            symbol=first,
+            related=tuple(loc(ctx, i, ctx.label(i)) for i in sorted(ids)),
+            fix="decide env guards with --env KEY=VALUE (or env in [tool.fixture_graph])",
+            key=f"FG010:{registered_in}:{'|'.join(guards)}",
+        )
+
+
+def _shortest_chain(ctx: Context, start: str, goals: set[str]) -> list[str] | None:
+    """Breadth-first from a test through its requests to the nearest goal definition."""
+    parent: dict[str, str | None] = {start: None}
+    queue = deque([start])
+    while queue:
+        node = queue.popleft()
+        if node in goals:
+            path = [node]
+            while (up := parent[path[-1]]) is not None:
+                path.append(up)
+            return path[::-1]
+        for target, _ in sorted(ctx.requests_from.get(node, ())):
+            if target not in parent:
+                parent[target] = node
+                queue.append(target)
+    return None
+
+
+@rule(
+    "FG012",
+    "forbidden-dependency",
+    Severity.ERROR,
+    "A test reaches a fixture that a configured contract forbids (import-linter style).",
+)
+def forbidden_dependency(ctx: Context) -> Iterator[Finding]:
+    """For each contract and matching test, the shortest chain to a forbidden definition."""
+    for contract in ctx.config.contracts:
+        forbidden = {
+            f.id
+            for f in ctx.scan.fixtures
+            if any(fnmatch.fnmatchcase(f.name, p) for p in contract.forbid)
+            or (f.impact is not None and f.impact in contract.forbid_impact)
+            or (not f.scope_is_dynamic and f.scope.value in contract.forbid_scope)
+        }
+        if not forbidden:
+            continue
+        for test in ctx.resolution.tests:
+            if not any(fnmatch.fnmatchcase(test.nodeid, p) for p in contract.tests):
+                continue
+            hits = forbidden.intersection(test.closure_defs)
+            if not hits:
+                continue
+            chain = _shortest_chain(ctx, test.nodeid, hits) or [test.nodeid, min(hits)]
+            target = ctx.fixtures[chain[-1]]
+            more = f" (and {len(hits) - 1} more forbidden)" if len(hits) > 1 else ""
+            item = ctx.items[test.nodeid]
+            yield Finding(
+                code="FG012",
+                severity=Severity.ERROR,
+                message=(
+                    f"contract '{contract.name}' broken: {test.nodeid} reaches '{target.name}'{more} "
+                    f"via {chain_text(ctx, chain)}"
+                ),
+                file=item.file,
+                line=item.line,
+                symbol=test.nodeid,
+                related=tuple(loc(ctx, n, ctx.label(n)) for n in chain),
+                fix=f"stop requesting '{ctx.label(chain[1])}' here, or override it with a lighter fixture",
+                key=f"FG012:{contract.name}:{test.nodeid}:{target.id}",
+            )

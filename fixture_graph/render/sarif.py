@@ -1,0 +1,98 @@
+"""SARIF 2.1.0 for code-scanning upload (GitHub, GitLab, Azure DevOps).
+
+Locations are relative to the ``SRCROOT`` base, which is the rootdir; ``partialFingerprints``
+come from each finding's line-independent key, so code scanning keeps tracking a finding when
+lines move.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+from fixture_graph import __version__
+from fixture_graph.analyze import RULES
+from fixture_graph.analyze.findings import Finding, Location, Severity
+from fixture_graph.report import Report
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+INFO_URI = "https://pypi.org/project/fixture-graph/"
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in name.split("-"))
+
+
+def _physical(file: str, line: int) -> dict[str, Any]:
+    location: dict[str, Any] = {"artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"}}
+    if line > 0:
+        location["region"] = {"startLine": line, "startColumn": 1}
+    return location
+
+
+def _related(index: int, related: Location) -> dict[str, Any]:
+    return {
+        "id": index,
+        "physicalLocation": _physical(related.file, related.line),
+        "message": {"text": related.label},
+    }
+
+
+def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+    text = finding.message + (f" Fix: {finding.fix}." if finding.fix else "")
+    result: dict[str, Any] = {
+        "ruleId": finding.code,
+        "ruleIndex": rule_index[finding.code],
+        "level": LEVEL[finding.severity],
+        "message": {"text": text},
+        "locations": [{"physicalLocation": _physical(finding.file, finding.line)}],
+        "partialFingerprints": {
+            "fixtureGraphKey/v1": hashlib.sha256((finding.key or text).encode()).hexdigest()[:32]
+        },
+    }
+    if finding.related:
+        result["relatedLocations"] = [_related(i, r) for i, r in enumerate(finding.related)]
+    return result
+
+
+def build_sarif(report: Report) -> dict[str, Any]:
+    """The SARIF log as plain data (one run, every registered rule described)."""
+    codes = sorted(RULES)
+    rule_index = {code: i for i, code in enumerate(codes)}
+    rules = [
+        {
+            "id": code,
+            "name": _camel(RULES[code].name),
+            "shortDescription": {"text": RULES[code].summary},
+            "defaultConfiguration": {"level": LEVEL[RULES[code].severity]},
+            "helpUri": f"{INFO_URI}#{code.lower()}",
+        }
+        for code in codes
+    ]
+    root = Path(report.scan.rootdir).as_uri().rstrip("/") + "/"
+    return {
+        "$schema": SCHEMA_URI,
+        "version": "2.1.0",
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "fixture-graph",
+                        "version": __version__,
+                        "informationUri": INFO_URI,
+                        "rules": rules,
+                    }
+                },
+                "originalUriBaseIds": {"SRCROOT": {"uri": root}},
+                "results": [_result(f, rule_index) for f in report.analysis.findings],
+            }
+        ],
+    }
+
+
+def render_sarif(report: Report) -> str:
+    """Serialize :func:`build_sarif`."""
+    return json.dumps(build_sarif(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
