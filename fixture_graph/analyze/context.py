@@ -43,6 +43,14 @@ class Context:
         return {f.id: f for f in self.scan.fixtures}
 
     @cached_property
+    def by_name(self) -> dict[str, list[FixtureDef]]:
+        """Definitions by fixture name."""
+        out: dict[str, list[FixtureDef]] = defaultdict(list)
+        for fixture in self.scan.fixtures:
+            out[fixture.name].append(fixture)
+        return out
+
+    @cached_property
     def items(self) -> dict[str, TestItem]:
         """Collected tests by node id."""
         return {t.nodeid: t for t in self.scan.tests}

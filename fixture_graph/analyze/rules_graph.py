@@ -62,9 +62,10 @@ def circular_dependency(ctx: Context) -> Iterator[Finding]:
         for cycle in cycles:
             reported.add(cycle)
             yield _cycle_finding(ctx, cycle, fas, len(cycles), note)
+    in_components = {node for component in components for node in component}
     for known in ctx.resolution.cycles:
         body = known.links[:-1]
-        if body not in reported:
+        if body not in reported and not in_components.issuperset(body):
             reported.add(body)
             yield _cycle_finding(ctx, body, [(body[-1], body[0])], 1, "")
 
@@ -192,7 +193,7 @@ def heavy_chain(ctx: Context) -> Iterator[Finding]:
     threshold = ctx.config.heavy_chain_threshold
     unit = ctx.config.weight_unit
     for chain in ctx.heavy_chains:
-        if chain.weight < threshold or chain.weight <= 0:
+        if len(chain.ids) < 2 or chain.weight < threshold or chain.weight <= 0:
             continue
         file, line = ctx.where(chain.ids[0])
         yield Finding(

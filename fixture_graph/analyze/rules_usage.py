@@ -13,6 +13,7 @@ from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
 from fixture_graph.model import FixtureKind
+from fixture_graph.resolve import holder_ancestors
 from fixture_graph.scope import Scope
 
 
@@ -132,13 +133,14 @@ def unused_fixture(ctx: Context) -> Iterator[Finding]:
             continue
         if any(fnmatch.fnmatch(fixture.file, p) or PurePosixPath(fixture.file).match(p) for p in excluded):
             continue
-        visible = ctx.visible(fixture)
-        closer = list(visible[visible.index(fixture) + 1 :]) if fixture in visible else []
-        why = (
-            f"; overridden by {closer[-1].id}"
-            if closer and not any(fixture.name in f.argnames for f in closer)
-            else ""
+        overriders = sorted(
+            f.id
+            for f in ctx.by_name.get(fixture.name, ())
+            if f.id != fixture.id
+            and f.holder != fixture.holder
+            and fixture.holder in holder_ancestors(f.holder)
         )
+        why = f"; overridden by {', '.join(overriders[:3])}" if overriders else ""
         yield Finding(
             code="FG006",
             severity=Severity.INFO,

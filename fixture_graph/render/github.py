@@ -47,6 +47,6 @@ def render_github(report: Report) -> str:
     n_cycles = sum(1 for f in report.analysis.findings if f.code == "FG001")
     lines.append(
         f"::notice title=fixture-graph::{len(report.user_fixtures)} fixtures analyzed, {n_cycles} circular "
-        f"dependencies, {len(report.analysis.findings)} findings"
+        f"{'dependency' if n_cycles == 1 else 'dependencies'}, {len(report.analysis.findings)} findings"
     )
     return "\n".join(lines) + "\n"

@@ -42,7 +42,7 @@ def _related(index: int, related: Location) -> dict[str, Any]:
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
-    text = finding.message + (f" Fix: {finding.fix}." if finding.fix else "")
+    text = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index[finding.code],
