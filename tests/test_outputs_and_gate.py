@@ -156,7 +156,8 @@ def test_pyproject_settings_and_cli_precedence(write_tree: Tree) -> None:
     )
     code, out = run(root)
     assert code == ExitCode.FINDINGS
-    assert "FG005" in out and "FG012 [error] contract 'unit is light' broken" in out
+    assert "FG005" in out
+    assert "FG012 [error] contract 'unit is light' broken" in out
     assert "100 points" in out
     code, out = run(root, "--max-session-fixtures", "4", "--ignore", "FG012")
     assert code == ExitCode.OK, out

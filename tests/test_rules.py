@@ -59,7 +59,8 @@ def test_fg001_cycle_reported_once_with_every_link(write_tree: Tree) -> None:
         ("conftest.py", 4),
         ("conftest.py", 6),
     ]
-    assert finding.fix is not None and "remove the request of" in finding.fix
+    assert finding.fix is not None
+    assert "remove the request of" in finding.fix
 
 
 def test_fg001_two_cycles_sharing_an_edge_and_the_fewest_removals(write_tree: Tree) -> None:
@@ -81,7 +82,8 @@ def test_fg001_two_cycles_sharing_an_edge_and_the_fewest_removals(write_tree: Tr
     messages = sorted(f.message for f in found(report, "FG001"))
     assert messages == ["circular dependency: a -> b -> a", "circular dependency: b -> c -> b"]
     fix = found(report, "FG001")[0].fix
-    assert fix is not None and "2 removal(s) break all 2 cycles" in fix
+    assert fix is not None
+    assert "2 removal(s) break all 2 cycles" in fix
 
 
 def test_fg001_self_request_without_outer_definition(write_tree: Tree) -> None:
@@ -139,7 +141,8 @@ def test_fg002_session_requests_function(write_tree: Tree) -> None:
     by_target = {f.message.split("'")[-2]: f for f in found(report, "FG002")}
     assert "session-scoped 'pool' requests function-scoped 'item'" in by_target["item"].message
     assert by_target["item"].fix == (
-        "declare 'pool' with scope=\"function\" (the widest its requests allow), or 'item' with scope=\"session\""
+        "declare 'pool' with scope=\"function\" (the widest its requests allow), "
+        "or 'item' with scope=\"session\""
     )
     assert (
         by_target["tmp_path"].fix == "declare 'pool' with scope=\"function\" (the widest its requests allow)"
@@ -350,7 +353,9 @@ def test_fg007_extends_and_replaces(write_tree: Tree) -> None:
         {
             **INI,
             "conftest.py": "import pytest\n@pytest.fixture\ndef db(): pass\n",
-            "sub/conftest.py": "import pytest\n@pytest.fixture\ndef db(db): pass\n@pytest.fixture\ndef tmp_path(): pass\n",
+            "sub/conftest.py": (
+                "import pytest\n@pytest.fixture\ndef db(db): pass\n@pytest.fixture\ndef tmp_path(): pass\n"
+            ),
             "sub/test_x.py": "def test_x(db, tmp_path): pass\n",
         }
     )
@@ -361,8 +366,8 @@ def test_fg007_extends_and_replaces(write_tree: Tree) -> None:
         ("sub/conftest.py", 4, Severity.INFO),
     ]
     assert (
-        messages[2]
-        == "'db' overrides the fixture conftest.py::db at conftest.py:2 and extends it (requests its own name)"
+        messages[2] == "'db' overrides the fixture conftest.py::db at conftest.py:2 "
+        "and extends it (requests its own name)"
     )
     assert messages[4].startswith(
         "'tmp_path' overrides the builtin fixture builtin::tmp_path at _pytest/tmpdir.py:"
@@ -440,8 +445,10 @@ def test_fg009_heavy_import_in_conftest_and_where_to_move_it(write_tree: Tree) -
     ]
     pandas, torch, local = found(report, "FG009")
     assert pandas.fix == "move it inside frame, the only code that uses it"
-    assert torch.fix is not None and "used while the module is imported" in torch.fix
-    assert "heavy_fixtures.py" in local.message and "browser" in local.message
+    assert torch.fix is not None
+    assert "used while the module is imported" in torch.fix
+    assert "heavy_fixtures.py" in local.message
+    assert "browser" in local.message
 
 
 def test_fg009_near_miss_lazy_import_and_light_modules(write_tree: Tree) -> None:
@@ -567,7 +574,9 @@ def test_per_test_cost_counts_each_definition_once(write_tree: Tree) -> None:
         {
             **INI,
             "conftest.py": HEAVY.format(outer="HIGH", inner="LOW"),
-            "test_x.py": "def test_heavy(cluster, db): pass\ndef test_light(db): pass\ndef test_none(): pass\n",
+            "test_x.py": (
+                "def test_heavy(cluster, db): pass\ndef test_light(db): pass\ndef test_none(): pass\n"
+            ),
         }
     )
     costs = [(c.nodeid, c.weight, c.fixtures) for c in analyze(root).analysis.test_costs]
