@@ -26,6 +26,7 @@ from fixture_graph.model import (
     ScanResult,
     UnknownRequest,
 )
+from fixture_graph.scan.builtins import parse_version
 
 GetDefs = Callable[[str], Sequence[FixtureDef] | None]
 
@@ -145,6 +146,30 @@ class DefinitionIndex:
         return [n for a in ancestors for n in self.autouse.get(a, ())]
 
 
+def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozenset[str]) -> list[str]:
+    """pytest 8.x's static closure: only the closest definition's arguments are followed.
+
+    Dependencies of overridden parents (``engine`` in ``db(engine)`` overridden by ``db(db)``)
+    still run, but 8.x leaves them out of ``item.fixturenames``; pytest 9.0 fixed that. The
+    definitions and edges stay those of the 9.x walk, which is what executes.
+    """
+    names = list(dict.fromkeys(initial))
+    seen = set(names)
+    position = 0
+    while position < len(names):
+        name = names[position]
+        position += 1
+        if name in ignore:
+            continue
+        defs = get_defs(name)
+        if defs:
+            for arg in defs[-1].argnames:
+                if arg not in seen:
+                    seen.add(arg)
+                    names.append(arg)
+    return names
+
+
 def holder_ancestors(holder: str) -> tuple[str, ...]:
     """The ancestor chain of a holder node, e.g. ``tests/a.py::C`` -> ``("", "tests", "tests/a.py", ...)``."""
     if holder == SESSION_NODE:
@@ -160,6 +185,7 @@ def holder_ancestors(holder: str) -> tuple[str, ...]:
 def resolve(scan: ScanResult) -> Resolution:
     """Resolve all tests and all fixture definitions of ``scan``."""
     index = DefinitionIndex(scan)
+    legacy = parse_version(scan.pytest_version) < (9, 0)
     edges: set[Edge] = set()
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()
@@ -182,6 +208,8 @@ def resolve(scan: ScanResult) -> Resolution:
         cached = memo.get(key)
         if cached is None:
             walk = traverse(initial, get, "", ignore=frozenset(test.direct_params))
+            if legacy:
+                walk.names = closure_names_8x(initial, get, frozenset(test.direct_params))
             winners = tuple(
                 (n, defs[-1].id)
                 for n in sorted(walk.names)

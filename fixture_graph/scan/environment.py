@@ -49,6 +49,7 @@ def load_environment(python: str | None) -> TargetEnvironment:
     if python is None:
         raw = list(sys.path)
     else:
+        python = _interpreter(python)
         try:
             done = subprocess.run(
                 [python, "-c", _SYS_PATH_SNIPPET], capture_output=True, text=True, timeout=60, check=True
@@ -63,6 +64,17 @@ def load_environment(python: str | None) -> TargetEnvironment:
     for name, _version, dist_dir in dists:
         eps.extend(_entry_points(dist_dir, name))
     return TargetEnvironment(paths, version, tuple(eps))
+
+
+def _interpreter(python: str) -> str:
+    """``--python`` may name an interpreter or a virtualenv directory."""
+    path = Path(python)
+    if path.is_dir():
+        for candidate in (path / "bin" / "python", path / "Scripts" / "python.exe"):
+            if candidate.exists():
+                return str(candidate)
+        raise EnvironmentError_(f"--python {python}: a directory without bin/python (not a virtualenv?)")
+    return python
 
 
 def _normalize(name: str) -> str:

@@ -86,7 +86,9 @@ def main() -> None:
         codes[finding.code] = codes.get(finding.code, 0) + 1
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"analyzer benchmark: {n} fixtures, {len(scan.tests)} tests, {len(resolution.edges)} edges")
-    print(f"  build {t1 - t0:.2f} s, resolve {t2 - t1:.2f} s, analyze {t3 - t2:.2f} s, peak RSS {peak:.0f} MB")
+    print(
+        f"  build {t1 - t0:.2f} s, resolve {t2 - t1:.2f} s, analyze {t3 - t2:.2f} s, peak RSS {peak:.0f} MB"
+    )
     print(f"  findings by code: {dict(sorted(codes.items()))}")
 
 
