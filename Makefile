@@ -40,7 +40,10 @@ check: venv ## Lint (ruff) and type-check (mypy --strict)
 test: deps check ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
+bench-analyzers: venv ## Time resolution and every analyzer on a 20,000-fixture graph with large SCCs
+	$(PY) tests/bench/bench_analyzers.py 20000
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz deps demo check test clean
+.PHONY: help venv graphviz deps demo check test bench-analyzers clean
