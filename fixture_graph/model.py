@@ -83,6 +83,7 @@ class FixtureDef:
     docstring: str | None = None
     loop_scope: str | None = None
     suppress: tuple[str, ...] = ()
+    body_hash: str = ""
 
     @property
     def scope_is_dynamic(self) -> bool:
@@ -118,6 +119,7 @@ class TestItem:
     guards: tuple[str, ...] = ()
     is_unittest: bool = False
     suppress: tuple[str, ...] = ()
+    body_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True, order=True)

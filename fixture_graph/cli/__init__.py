@@ -12,7 +12,9 @@ from typing import Any
 import click
 
 from fixture_graph import __version__
+from fixture_graph.cli.affected_cmd import affected
 from fixture_graph.cli.common import ExitCode
+from fixture_graph.cli.diff_cmd import diff
 from fixture_graph.cli.rules_cmd import rules
 from fixture_graph.cli.scan_cmd import scan
 
@@ -50,3 +52,5 @@ def main(**_: Any) -> None:
 
 main.add_command(scan)
 main.add_command(rules)
+main.add_command(diff)
+main.add_command(affected)

@@ -220,10 +220,12 @@ def user_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
+        from fixture_graph.baseline import BaselineError
         from fixture_graph.scan.environment import EnvironmentError_
+        from fixture_graph.scan.git import GitError
         from fixture_graph.scan.ini import ConfigFileError
 
-        if isinstance(exc, ConfigFileError | EnvironmentError_ | SettingsError):
+        if isinstance(exc, ConfigFileError | EnvironmentError_ | SettingsError | GitError | BaselineError):
             click.echo(f"fixture-graph: error: {exc}", err=True)
         else:
             click.echo(

@@ -20,6 +20,7 @@ from fixture_graph.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from fixture_graph.analyze.findings import Finding
     from fixture_graph.report import Report
 
 FORMATS = ("text", "json", "github", "sarif")
@@ -36,19 +37,51 @@ FORMATS = ("text", "json", "github", "sarif")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the output to FILE (atomically); the text summary still goes to stdout.",
 )
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Findings recorded in FILE do not fail the run; new ones do.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record the current findings in FILE (then they do not fail).",
+)
 @apply_options(SCAN_OPTIONS)
 @apply_options(GATE_OPTIONS)
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
+def scan(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    baseline: Path | None,
+    write_baseline: Path | None,
+    **opts: Any,
+) -> None:
     """Scan a pytest suite statically and report its fixture graph and findings.
 
     PATHS are what you would pass to pytest (default: [tool.fixture_graph] paths, else the ini's
     testpaths, else the current directory). Nothing is imported or executed.
     """
     with user_errors(bool(opts.get("debug"))):
+        from fixture_graph.baseline import dump_baseline, load_baseline, split_by_baseline
+
         configs = build_configs(paths, opts)
         report = make_report(configs)
         emit(report, fmt, output)
-        code = exit_code(report, configs.gate.fail_on)
+        failing = report.analysis.findings
+        if write_baseline is not None:
+            write_atomic(write_baseline, dump_baseline(failing))
+            click.echo(f"wrote a baseline of {len(failing)} findings to {write_baseline}", err=True)
+            failing = ()
+        elif baseline is not None:
+            split = split_by_baseline(failing, load_baseline(baseline))
+            failing = split.new
+            click.echo(
+                f"baseline: {len(split.known)} known findings do not fail, {len(split.new)} new", err=True
+            )
+            for key in split.stale:
+                click.echo(f"baseline: stale entry (no longer found; remove it): {key}", err=True)
+        code = exit_code(report, configs.gate.fail_on, failing)
     sys.exit(code)
 
 
@@ -73,13 +106,17 @@ def emit(report: Report, fmt: str, output: Path | None) -> None:
     click.echo(f"wrote {output}")
 
 
-def exit_code(report: Report, fail_on: str) -> int:
-    """1 for a finding at or above ``fail_on``; else 3 when input was unreadable; else 0."""
+def exit_code(report: Report, fail_on: str, failing: tuple[Finding, ...] | None = None) -> int:
+    """1 for a finding at or above ``fail_on``; else 3 when input was unreadable; else 0.
+
+    ``failing`` are the findings that may fail the run (all of them unless a baseline says otherwise).
+    """
     from fixture_graph.analyze.findings import Severity
 
+    pool = report.analysis.findings if failing is None else failing
     if fail_on != "never":
         threshold = Severity.parse(fail_on)
-        if any(f.severity >= threshold for f in report.analysis.findings):
+        if any(f.severity >= threshold for f in pool):
             return ExitCode.FINDINGS
     if report.has_fatal_issues:
         return ExitCode.INPUT

@@ -8,6 +8,7 @@ or executes the scanned code. Input it cannot read becomes an :class:`Issue`, ne
 from __future__ import annotations
 
 import ast
+import hashlib
 import io
 import re
 import tokenize
@@ -555,6 +556,7 @@ class _Extractor:
             impact_description=description,
             docstring=_docstring(node),
             suppress=self._suppressed_between(line, node.lineno),
+            body_hash=self._source_hash(line, node.end_lineno or node.lineno),
         )
         return Binding(node.name, "def", node.lineno, guards, func=info)
 
@@ -585,6 +587,11 @@ class _Extractor:
         if any(k.arg == "new" for k in deco.keywords):
             return 0
         return 0 if len(deco.args) >= (3 if is_object else 2) else 1
+
+    def _source_hash(self, first: int, last: int) -> str:
+        """A short hash of a definition's source lines, so a diff can tell an edited fixture."""
+        chunk = "".join(self.lines[first - 1 : last])
+        return hashlib.blake2b(chunk.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
     def _suppressed_between(self, first: int, last: int) -> tuple[str, ...]:
         """Codes silenced by ``# fixture-graph: ignore[...]`` on a def's decorator or def lines."""

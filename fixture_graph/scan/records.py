@@ -80,6 +80,7 @@ class FuncInfo:
     impact_description: str | None = None
     docstring: str | None = None
     suppress: tuple[str, ...] = ()
+    body_hash: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -561,6 +561,7 @@ class _Scan:
                 guards=value.guards,
                 is_unittest=is_unittest,
                 suppress=func.suppress,
+                body_hash=func.body_hash,
             )
         )
 
@@ -643,6 +644,7 @@ class _Scan:
                     docstring=func.docstring,
                     loop_scope=spec.loop_scope,
                     suppress=func.suppress,
+                    body_hash=func.body_hash,
                 )
             )
 

@@ -1,0 +1,47 @@
+"""``fixture-graph affected BASE``: the tests a change since BASE can affect, ready for pytest."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fixture_graph.cli.common import SCAN_OPTIONS, ExitCode, apply_options, build_configs, user_errors
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("base")
+@click.option(
+    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
+)
+@click.option("--format", "fmt", type=click.Choice(("lines", "json")), default="lines", show_default=True)
+@apply_options(SCAN_OPTIONS)
+def affected(base: str, paths: tuple[Path, ...], fmt: str, **opts: Any) -> None:
+    """Print the node ids of tests whose fixtures, conftests or module changed since BASE.
+
+    One per line, for pytest $(fixture-graph affected origin/main). Compares BASE with the work tree.
+    """
+    with user_errors(bool(opts.get("debug"))):
+        from fixture_graph.affected import affected_tests
+        from fixture_graph.cli.diff_cmd import both_reports
+        from fixture_graph.revisions import rootdir_relative
+        from fixture_graph.scan.git import changed_files, resolve_revision
+
+        configs = build_configs(paths, opts)
+        base_report, head_report, repo = both_reports(configs, base, None)
+        changed = rootdir_relative(head_report, repo, changed_files(repo, resolve_revision(repo, base), None))
+        tests = affected_tests(base_report, head_report, changed)
+        if fmt == "json":
+            document = {
+                "base": base,
+                "changed_files": sorted(changed),
+                "tests": [{"nodeid": t.nodeid, "reasons": list(t.reasons)} for t in tests],
+            }
+            click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        else:
+            for test in tests:
+                click.echo(test.nodeid)
+    sys.exit(ExitCode.OK)

@@ -1,0 +1,105 @@
+"""``fixture-graph diff BASE [HEAD]``: what a change does to the fixture graph.
+
+Both revisions are read from git objects (HEAD defaults to the work tree as it is); nothing is
+checked out and neither the work tree nor the index is touched.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from fixture_graph.cli.common import (
+    GATE_OPTIONS,
+    SCAN_OPTIONS,
+    Configs,
+    ExitCode,
+    apply_options,
+    build_configs,
+    user_errors,
+    write_atomic,
+)
+
+if TYPE_CHECKING:
+    from fixture_graph.compare import ReportDiff
+
+DIFF_FORMATS = ("text", "json")
+
+
+def both_reports(configs: Configs, base: str, head: str | None) -> tuple[Any, Any, Path]:
+    """Scan ``base`` and ``head`` (None: the work tree) of the repository around the cwd."""
+    from fixture_graph.revisions import scan_revision
+    from fixture_graph.scan.git import repo_root
+
+    repo = repo_root(Path.cwd())
+    args = (configs.paths, configs.scan, configs.analyze, configs.gate)
+    return scan_revision(repo, base, *args), scan_revision(repo, head, *args), repo
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("base")
+@click.argument("head", required=False)
+@click.option(
+    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
+)
+@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically)."
+)
+@click.option("--fail-on-existing", is_flag=True, help="Also fail on findings that already exist on BASE.")
+@apply_options(SCAN_OPTIONS)
+@apply_options(GATE_OPTIONS)
+def diff(
+    base: str,
+    head: str | None,
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    fail_on_existing: bool,
+    **opts: Any,
+) -> None:
+    """Compare the fixture graph of BASE with HEAD (default: the work tree).
+
+    Exit 1 only when HEAD introduces a finding at --fail-on level (or has one, with
+    --fail-on-existing).
+    """
+    with user_errors(bool(opts.get("debug"))):
+        from fixture_graph.compare import compare_reports
+
+        configs = build_configs(paths, opts)
+        base_report, head_report, _ = both_reports(configs, base, head)
+        result = compare_reports(base_report, head_report, top=configs.analyze.top)
+        text = render(result, fmt)
+        if output is None:
+            click.echo(text, nl=False)
+        else:
+            write_atomic(output, text)
+            click.echo(f"wrote {output}")
+        code = diff_exit_code(result, configs.gate.fail_on, fail_on_existing)
+    sys.exit(code)
+
+
+def render(result: ReportDiff, fmt: str) -> str:
+    """Render a diff in ``fmt``."""
+    from fixture_graph.render.diff_out import render_diff_json, render_diff_text
+
+    if fmt == "json":
+        return render_diff_json(result)
+    return render_diff_text(result)
+
+
+def diff_exit_code(result: ReportDiff, fail_on: str, fail_on_existing: bool) -> int:
+    """1 when the change brings a finding at ``fail_on`` or worse; 3 when HEAD had unreadable input."""
+    from fixture_graph.analyze.findings import Severity
+
+    if fail_on != "never":
+        threshold = Severity.parse(fail_on)
+        pool = (*result.new_findings, *(result.existing_findings if fail_on_existing else ()))
+        if any(f.severity >= threshold for f in pool):
+            return ExitCode.FINDINGS
+    if result.head.has_fatal_issues:
+        return ExitCode.INPUT
+    return ExitCode.OK

@@ -1,0 +1,234 @@
+"""diff, baselines and affected tests on real git repositories built in tmp_path."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import textwrap
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from fixture_graph.cli import ExitCode, main
+
+BASE = {
+    "pytest.ini": "[pytest]\ntestpaths = tests\n",
+    "tests/conftest.py": """
+        import pytest
+
+        @pytest.fixture
+        def db(engine):
+            return engine
+
+        @pytest.fixture
+        def engine():
+            return 1
+
+        @pytest.fixture
+        @memory_profile("old cache", "LOW")
+        def cache():
+            return {}
+
+        @pytest.fixture
+        @memory_profile("search", "HIGH")
+        def search():
+            return 2
+    """,
+    "tests/test_a.py": """
+        def test_db(db):
+            pass
+
+        def test_cache(cache):
+            pass
+
+        def test_plain():
+            pass
+    """,
+    "tests/unit/test_u.py": "def test_unit():\n    pass\n",
+}
+
+HEAD = {
+    "tests/conftest.py": """
+        import pytest
+
+        @pytest.fixture
+        def db(engine):
+            return engine
+
+        @pytest.fixture(scope="session")
+        def engine(db):
+            return 1
+
+        @pytest.fixture
+        @memory_profile("search", "HIGH")
+        def search():
+            return 2
+    """,
+    "tests/test_a.py": """
+        def test_db(db):
+            pass
+
+        def test_cache(search):
+            pass
+
+        def test_plain():
+            pass
+    """,
+}
+
+
+def git(repo: Path, *args: str) -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    done = subprocess.run(
+        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
+    )
+    return done.stdout
+
+
+def write(repo: Path, files: dict[str, str]) -> None:
+    for rel, text in files.items():
+        path = repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text).lstrip("\n"))
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q", "-b", "main")
+    write(root, BASE)
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "base")
+    write(root, HEAD)
+    git(root, "commit", "-q", "-am", "head")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        yield root
+    finally:
+        os.chdir(cwd)
+
+
+def cli(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, [*args, "--no-plugins"])
+    return result.exit_code, result.output
+
+
+def fingerprint(repo: Path) -> tuple[str, str, str]:
+    index = hashlib.sha256((repo / ".git" / "index").read_bytes()).hexdigest()
+    return git(repo, "status", "--porcelain"), index, git(repo, "rev-parse", "HEAD")
+
+
+def test_diff_reports_the_exact_delta_and_fails_on_the_new_cycle(repo: Path) -> None:
+    before = fingerprint(repo)
+    code, out = cli("diff", "HEAD~1", "HEAD", "--format", "json")
+    assert fingerprint(repo) == before  # neither the work tree nor the index moved
+    assert code == ExitCode.FINDINGS
+    data = json.loads(out)
+    assert [f["id"] for f in data["fixtures_removed"]] == ["tests/conftest.py::cache"]
+    assert data["fixtures_added"] == []
+    assert data["scope_changes"] == [
+        {
+            "id": "tests/conftest.py::engine",
+            "name": "engine",
+            "old": "function",
+            "new": "session",
+            "file": "tests/conftest.py",
+            "line": 7,
+        }
+    ]
+    assert data["edges_added"] == [["tests/conftest.py::engine", "tests/conftest.py::db"]]
+    assert data["edges_removed"] == []
+    assert sorted(f["code"] for f in data["new_findings"]) == ["FG001", "FG002"]
+    # search is used now (FG006 fixed); cache, which overrode the builtin, is gone (FG007 fixed).
+    assert sorted(f["code"] for f in data["fixed_findings"]) == ["FG006", "FG007"]
+    assert data["heavier_tests"] == [{"nodeid": "tests/test_a.py::test_cache", "before": 2.0, "after": 8.0}]
+    summary = {row["what"]: (row["base"], row["head"]) for row in data["summary"]}
+    assert summary["circular dependencies"] == ("0", "1")
+    assert summary["fixtures"] == ("4", "3")
+
+
+def test_diff_text_and_work_tree_head(repo: Path) -> None:
+    (repo / "tests" / "test_a.py").write_text("def test_db(db):\n    pass\n\ndef test_new(dbb):\n    pass\n")
+    before = fingerprint(repo)
+    code, out = cli("diff", "HEAD")
+    assert fingerprint(repo) == before
+    assert code == ExitCode.FINDINGS  # FG003: dbb is new in the work tree
+    assert "new findings: 2 (2 already on base)" in out  # FG003 and, since test_cache went, FG006
+    assert "FG003 [error] fixture 'dbb' not found" in out
+
+
+def test_existing_findings_do_not_fail_a_pr_unless_asked(repo: Path) -> None:
+    (repo / "tests" / "test_a.py").write_text("def test_db(db):\n    pass\n")
+    git(repo, "commit", "-q", "-am", "fewer tests")
+    code, out = cli("diff", "HEAD~1")
+    assert code == ExitCode.OK, out  # only an info finding (search unused) is new
+    assert "new findings: 1 (2 already on base)" in out
+    assert cli("diff", "HEAD~1", "--fail-on-existing")[0] == ExitCode.FINDINGS
+
+
+def test_unknown_revision_is_a_usage_error(repo: Path) -> None:
+    code, out = cli("diff", "no-such-branch")
+    assert code == ExitCode.USAGE
+    assert "fixture-graph: error: git rev-parse" in out
+
+
+def test_baseline_ratchet(repo: Path, tmp_path: Path) -> None:
+    baseline = tmp_path / "baseline.json"
+    code, _ = cli("--write-baseline", str(baseline))
+    assert code == ExitCode.OK
+    assert cli("--baseline", str(baseline))[0] == ExitCode.OK
+    keys = [e["key"] for e in json.loads(baseline.read_text())["findings"]]
+    assert any(k.startswith("FG001:") for k in keys)
+    # A new error fails; the cycle, once fixed, leaves a stale entry that is reported.
+    write(
+        repo,
+        {"tests/conftest.py": BASE["tests/conftest.py"], "tests/test_b.py": "def test_b(nope):\n    pass\n"},
+    )
+    result = CliRunner().invoke(main, ["--baseline", str(baseline), "--no-plugins"])
+    assert result.exit_code == ExitCode.FINDINGS
+    assert "baseline: stale entry (no longer found; remove it): FG001:" in result.output
+
+
+def test_bad_baseline_file_is_a_usage_error(repo: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}")
+    code, out = cli("--baseline", str(bad))
+    assert code == ExitCode.USAGE
+    assert "not a baseline" in out
+
+
+def test_affected_lists_tests_reaching_changed_definitions(repo: Path) -> None:
+    conftest = repo / "tests" / "conftest.py"
+    conftest.write_text(conftest.read_text().replace("return 2", "return 3"))
+    code, out = cli("affected", "HEAD")
+    assert code == ExitCode.OK
+    # search's body changed; the conftest changed, so every test under tests/ may be affected.
+    assert out.splitlines() == [
+        "tests/test_a.py::test_cache",
+        "tests/test_a.py::test_db",
+        "tests/test_a.py::test_plain",
+        "tests/unit/test_u.py::test_unit",
+    ]
+    code, out = cli("affected", "HEAD", "--format", "json")
+    reasons = {t["nodeid"]: t["reasons"] for t in json.loads(out)["tests"]}
+    assert "fixture tests/conftest.py::search changed" in reasons["tests/test_a.py::test_cache"]
+    assert reasons["tests/unit/test_u.py::test_unit"] == ["tests/conftest.py changed"]
+
+
+def test_affected_by_a_test_module_change_only(repo: Path) -> None:
+    (repo / "tests" / "unit" / "test_u.py").write_text("def test_unit():\n    assert True\n")
+    code, out = cli("affected", "HEAD")
+    assert code == ExitCode.OK
+    assert out.splitlines() == ["tests/unit/test_u.py::test_unit"]
