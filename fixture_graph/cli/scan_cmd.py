@@ -17,8 +17,9 @@ from fixture_graph.cli.common import (
     user_errors,
     write_atomic,
 )
+from fixture_graph.cli.graph_opts import GRAPH_FORMATS, GRAPH_OPTIONS, render_output, write_graph_outputs
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", *GRAPH_FORMATS)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -34,6 +35,7 @@ FORMATS = ("text", "json")
 )
 @apply_options(SCAN_OPTIONS)
 @apply_options(GATE_OPTIONS)
+@apply_options(GRAPH_OPTIONS)
 def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
     """Scan a pytest suite statically and report its fixture graph.
 
@@ -42,17 +44,17 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     """
     with user_errors(bool(opts.get("debug"))):
         configs = build_configs(paths, opts)
-        code = _run(configs.paths, configs, fmt, output)
+        code = _run(configs.paths, configs, fmt, output, opts)
     sys.exit(code)
 
 
-def _run(paths: tuple[Path, ...], configs: Any, fmt: str, output: Path | None) -> int:
+def _run(paths: tuple[Path, ...], configs: Any, fmt: str, output: Path | None, opts: dict[str, Any]) -> int:
     from fixture_graph.render import RENDERERS
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
 
     report = build_report(scan_paths(list(paths), configs.scan))
-    text = RENDERERS[fmt](report)
+    text = render_output(fmt, report, opts)
     if output is not None:
         write_atomic(output, text)
         if fmt != "text":
@@ -60,6 +62,8 @@ def _run(paths: tuple[Path, ...], configs: Any, fmt: str, output: Path | None) -
         click.echo(f"wrote {output}")
     else:
         click.echo(text, nl=False)
+    if write_graph_outputs(report, opts):
+        return ExitCode.USAGE
     if report.resolution.cycles:
         return ExitCode.FINDINGS
     if report.has_fatal_issues:

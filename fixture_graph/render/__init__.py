@@ -1,17 +1,40 @@
 """Output formats, as a registry: name -> function(report) -> text.
 
-Renderers are pure and deterministic: the same report always gives the same bytes.
+Renderers are pure and deterministic: the same report always gives the same bytes. The graph
+formats also take :class:`~fixture_graph.render.view.GraphOptions` (the view to draw);
+``RENDERERS`` calls them with the default view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from fixture_graph.render.dot import render_dot
+from fixture_graph.render.export import render_graphml, render_node_link
+from fixture_graph.render.html import render_html
 from fixture_graph.render.json_out import render_json
+from fixture_graph.render.markdown import render_markdown
+from fixture_graph.render.svg import render_svg
 from fixture_graph.render.text import render_text
+from fixture_graph.render.view import GraphOptions
 from fixture_graph.report import Report
+
+GRAPH_RENDERERS: dict[str, Callable[[Report, GraphOptions], str]] = {
+    "dot": render_dot,
+    "graphml": render_graphml,
+    "html": render_html,
+    "markdown": render_markdown,
+    "node-link": render_node_link,
+    "svg": render_svg,
+}
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "json": render_json,
     "text": render_text,
+    "dot": render_dot,
+    "graphml": render_graphml,
+    "html": render_html,
+    "markdown": render_markdown,
+    "node-link": render_node_link,
+    "svg": render_svg,
 }
