@@ -46,7 +46,7 @@ def view_to_dot(view: GraphView) -> str:
     for i, (key, label) in enumerate(view.clusters):
         out.append(f"  subgraph cluster_{i} {{")
         out.append(
-            f'    graph [id="cluster-{i}", label={dot_string(label)}, tooltip={dot_string(key)}, '
+            f'    graph [id="cluster-{i}", label={dot_string(label)}, tooltip={dot_string(key, tooltip=True)}, '
             'style=rounded, color="#9aa5b1", fontsize=10, labeljust=l];'
         )
         out.extend(f"    {_node(node)}" for node in by_cluster.get(key, ()))
@@ -84,7 +84,7 @@ def _node(node: ViewNode) -> str:
     pairs = [
         ("id", dot_string(node.svg_id)),
         ("label", dot_string(_node_label(node))),
-        ("tooltip", dot_string(shorten(node.tooltip, TOOLTIP_LIMIT))),
+        ("tooltip", dot_string(shorten(node.tooltip, TOOLTIP_LIMIT), tooltip=True)),
     ]
     if node.kind == "test":
         pairs += [("shape", "note"), ("style", '"filled"'), ("fillcolor", '"#ffffff"')]
@@ -101,7 +101,7 @@ def _node(node: ViewNode) -> str:
 
 
 def _edge(edge: ViewEdge) -> str:
-    pairs = [("id", dot_string(edge.svg_id)), ("tooltip", dot_string(edge.tooltip))]
+    pairs = [("id", dot_string(edge.svg_id)), ("tooltip", dot_string(edge.tooltip, tooltip=True))]
     if edge.dynamic or edge.conditional:
         pairs.append(("style", "dashed"))
     if edge.cycle:

@@ -27,15 +27,17 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "\u2026"
 
 
-def dot_string(text: str) -> str:
+def dot_string(text: str, *, tooltip: bool = False) -> str:
     """A double-quoted DOT string that graphviz renders as exactly ``text``.
 
-    Backslashes are doubled (graphviz reads ``\\N``, ``\\G``, ``\\l`` as escapes in labels and
-    tooltips), quotes are escaped, newlines become ``\\n``, and ``&`` becomes ``&amp;`` because
-    graphviz decodes HTML entities in labels (``&lt;`` would otherwise show as ``<``).
+    Quotes are escaped, newlines become ``\\n``, and ``&`` becomes ``&amp;`` because graphviz
+    decodes HTML entities (``&lt;`` would otherwise show as ``<``). Backslashes are doubled in
+    labels, where graphviz reads ``\\N``, ``\\G`` or ``\\l`` as escapes; tooltips go through one
+    more unescaping pass before that substitution, so there each backslash is written four
+    times (checked against ``dot`` in the tests).
     """
     text = clean_text(text)
-    text = text.replace("\\", "\\\\").replace('"', '\\"').replace("&", "&amp;")
+    text = text.replace("\\", "\\\\\\\\" if tooltip else "\\\\").replace('"', '\\"').replace("&", "&amp;")
     return '"' + text.replace("\n", "\\n") + '"'
 
 
@@ -52,13 +54,14 @@ def mermaid_label(text: str) -> str:
     return '"' + "<br/>".join(parts) + '"'
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]<>()#+!|~@-])")
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<|~@])")
 
 
 def md_text(text: str) -> str:
-    """Markdown inline text shown literally: one line, specials backslash-escaped.
+    """Markdown inline text shown literally: one line, inline specials backslash-escaped.
 
-    ``@`` is escaped so a fixture named like a user or team never pings anyone.
+    The text always sits inside a line (a table cell, a sentence), so block syntax (``#``,
+    ``>``, ``-``) is harmless; ``@`` is escaped so a name like a user or team pings nobody.
     """
     one_line = " ".join(clean_text(text).split())
     return _MD_SPECIAL.sub(r"\\\1", one_line).replace("&", "&amp;")

@@ -8,13 +8,14 @@ nodes), then as many findings as fit, worst first; whatever is left out is named
 from __future__ import annotations
 
 import dataclasses
+from collections import defaultdict
 from urllib.parse import quote
 
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import md_code, md_text, mermaid_label, shorten
 from fixture_graph.render.style import CYCLE_COLOUR, SCOPE_ORDER, SEVERITY_COLOUR, scope_fill
 from fixture_graph.render.summary import format_weight, ordered_findings, summarize
-from fixture_graph.render.view import GraphIndex, GraphOptions, build_index, build_view
+from fixture_graph.render.view import GraphIndex, GraphOptions, build_index, build_view, find_fixtures
 from fixture_graph.report import Report
 
 COMMENT_LIMIT = 65_536
@@ -120,15 +121,15 @@ def _findings(report: Report, budget: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def _relevant(report: Report, index: GraphIndex) -> set[str]:
-    """Cycle links and findings' fixtures, plus their direct neighbours."""
+def _relevant(report: Report, index: GraphIndex) -> tuple[set[str], set[str]]:
+    """Cycle links and findings' fixtures (the seeds), and those plus their direct neighbours."""
     seeds = {fid for c in report.resolution.cycles for fid in c.links if fid in index.fixtures}
     seeds |= {f.symbol for f in report.analysis.findings if f.symbol in index.fixtures}
     around = set(seeds)
     for fid in seeds:
         around.update(t for t in index.deps.get(fid, ()) if t in index.fixtures)
         around.update(index.dependents.get(fid, ()))
-    return around
+    return seeds, around
 
 
 def _diagram(
@@ -139,21 +140,31 @@ def _diagram(
     if options.focus or options.test:
         view = build_view(report, dataclasses.replace(options, collapse="none"), index)
         keep = set(view.shown_fixtures)
+        seeds = set(find_fixtures(index, options.focus)) if options.focus else set()
         extra = [n.key for n in view.nodes if n.kind == "test"]
     else:
-        keep = _relevant(report, index)
+        seeds, keep = _relevant(report, index)
         extra = []
     if not keep:
         return "", notes
-    ranked = sorted(keep, key=lambda fid: (-index.severity.get(fid, 0), fid))
+    ranked = sorted(keep, key=lambda fid: (fid not in seeds, -index.severity.get(fid, 0), fid))
     if len(ranked) > max_nodes:
         notes.append(f"the diagram shows {max_nodes} of {len(ranked)} relevant fixtures")
         keep = set(ranked[:max_nodes])
     keys = sorted(keep) + extra
     ids = {key: f"n{i}" for i, key in enumerate(keys)}
-    lines = ["```mermaid", f"flowchart {options.rankdir if options.rankdir in ('LR', 'TB') else 'LR'}"]
+    lines = ["```mermaid", f"flowchart {options.rankdir}"]
+    by_module: dict[str, list[str]] = defaultdict(list)
     for key in keys:
-        lines.append(f"  {ids[key]}[{mermaid_label(_mermaid_text(index, key))}]")
+        by_module[index.cluster_of.get(key, "")].append(key)
+    for number, (module, members) in enumerate(sorted(by_module.items())):
+        indent = "  "
+        if module:
+            lines.append(f"  subgraph m{number}[{mermaid_label(index.cluster_labels[module])}]")
+            indent = "    "
+        lines.extend(f"{indent}{ids[key]}[{mermaid_label(_mermaid_text(index, key))}]" for key in members)
+        if module:
+            lines.append("  end")
     edges = [
         e
         for (source, target), e in index.edges.items()
