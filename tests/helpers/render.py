@@ -7,7 +7,6 @@ built by hand from the resolution, so the renderers are tested independently of 
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -20,17 +19,6 @@ from fixture_graph.scan.session import scan_paths
 DATA = Path(__file__).resolve().parent.parent / "data"
 GOLDEN = DATA / "golden"
 UPDATE_ENV = "FIXTURE_GRAPH_UPDATE_GOLDEN"
-
-CHROMIUM = os.environ.get("FIXTURE_GRAPH_CHROMIUM", "/usr/bin/chromium")
-# Without these, Chromium reaches for the network at every start and stalls on a sealed machine.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 HOSTILE_DOC = "<img src=x onerror=alert(1)>"
 HOSTILE_SCRIPT = "</script><script>alert(2)</script>"
