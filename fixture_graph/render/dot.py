@@ -46,7 +46,8 @@ def view_to_dot(view: GraphView) -> str:
     for i, (key, label) in enumerate(view.clusters):
         out.append(f"  subgraph cluster_{i} {{")
         out.append(
-            f'    graph [id="cluster-{i}", label={dot_string(label)}, tooltip={dot_string(key, tooltip=True)}, '
+            f'    graph [id="cluster-{i}", label={dot_string(label)}, '
+            f"tooltip={dot_string(key, tooltip=True)}, "
             'style=rounded, color="#9aa5b1", fontsize=10, labeljust=l];'
         )
         out.extend(f"    {_node(node)}" for node in by_cluster.get(key, ()))

@@ -183,9 +183,20 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
         "analyzed": bool(report.analysis.rules_run or report.analysis.findings),
         "legend": [(s, scope_fill(s)) for s in SCOPE_ORDER if s in report.scope_counts() or s == "function"],
         "rootdir": report.scan.rootdir,
+        "root_name": Path(report.scan.rootdir).name or report.scan.rootdir,
+        "inifile": _relative(report.scan.inifile, report.scan.rootdir),
         "env": report.scan.env,
         "weight_unit": report.config.weight_unit,
     }
+
+
+def _relative(path: str | None, root: str) -> str | None:
+    if path is None:
+        return None
+    try:
+        return str(Path(path).relative_to(root))
+    except ValueError:
+        return path
 
 
 def _node_of(view: GraphView) -> dict[str, str]:
