@@ -36,7 +36,7 @@ chromium: ## Install Chromium (for the browser tests) with apt when it is missin
 
 deps: venv graphviz chromium ## Everything the project needs
 
-demo: deps ## Scan the bundled sample suite and print the summary
+demo: deps ## Scan the sample suite: print the summary, write the HTML report, SVG and PR comment to out/
 	cd $(SAMPLE) && ../../../$(PY) -m fixture_graph
 	cd $(SAMPLE) && ../../../$(PY) -m fixture_graph --env USE_REAL_SERVICES=true --env RUN_E2E_TESTS=true --format json -o ../../../out/sample.json
 	cd $(SAMPLE) && ../../../$(PY) -m fixture_graph --format markdown --svg-url graph.svg -o ../../../out/pr-comment.md \
