@@ -23,6 +23,7 @@ from markupsafe import Markup
 
 from fixture_graph import __version__
 from fixture_graph.analyze.findings import Finding
+from fixture_graph.model import FixtureDef
 from fixture_graph.render.escape import clean_text
 from fixture_graph.render.style import SCOPE_ORDER, scope_fill
 from fixture_graph.render.summary import format_weight, ordered_findings, override_chain, summarize
@@ -118,6 +119,9 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
         if finding.symbol:
             findings_by_symbol.setdefault(finding.symbol, []).append(finding)
 
+    by_name: dict[str, list[FixtureDef]] = {}
+    for fixture in index.fixtures.values():
+        by_name.setdefault(fixture.name, []).append(fixture)
     fixtures = []
     for fid in ordered:
         f = index.fixtures[fid]
@@ -142,7 +146,7 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
                 "params": f.params,
                 "isYield": f.is_yield,
                 "isAsync": f.is_async,
-                "overrides": override_chain(f, index.fixtures),
+                "overrides": override_chain(f, by_name[f.name]),
                 "deps": [position[t] for t in index.deps.get(fid, ()) if t in position],
                 "dependents": [position[s] for s in index.dependents.get(fid, ()) if s in position],
                 "node": shown_node.get(fid),

@@ -7,6 +7,7 @@ dependency is also known to the resolver, so the cycle count never depends on th
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fixture_graph.analyze.findings import Chain, Finding, Severity
@@ -67,14 +68,14 @@ def ordered_findings(findings: tuple[Finding, ...]) -> list[Finding]:
     return sorted(findings, key=lambda f: (-int(f.severity), f.sort_key))
 
 
-def override_chain(fixture: FixtureDef, fixtures: dict[str, FixtureDef]) -> list[str]:
-    """Definitions of the same name on ``fixture``'s line of visibility, farthest first.
+def override_chain(fixture: FixtureDef, same_name: Iterable[FixtureDef]) -> list[str]:
+    """Definitions of ``fixture``'s name on its line of visibility, farthest first.
 
-    The farther ones are what ``fixture`` overrides; the closer ones override it in their part
-    of the tree. A chain of one means nothing is overridden.
+    ``same_name`` holds every definition of that name. The farther ones are what ``fixture``
+    overrides; the closer ones override it in their part of the tree. A chain of one means
+    nothing is overridden.
     """
-    same = [f for f in fixtures.values() if f.name == fixture.name]
-    line = [f for f in same if _within(fixture.holder, f.holder) or _within(f.holder, fixture.holder)]
+    line = [f for f in same_name if _within(fixture.holder, f.holder) or _within(f.holder, fixture.holder)]
     return [f.id for f in sorted(line, key=lambda f: (_depth(f.holder), f.order, f.id))]
 
 
