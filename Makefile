@@ -27,11 +27,23 @@ graphviz: ## Install Graphviz (dot) with apt when it is missing
 	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq graphviz >/dev/null; \
 	  else echo "warning: Graphviz 'dot' is missing; install it (apt: graphviz, brew: graphviz, choco: graphviz)"; fi; }
 
-deps: venv graphviz ## Everything the project needs
+chromium: ## Install Chromium (for the browser tests) with apt when it is missing
+	@test -x /usr/bin/chromium || { \
+	  if command -v apt-get >/dev/null 2>&1; then \
+	    SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	    $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; \
+	  else echo "warning: no /usr/bin/chromium and no apt-get: the browser tests will be skipped"; fi; }
 
-demo: deps ## Scan the bundled sample suite and print the summary
+deps: venv graphviz chromium ## Everything the project needs
+
+demo: deps ## Scan the sample suite: print the summary, write the HTML report, SVG and PR comment to out/
 	cd $(SAMPLE) && ../../../$(PY) -m fixture_graph
 	cd $(SAMPLE) && ../../../$(PY) -m fixture_graph --env USE_REAL_SERVICES=true --env RUN_E2E_TESTS=true --format json -o ../../../out/sample.json
+	cd $(SAMPLE) && ../../../$(PY) -m fixture_graph --format markdown --svg-url graph.svg -o ../../../out/pr-comment.md \
+	  --html ../../../out/report.html --svg ../../../out/graph.svg >/dev/null
+	@echo "HTML report:        $(CURDIR)/out/report.html"
+	@echo "graph (SVG):        $(CURDIR)/out/graph.svg"
+	@echo "PR comment (md):    $(CURDIR)/out/pr-comment.md"
 
 check: venv ## Lint (ruff) and type-check (mypy --strict)
 	$(VENV)/bin/ruff check fixture_graph tests
@@ -43,7 +55,13 @@ test: deps check ## Lint, type-check and run the whole test suite
 bench-analyzers: venv ## Time resolution and every analyzer on a 20,000-fixture graph with large SCCs
 	$(PY) tests/bench/bench_analyzers.py 20000
 
+screenshots: deps ## Regenerate the README pictures (templates/docs/) from the sample suite
+	$(PY) tests/make_screenshots.py templates/docs
+
+bench-render: deps ## Time every renderer and the report in Chromium on a generated 2,000-fixture suite
+	$(PY) tests/bench_render.py --fixtures 2000
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz deps demo check test bench-analyzers clean
+.PHONY: help venv graphviz chromium deps demo check test bench-analyzers screenshots bench-render clean

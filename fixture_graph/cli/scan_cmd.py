@@ -18,12 +18,13 @@ from fixture_graph.cli.common import (
     user_errors,
     write_atomic,
 )
+from fixture_graph.cli.graph_opts import GRAPH_FORMATS, GRAPH_OPTIONS, render_output, write_graph_outputs
 
 if TYPE_CHECKING:
     from fixture_graph.analyze.findings import Finding
     from fixture_graph.report import Report
 
-FORMATS = ("text", "json", "github", "sarif")
+FORMATS = ("text", "json", "github", "sarif", *GRAPH_FORMATS)
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -49,6 +50,7 @@ FORMATS = ("text", "json", "github", "sarif")
 )
 @apply_options(SCAN_OPTIONS)
 @apply_options(GATE_OPTIONS)
+@apply_options(GRAPH_OPTIONS)
 def scan(
     paths: tuple[Path, ...],
     fmt: str,
@@ -67,7 +69,8 @@ def scan(
 
         configs = build_configs(paths, opts)
         report = make_report(configs)
-        emit(report, fmt, output)
+        emit(report, fmt, output, opts)
+        graphs_failed = write_graph_outputs(report, opts)
         failing = report.analysis.findings
         if write_baseline is not None:
             write_atomic(write_baseline, dump_baseline(failing))
@@ -81,7 +84,7 @@ def scan(
             )
             for key in split.stale:
                 click.echo(f"baseline: stale entry (no longer found; remove it): {key}", err=True)
-        code = exit_code(report, configs.gate.fail_on, failing)
+        code = ExitCode.USAGE if graphs_failed else exit_code(report, configs.gate.fail_on, failing)
     sys.exit(code)
 
 
@@ -93,11 +96,11 @@ def make_report(configs: Configs) -> Report:
     return build_report(scan_paths(list(configs.paths), configs.scan), configs.analyze, configs.gate)
 
 
-def emit(report: Report, fmt: str, output: Path | None) -> None:
+def emit(report: Report, fmt: str, output: Path | None, opts: dict[str, Any] | None = None) -> None:
     """Print ``fmt`` (or write it to ``output`` and print the summary)."""
-    from fixture_graph.render import RENDERERS, render_summary
+    from fixture_graph.render import render_summary
 
-    text = RENDERERS[fmt](report)
+    text = render_output(fmt, report, opts or {})
     if output is None:
         click.echo(text, nl=False)
         return

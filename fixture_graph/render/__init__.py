@@ -1,23 +1,46 @@
 """Output formats, as a registry: name -> function(report) -> text.
 
-Renderers are pure and deterministic: the same report always gives the same bytes.
+Renderers are pure and deterministic: the same report always gives the same bytes. The graph
+formats also take :class:`~fixture_graph.render.view.GraphOptions` (the view to draw);
+``RENDERERS`` calls them with the default view.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from fixture_graph.render.dot import render_dot
+from fixture_graph.render.export import render_graphml, render_node_link
 from fixture_graph.render.github import render_github
+from fixture_graph.render.html import render_html
 from fixture_graph.render.json_out import render_json
+from fixture_graph.render.markdown import render_markdown
 from fixture_graph.render.sarif import render_sarif
+from fixture_graph.render.svg import render_svg
 from fixture_graph.render.text import render_summary, render_text
+from fixture_graph.render.view import GraphOptions
 from fixture_graph.report import Report
+
+GRAPH_RENDERERS: dict[str, Callable[[Report, GraphOptions], str]] = {
+    "dot": render_dot,
+    "graphml": render_graphml,
+    "html": render_html,
+    "markdown": render_markdown,
+    "node-link": render_node_link,
+    "svg": render_svg,
+}
 
 RENDERERS: dict[str, Callable[[Report], str]] = {
     "github": render_github,
     "json": render_json,
     "sarif": render_sarif,
     "text": render_text,
+    "dot": render_dot,
+    "graphml": render_graphml,
+    "html": render_html,
+    "markdown": render_markdown,
+    "node-link": render_node_link,
+    "svg": render_svg,
 }
 
 __all__ = ["RENDERERS", "render_summary"]

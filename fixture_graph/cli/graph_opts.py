@@ -1,0 +1,159 @@
+"""The picture options of ``scan``: graph formats, view selection, and extra output files.
+
+``--html``, ``--svg`` and ``--dot`` write files beside the main output, so one run can give the
+CI log its summary and the artifacts their report. A missing Graphviz never costs the other
+outputs: the HTML says so in place of the graph, DOT needs no Graphviz at all, and only an
+explicitly requested SVG fails the run (exit 2, with the package to install).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from fixture_graph.cli.common import ExitCode, F, write_atomic
+
+if TYPE_CHECKING:
+    from fixture_graph.render.view import GraphOptions, GraphView
+    from fixture_graph.report import Report
+
+GRAPH_FORMATS = ("markdown", "dot", "svg", "html", "graphml", "node-link")
+
+GRAPH_OPTIONS: list[Callable[[F], F]] = [
+    click.option(
+        "--html",
+        "html_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the interactive HTML report to FILE.",
+    ),
+    click.option(
+        "--svg",
+        "svg_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the graph as SVG to FILE (needs Graphviz 'dot').",
+    ),
+    click.option(
+        "--dot",
+        "dot_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="Also write the graph as Graphviz DOT to FILE.",
+    ),
+    click.option("--focus", metavar="NAME", help="Draw only NAME's dependencies and dependents."),
+    click.option("--depth", type=click.IntRange(min=0), help="How many links from --focus [default: all]."),
+    click.option("--test", "test_id", metavar="NODEID", help="Draw one test's fixture closure."),
+    click.option(
+        "--scope",
+        "scopes",
+        multiple=True,
+        type=click.Choice(["session", "package", "module", "class", "function", "dynamic"]),
+        help="Draw only fixtures of this scope. Repeatable.",
+    ),
+    click.option(
+        "--exclude-fixture",
+        "exclude_fixture",
+        multiple=True,
+        metavar="GLOB",
+        help="Leave out fixtures whose name, id or file matches. Repeatable.",
+    ),
+    click.option(
+        "--rankdir", type=click.Choice(["LR", "TB", "RL", "BT"]), help="Graph direction [default: LR]."
+    ),
+    click.option(
+        "--collapse",
+        type=click.Choice(["auto", "none", "module"]),
+        help="One box per module; 'auto' collapses above --max-nodes [default: auto].",
+    ),
+    click.option(
+        "--max-nodes", type=click.IntRange(min=1), help="Node budget before auto-collapse [default: 150]."
+    ),
+    click.option("--svg-url", metavar="URL", help="Link to the uploaded SVG in the Markdown output."),
+    click.option("--dot-timeout", type=click.FloatRange(min=1), help="Seconds 'dot' may take [default: 60]."),
+]
+
+
+def graph_options(opts: dict[str, Any]) -> GraphOptions:
+    """The :class:`~fixture_graph.render.view.GraphOptions` the flags ask for."""
+    from fixture_graph.render.view import GraphOptions
+
+    if opts.get("depth") is not None and not opts.get("focus"):
+        raise click.UsageError("--depth needs --focus")
+    given: dict[str, Any] = {
+        "focus": opts.get("focus"),
+        "depth": opts.get("depth"),
+        "test": opts.get("test_id"),
+        "scopes": tuple(opts.get("scopes") or ()),
+        "exclude": tuple(opts.get("exclude_fixture") or ()),
+        "rankdir": opts.get("rankdir"),
+        "collapse": opts.get("collapse"),
+        "max_nodes": opts.get("max_nodes"),
+        "svg_url": opts.get("svg_url"),
+        "dot_timeout": opts.get("dot_timeout"),
+    }
+    return GraphOptions(**{k: v for k, v in given.items() if v is not None})
+
+
+def render_output(fmt: str, report: Report, opts: dict[str, Any]) -> str:
+    """``--format`` output: a graph format with the view options, or a plain renderer."""
+    from fixture_graph.render import GRAPH_RENDERERS, RENDERERS
+    from fixture_graph.render.svg import RenderError
+    from fixture_graph.render.view import ViewError
+
+    if fmt not in GRAPH_RENDERERS:
+        return RENDERERS[fmt](report)
+    try:
+        return GRAPH_RENDERERS[fmt](report, graph_options(opts))
+    except ViewError as exc:
+        raise click.UsageError(str(exc)) from None
+    except RenderError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
+    """Write ``--dot``/``--svg``/``--html`` files; :data:`ExitCode.USAGE` if one could not be made."""
+    from fixture_graph.render.dot import view_to_dot
+    from fixture_graph.render.html import render_html
+    from fixture_graph.render.svg import RenderError, view_to_svg
+    from fixture_graph.render.view import ViewError, build_view
+
+    wanted: list[tuple[Path, str]] = [
+        (opts[k], k) for k in ("dot_file", "svg_file", "html_file") if opts.get(k)
+    ]
+    if not wanted:
+        return ExitCode.OK
+    options = graph_options(opts)
+    try:
+        view = build_view(report, options)
+    except ViewError as exc:
+        raise click.UsageError(str(exc)) from None
+    code = ExitCode.OK
+    for path, kind in wanted:
+        try:
+            if kind == "dot_file":
+                write_atomic(path, view_to_dot(view))
+            elif kind == "svg_file":
+                write_atomic(path, view_to_svg(view, options.dot_timeout))
+            else:
+                write_atomic(path, render_html(report, options, make_svg=_noting_failure(view_to_svg)))
+        except RenderError as exc:
+            click.echo(f"fixture-graph: error: {path}: {exc}", err=True)
+            code = ExitCode.USAGE
+            continue
+        click.echo(f"wrote {path}", err=True)
+    return code
+
+
+def _noting_failure(make: Callable[[GraphView, float], str]) -> Callable[[GraphView, float], str]:
+    """Draw for the HTML report, and tell stderr when the report has to go without a graph."""
+    from fixture_graph.render.svg import RenderError
+
+    def draw(view: GraphView, timeout: float) -> str:
+        try:
+            return make(view, timeout)
+        except RenderError as exc:
+            click.echo(f"fixture-graph: warning: the HTML report has no graph: {exc}", err=True)
+            raise
+
+    return draw

@@ -1,0 +1,93 @@
+"""The headline numbers and per-fixture facts that the HTML report and the Markdown share.
+
+Counts of findings come from the analyzers (``report.analysis``) when they ran; a circular
+dependency is also known to the resolver, so the cycle count never depends on them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from fixture_graph.analyze.findings import Chain, Finding, Severity
+from fixture_graph.model import FixtureDef
+from fixture_graph.report import Report
+from fixture_graph.scope import Scope
+
+CYCLE_CODE = "FG001"
+SCOPE_MISMATCH_CODE = "FG002"
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """What the summary cards and the Markdown table show."""
+
+    fixtures: int
+    definitions: int
+    tests: int
+    cycles: int
+    scope_mismatches: int
+    unknown: int
+    session_fixtures: int
+    session_budget: int
+    conditional: int
+    errors: int
+    warnings: int
+    infos: int
+    heaviest_chain: Chain | None
+    weight_unit: str
+
+
+def summarize(report: Report) -> Summary:
+    """Count what a reader wants first."""
+    codes = Counter(f.code for f in report.analysis.findings)
+    severities = Counter(f.severity for f in report.analysis.findings)
+    chains = sorted(report.analysis.heavy_chains, key=lambda c: (-c.weight, c.ids))
+    user = report.user_fixtures
+    return Summary(
+        fixtures=len(user),
+        definitions=len(report.scan.fixtures),
+        tests=len(report.scan.tests),
+        cycles=max(codes[CYCLE_CODE], len(report.resolution.cycles)),
+        scope_mismatches=codes[SCOPE_MISMATCH_CODE],
+        unknown=len({u.name for u in report.resolution.unknown}),
+        session_fixtures=sum(1 for f in user if f.scope is Scope.SESSION and not f.scope_is_dynamic),
+        session_budget=report.config.max_session_fixtures,
+        conditional=sum(1 for f in user if f.conditional),
+        errors=severities[Severity.ERROR],
+        warnings=severities[Severity.WARNING],
+        infos=severities[Severity.INFO],
+        heaviest_chain=chains[0] if chains else None,
+        weight_unit=report.config.weight_unit,
+    )
+
+
+def ordered_findings(findings: tuple[Finding, ...]) -> list[Finding]:
+    """Worst first, then by place: what to read (or keep, when truncating) first."""
+    return sorted(findings, key=lambda f: (-int(f.severity), f.sort_key))
+
+
+def override_chain(fixture: FixtureDef, same_name: Iterable[FixtureDef]) -> list[str]:
+    """Definitions of ``fixture``'s name on its line of visibility, farthest first.
+
+    ``same_name`` holds every definition of that name. The farther ones are what ``fixture``
+    overrides; the closer ones override it in their part of the tree. A chain of one means
+    nothing is overridden.
+    """
+    line = [f for f in same_name if _within(fixture.holder, f.holder) or _within(f.holder, fixture.holder)]
+    return [f.id for f in sorted(line, key=lambda f: (_depth(f.holder), f.order, f.id))]
+
+
+def format_weight(weight: float) -> str:
+    """``28`` rather than ``28.0``; fractions keep one decimal."""
+    return f"{weight:.0f}" if float(weight).is_integer() else f"{weight:.1f}"
+
+
+def _within(outer: str, inner: str) -> bool:
+    """True when node ``inner`` is ``outer`` or below it (``""`` is the Session)."""
+    return outer == "" or inner == outer or inner.startswith((outer + "/", outer + "::"))
+
+
+def _depth(holder: str) -> int:
+    return 0 if holder == "" else 1 + holder.count("/") + holder.count("::")
