@@ -232,3 +232,37 @@ def test_affected_by_a_test_module_change_only(repo: Path) -> None:
     code, out = cli("affected", "HEAD")
     assert code == ExitCode.OK
     assert out.splitlines() == ["tests/unit/test_u.py::test_unit"]
+
+
+GOLDEN = Path(__file__).parent / "data" / "golden" / "diff-comment.md"
+
+
+def test_golden_diff_comment_and_svg(repo: Path, tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    svg = tmp_path / "diff.svg"
+    code, out = cli("diff", "HEAD~1", "HEAD", "--format", "markdown", "--svg", str(svg))
+    assert code == ExitCode.FINDINGS
+    text = out.rsplit("wrote ", 1)[0]
+    if os.environ.get("FG_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8"), "FG_UPDATE_GOLDEN=1 rewrites the golden file"
+    assert text.startswith("<!-- fixture-graph -->\n")
+    assert len(text) < 65_536
+    titles = {t.text for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}title")}
+    assert {"tests/conftest.py::engine", "tests/conftest.py::db", "tests/conftest.py::cache"} <= titles
+
+
+def test_diff_comment_stays_under_the_limit(repo: Path) -> None:
+    many = "import pytest\n" + "".join(
+        f"@pytest.fixture\ndef f{i}(f{i + 1}):\n    return 1\n" for i in range(3000)
+    )
+    (repo / "tests" / "conftest_many.py").write_text(many)
+    conftest = repo / "tests" / "conftest.py"
+    conftest.write_text(conftest.read_text() + "\nfrom .conftest_many import *\n")
+    (repo / "tests" / "__init__.py").write_text("")
+    code, out = cli("diff", "HEAD", "--format", "markdown")
+    assert code == ExitCode.OK  # the new fixtures are only unused (info); the cycle already existed
+    assert len(out) < 65_536
+    assert "more changed fixtures are not drawn" in out
+    assert "_and " in out  # long lists say what they left out

@@ -26,7 +26,7 @@ from fixture_graph.cli.common import (
 if TYPE_CHECKING:
     from fixture_graph.compare import ReportDiff
 
-DIFF_FORMATS = ("text", "json")
+DIFF_FORMATS = ("text", "json", "markdown")
 
 
 def both_reports(configs: Configs, base: str, head: str | None) -> tuple[Any, Any, Path]:
@@ -50,6 +50,13 @@ def both_reports(configs: Configs, base: str, head: str | None) -> tuple[Any, An
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically)."
 )
 @click.option("--fail-on-existing", is_flag=True, help="Also fail on findings that already exist on BASE.")
+@click.option(
+    "--svg",
+    "svg_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the changed subgraph as SVG.",
+)
+@click.option("--svg-url", help="Link to the uploaded SVG of the changed subgraph (markdown).")
 @apply_options(SCAN_OPTIONS)
 @apply_options(GATE_OPTIONS)
 def diff(
@@ -59,6 +66,8 @@ def diff(
     fmt: str,
     output: Path | None,
     fail_on_existing: bool,
+    svg_file: Path | None,
+    svg_url: str | None,
     **opts: Any,
 ) -> None:
     """Compare the fixture graph of BASE with HEAD (default: the work tree).
@@ -72,22 +81,35 @@ def diff(
         configs = build_configs(paths, opts)
         base_report, head_report, _ = both_reports(configs, base, head)
         result = compare_reports(base_report, head_report, top=configs.analyze.top)
-        text = render(result, fmt)
+        text = render(result, fmt, svg_url)
         if output is None:
             click.echo(text, nl=False)
         else:
             write_atomic(output, text)
             click.echo(f"wrote {output}")
+        if svg_file is not None:
+            from fixture_graph.render.diff_markdown import render_diff_svg
+            from fixture_graph.render.svg import RenderError
+
+            try:
+                write_atomic(svg_file, render_diff_svg(result))
+            except RenderError as exc:
+                raise click.ClickException(str(exc)) from None
+            click.echo(f"wrote {svg_file}")
         code = diff_exit_code(result, configs.gate.fail_on, fail_on_existing)
     sys.exit(code)
 
 
-def render(result: ReportDiff, fmt: str) -> str:
+def render(result: ReportDiff, fmt: str, svg_url: str | None = None) -> str:
     """Render a diff in ``fmt``."""
     from fixture_graph.render.diff_out import render_diff_json, render_diff_text
 
     if fmt == "json":
         return render_diff_json(result)
+    if fmt == "markdown":
+        from fixture_graph.render.diff_markdown import render_diff_markdown
+
+        return render_diff_markdown(result, svg_url=svg_url)
     return render_diff_text(result)
 
 
