@@ -9,14 +9,11 @@ from __future__ import annotations
 from itertools import groupby
 
 from fixture_graph.analyze.findings import Finding, Severity
+from fixture_graph.render.summary import format_weight
 from fixture_graph.report import Report
 
 MAX_RELATED = 8
 MAX_ISSUES = 20
-
-
-def _weight(value: float) -> str:
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
 
 
 def finding_lines(finding: Finding) -> list[str]:
@@ -57,12 +54,12 @@ def summary_lines(report: Report) -> list[str]:
                 f"{by_id[i].name} [{by_id[i].impact}]" if by_id[i].impact else by_id[i].name
                 for i in chain.ids
             )
-            lines.append(f"    {_weight(chain.weight)} {unit}: {names}")
+            lines.append(f"    {format_weight(chain.weight)} {unit}: {names}")
     heaviest = [c for c in analysis.test_costs[: report.config.top] if c.weight > 0]
     if heaviest:
         lines.append("heaviest tests:")
         for cost in heaviest:
-            lines.append(f"    {_weight(cost.weight)} {unit}: {cost.nodeid} ({cost.fixtures} fixtures)")
+            lines.append(f"    {format_weight(cost.weight)} {unit}: {cost.nodeid} ({cost.fixtures} fixtures)")
     if scan.issues:
         fatal = sum(1 for i in scan.issues if i.fatal)
         lines.append(f"issues: {len(scan.issues)} ({fatal} unreadable)")
