@@ -48,3 +48,7 @@ def main(**_: Any) -> None:
 
 
 main.add_command(scan)
+
+from fixture_graph.cli.verify_cmd import verify  # noqa: E402
+
+main.add_command(verify)

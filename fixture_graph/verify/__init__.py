@@ -1,0 +1,72 @@
+"""``fixture-graph verify``: check the static resolution against the suite's real pytest.
+
+:func:`verify_suite` scans statically, runs pytest with the :mod:`.probe` plugin
+(:mod:`.runner`), and compares test by test (:mod:`.compare`). Only :mod:`.probe` and
+:mod:`.pytest_internals` run inside the suite's interpreter.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fixture_graph.config import ScanConfig
+from fixture_graph.verify.compare import Cause, Disagreement, Unverifiable, VerifyResult, compare, describe
+from fixture_graph.verify.runner import PytestRun, PytestView, observe
+
+__all__ = [
+    "Cause",
+    "Disagreement",
+    "PytestRun",
+    "PytestView",
+    "Unverifiable",
+    "VerifyResult",
+    "compare",
+    "describe",
+    "observe",
+    "verify_suite",
+]
+
+
+def verify_suite(
+    paths: tuple[Path, ...],
+    config: ScanConfig,
+    *,
+    cwd: Path | None = None,
+    execute: bool = False,
+    oracle: str = "probe",
+    pytest_args: tuple[str, ...] = (),
+    timeout: float = 900.0,
+) -> VerifyResult:
+    """Scan ``paths`` statically, ask pytest the same question, and compare.
+
+    ``config.env`` is applied to pytest's environment too (None unsets a variable), so env
+    guards are decided the same way on both sides.
+
+    Raises:
+        fixture_graph.scan.ini.ConfigFileError: the pytest config file is unreadable.
+        fixture_graph.scan.environment.EnvironmentError_: ``--python`` cannot be run.
+    """
+    from fixture_graph.report import build_report
+    from fixture_graph.scan.session import scan_paths
+
+    where = (cwd or Path.cwd()).resolve()
+    report = build_report(scan_paths(list(paths), config, invocation_dir=where), analyze=False)
+    args = list(pytest_args)
+    for flag, value in (
+        ("--rootdir", config.rootdir),
+        ("-c", config.inifile),
+        ("--confcutdir", config.confcutdir),
+    ):
+        if value is not None:
+            args += [flag, value]
+    if config.noconftest:
+        args.append("--noconftest")
+    run = PytestRun(
+        cwd=where,
+        paths=tuple(str(p) for p in paths),
+        python=config.python,
+        pytest_args=tuple(args),
+        env=config.env,
+        timeout=timeout,
+    )
+    return compare(report, observe(run, execute=execute, oracle=oracle))
