@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,9 +33,16 @@ FORMATS = ("text", "json")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the output to FILE (atomically); the text summary still goes to stdout.",
 )
+@click.option(
+    "--measurements",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Measured fixture cost from a pytest run with --fixture-graph-measure=FILE.",
+)
 @apply_options(SCAN_OPTIONS)
 @apply_options(GATE_OPTIONS)
-def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) -> None:
+def scan(
+    paths: tuple[Path, ...], fmt: str, output: Path | None, measurements: Path | None, **opts: Any
+) -> None:
     """Scan a pytest suite statically and report its fixture graph.
 
     PATHS are what you would pass to pytest (default: the ini's testpaths, else the current
@@ -42,16 +50,27 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
     """
     with user_errors(bool(opts.get("debug"))):
         configs = build_configs(paths, opts)
-        code = _run(configs.paths, configs, fmt, output)
+        code = _run(configs.paths, configs, fmt, output, measurements)
     sys.exit(code)
 
 
-def _run(paths: tuple[Path, ...], configs: Any, fmt: str, output: Path | None) -> int:
+def _run(
+    paths: tuple[Path, ...], configs: Any, fmt: str, output: Path | None, measurements: Path | None = None
+) -> int:
+    from fixture_graph.measure import MeasurementsError, load_measurements
     from fixture_graph.render import RENDERERS
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
 
+    measured = None
+    if measurements is not None:
+        try:
+            measured = load_measurements(measurements)
+        except MeasurementsError as exc:
+            raise click.BadParameter(str(exc), param_hint="--measurements") from None
     report = build_report(scan_paths(list(paths), configs.scan))
+    if measured is not None:
+        report = dataclasses.replace(report, measurements=measured)
     text = RENDERERS[fmt](report)
     if output is not None:
         write_atomic(output, text)

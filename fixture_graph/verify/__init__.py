@@ -2,16 +2,19 @@
 
 :func:`verify_suite` scans statically, runs pytest with the :mod:`.probe` plugin
 (:mod:`.runner`), and compares test by test (:mod:`.compare`). Only :mod:`.probe` and
-:mod:`.pytest_internals` run inside the suite's interpreter.
+:mod:`.pytest_internals` run inside the suite's interpreter. The other names are imported
+lazily, so the measurement plugin can use :mod:`.pytest_internals` without loading the scanner.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from fixture_graph.config import ScanConfig
-from fixture_graph.verify.compare import Cause, Disagreement, Unverifiable, VerifyResult, compare, describe
-from fixture_graph.verify.runner import PytestRun, PytestView, observe
+if TYPE_CHECKING:
+    from fixture_graph.config import ScanConfig
+    from fixture_graph.verify.compare import VerifyResult
 
 __all__ = [
     "Cause",
@@ -25,6 +28,24 @@ __all__ = [
     "observe",
     "verify_suite",
 ]
+
+_LAZY = {
+    "Cause": "fixture_graph.verify.compare",
+    "Disagreement": "fixture_graph.verify.compare",
+    "Unverifiable": "fixture_graph.verify.compare",
+    "VerifyResult": "fixture_graph.verify.compare",
+    "compare": "fixture_graph.verify.compare",
+    "describe": "fixture_graph.verify.compare",
+    "PytestRun": "fixture_graph.verify.runner",
+    "PytestView": "fixture_graph.verify.runner",
+    "observe": "fixture_graph.verify.runner",
+}
+
+
+def __getattr__(name: str) -> object:
+    if name in _LAZY:
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(name)
 
 
 def verify_suite(
@@ -48,6 +69,8 @@ def verify_suite(
     """
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
+    from fixture_graph.verify.compare import compare
+    from fixture_graph.verify.runner import PytestRun, observe
 
     where = (cwd or Path.cwd()).resolve()
     report = build_report(scan_paths(list(paths), config, invocation_dir=where), analyze=False)

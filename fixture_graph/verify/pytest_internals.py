@@ -23,12 +23,16 @@ from typing import Any
 PYTEST_PACKAGE = "_pytest"
 
 
-def code_location(func: Any) -> tuple[str, int]:
-    """``(real path, first line)`` of a function's code (first decorator line on 3.8+)."""
+def function_code(func: Any) -> Any:
+    """The code object of a function, through ``functools.wraps`` layers and bound methods."""
     with contextlib.suppress(ValueError):
         func = inspect.unwrap(func)
-    func = getattr(func, "__func__", func)
-    code = getattr(func, "__code__", None)
+    return getattr(getattr(func, "__func__", func), "__code__", None)
+
+
+def code_location(func: Any) -> tuple[str, int]:
+    """``(real path, first line)`` of a function's code (first decorator line on 3.8+)."""
+    code = function_code(func)
     if code is None:
         return ("?", 0)
     return (os.path.realpath(code.co_filename), code.co_firstlineno)
@@ -110,9 +114,7 @@ def fixture_function_code(obj: Any) -> Any:
         func = getattr(wrapped, "obj", obj)
     else:
         return None
-    with contextlib.suppress(ValueError):
-        func = inspect.unwrap(func)
-    return getattr(getattr(func, "__func__", func), "__code__", None)
+    return function_code(func)
 
 
 def fixture_declared_name(obj: Any, attr: str) -> str:

@@ -1,4 +1,4 @@
-"""verify against pytest 8.x: the probe's reads of pytest internals, and the 8.x closure rule.
+"""pytest 8.x: verify's probe, the measurement plugin, and the 8.x closure rule.
 
 A session fixture builds a throwaway virtualenv with pytest 8.x (and pytest-asyncio for case 25)
 and passes it as ``--python``; the static side then reads pytest's version from that env.
@@ -7,6 +7,7 @@ and passes it as ``--python``; the static side then reads pytest's version from 
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
 import sys
 from collections.abc import Callable
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from fixture_graph.config import ScanConfig
+from fixture_graph.measure import load_measurements
 from fixture_graph.report import build_report
 from fixture_graph.scan.session import scan_paths
 from fixture_graph.verify import PytestRun, describe, observe, verify_suite
@@ -92,3 +94,42 @@ def test_closure_follows_the_8x_rule_for_an_8x_target(copy_data: Callable[[str],
     assert new[nodeid].closure == ("db", "engine")
     assert old[nodeid].closure == ("db",)
     assert old[nodeid].closure_defs == new[nodeid].closure_defs
+
+
+def test_measurement_plugin_on_pytest8(
+    pytest8_python: str, write_tree: Callable[[dict[str, str]], Path]
+) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "tests/conftest.py": (
+                "import pytest\n\n@pytest.fixture(scope='session')\ndef big():\n"
+                "    return b'x' * (20 * 1024 * 1024)\n"
+            ),
+            "tests/test_a.py": (
+                "import pytest\n\nclass TestX:\n    @pytest.fixture\n"
+                "    def meth(self):\n        return 1\n\n"
+                "    def test_m(self, meth, big):\n        pass\n"
+            ),
+        }
+    )
+    repo = Path(__file__).resolve().parents[1]
+    cmd = [pytest8_python, "-m", "pytest", "-q", "-p", "fixture_graph.measure.plugin", "-p", "no:asyncio"]
+    env = {**os.environ, "PYTHONPATH": str(repo)}
+    done = subprocess.run(
+        [*cmd, "--fixture-graph-measure=m.json"],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    data = load_measurements(root / "m.json")
+    assert data.pytest_version is not None
+    assert data.pytest_version.startswith("8.")
+    big = data.fixture("tests/conftest.py::big")
+    assert big is not None
+    assert big.peak_alloc_bytes >= 19 * 1024 * 1024
+    assert data.fixture("tests/test_a.py::TestX::meth") is not None
+    assert [c.path for c in data.conftests] == ["tests/conftest.py"]
