@@ -29,15 +29,36 @@ from fixture_graph.measure import SCHEMA
 from fixture_graph.verify import pytest_internals as internals
 
 _DIRECT_PARAM = "get_direct_param_fixture_func"
-_STATM = Path("/proc/self/statm")
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
-def _rss() -> int:
-    try:
-        return int(_STATM.read_text().split()[1]) * _PAGE
-    except (OSError, ValueError, IndexError):
-        return 0
+class _Rss:
+    """Resident set size from ``/proc/self/statm``, read with ``pread`` on one open descriptor.
+
+    A fresh ``open``/``read`` costs ~50 us; ``pread`` at offset 0 regenerates the numbers in ~4 us.
+    """
+
+    def __init__(self) -> None:
+        try:
+            self.fd: int | None = os.open("/proc/self/statm", os.O_RDONLY)
+        except OSError:
+            self.fd = None
+
+    def __call__(self) -> int:
+        if self.fd is None:
+            return 0
+        try:
+            return int(os.pread(self.fd, 128, 0).split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def close(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+_rss = _Rss()
 
 
 class _Meter:
