@@ -208,3 +208,22 @@ def test_cli_reports_a_pytest_that_cannot_start(write_tree: Tree, monkeypatch: p
     result = CliRunner().invoke(main, ["verify", "--pytest-arg", "--no-such-pytest-option"])
     assert result.exit_code == 2
     assert "before collecting" in result.output
+
+
+def test_module_skipped_at_collection_is_not_judged(write_tree: Tree) -> None:
+    skipped = """
+        import pytest
+
+        pytest.importorskip("not_a_module_anywhere")
+
+        def test_never(db):
+            pass
+    """
+    root = _tree(
+        write_tree, **{"tests/test_ok.py": "def test_ok(db):\n    pass\n", "tests/test_skip.py": skipped}
+    )
+    result = verify_suite((), ScanConfig(), cwd=root)
+    assert (result.total, result.agreeing, result.disagreements) == (1, 1, ())
+    (skip,) = result.unverifiable
+    assert (skip.nodeid, skip.tests, skip.skipped) == ("tests/test_skip.py", 1, True)
+    assert "not_a_module_anywhere" in skip.message

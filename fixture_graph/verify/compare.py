@@ -68,11 +68,13 @@ class Disagreement:
 
 @dataclass(frozen=True, slots=True)
 class Unverifiable:
-    """A collector pytest could not collect (an import error): its tests are not judged."""
+    """A collector pytest could not collect (an import error) or skipped while collecting
+    (``pytest.importorskip``): its tests are not judged."""
 
     nodeid: str
     message: str
     tests: int
+    skipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +207,7 @@ class _Judge:
                 or n.startswith(f"{prefix}/")
                 or n.startswith(f"{prefix}::")
             )
-            out.append((Unverifiable(error.nodeid, error.message, len(tests)), tests))
+            out.append((Unverifiable(error.nodeid, error.message, len(tests), error.skipped), tests))
         return out
 
     # -- one test ------------------------------------------------------------------------------

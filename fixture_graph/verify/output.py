@@ -31,9 +31,12 @@ def render_verify_text(result: VerifyResult) -> str:
         for disagreement in result.disagreements:
             lines.extend(describe(disagreement))
     if result.unverifiable:
-        lines.append(f"unverifiable: {len(result.unverifiable)} collectors failed in pytest")
+        failed = sum(1 for u in result.unverifiable if not u.skipped)
+        skipped = len(result.unverifiable) - failed
+        lines.append(f"unverifiable: {failed} collectors failed, {skipped} skipped at collection in pytest")
         for u in result.unverifiable:
-            lines.append(f"    {u.nodeid or '<session>'} ({u.tests} tests not judged): {u.message}")
+            what = "skipped" if u.skipped else "failed"
+            lines.append(f"    {u.nodeid or '<session>'} ({what}, {u.tests} tests not judged): {u.message}")
     if result.dynamic_notes:
         lines.append(
             f"dynamic requests: {len(result.dynamic_notes)} tests may resolve more at run time "
@@ -72,7 +75,8 @@ def verify_json(result: VerifyResult) -> dict[str, Any]:
             for d in result.disagreements
         ],
         "unverifiable": [
-            {"nodeid": u.nodeid, "message": u.message, "tests": u.tests} for u in result.unverifiable
+            {"nodeid": u.nodeid, "message": u.message, "tests": u.tests, "skipped": u.skipped}
+            for u in result.unverifiable
         ],
         "dynamic_notes": [{"nodeid": n, "detail": t} for n, t in result.dynamic_notes],
         "notes": list(result.notes),

@@ -24,7 +24,7 @@ import pytest
 from . import pytest_internals as internals
 
 SCHEMA = "fixture-graph-probe/1"
-_STATE: dict[str, Any] = {"items": [], "errors": [], "runtime": {}, "internals": True}
+_STATE: dict[str, Any] = {"items": [], "errors": [], "skipped": [], "runtime": {}, "internals": True}
 
 
 def _error_message(report: Any) -> str:
@@ -39,6 +39,10 @@ def _error_message(report: Any) -> str:
 def pytest_collectreport(report: Any) -> None:
     if report.failed:
         _STATE["errors"].append({"nodeid": report.nodeid, "message": _error_message(report)})
+    elif report.skipped:  # pytest.importorskip / skip(allow_module_level=True) in a module
+        longrepr = getattr(report, "longrepr", None)
+        reason = str(longrepr[-1]) if isinstance(longrepr, tuple) and longrepr else "skipped"
+        _STATE["skipped"].append({"nodeid": report.nodeid, "message": reason[:500]})
 
 
 def _item_record(item: Any) -> dict[str, Any]:
@@ -69,6 +73,7 @@ def _write(session: Any) -> None:
         "internals": _STATE["internals"],
         "items": _STATE["items"],
         "errors": _STATE["errors"],
+        "skipped": _STATE["skipped"],
         "runtime": _STATE["runtime"],
     }
     tmp = f"{out}.part"

@@ -62,10 +62,11 @@ class ObservedTest:
 
 @dataclass(frozen=True, slots=True)
 class CollectionError:
-    """A collector that failed, usually a module whose import raised."""
+    """A collector that failed (usually an import error) or was skipped while collecting."""
 
     nodeid: str
     message: str
+    skipped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,9 +216,9 @@ def _view_from_probe(data: dict[str, Any], code: int, output: str, execute: bool
         )
         for nodeid in sorted(names)
     )
-    errors = tuple(
-        sorted({CollectionError(e["nodeid"], e["message"]) for e in data.get("errors", [])}, key=_error_key)
-    )
+    found = {CollectionError(e["nodeid"], e["message"]) for e in data.get("errors", [])}
+    found |= {CollectionError(e["nodeid"], e["message"], True) for e in data.get("skipped", [])}
+    errors = tuple(sorted(found, key=_error_key))
     return PytestView(
         SOURCE_PROBE,
         data.get("pytest_version"),
