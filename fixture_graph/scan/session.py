@@ -8,6 +8,7 @@ resolution can follow pytest's visibility and override rules without touching th
 from __future__ import annotations
 
 import fnmatch
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +20,7 @@ from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, determine_setup
-from fixture_graph.scan.modules import ModuleFinder, basedir, module_name
+from fixture_graph.scan.modules import ModuleFinder, basedir, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
 from fixture_graph.scan.walk import WalkRules, walk
@@ -28,6 +29,7 @@ from fixture_graph.scope import Scope
 # Session-level registration groups, farthest first (section 4 of pytest's resolution rules).
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 _NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
@@ -99,7 +101,10 @@ class _Scan:
         self.finder = ModuleFinder([*local_path, *self.env.sys_path])
         self.local_roots = tuple(local_path)
         self.plugin_roots: set[Path] = set()
-        self.ns = NamespaceBuilder(self._read, self._resolve_import, self._submodule, env_map)
+        self.ns = NamespaceBuilder(
+            self._read, self._resolve_import, self._submodule, env_map, self._importable
+        )
+        self._importable_cache: dict[str, bool] = {}
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -171,6 +176,21 @@ class _Scan:
 
     def _submodule(self, package: Path, name: str) -> Path | None:
         return self.finder.submodule(package, name)
+
+    def _importable(self, dotted: str) -> bool:
+        """Whether ``import dotted`` would find its top-level package in the target environment.
+
+        Decides ``try: import x`` / ``except ImportError`` guards. Only the top-level name is
+        looked up (submodules may be extension modules); stdlib and builtin modules count, and so
+        do packages mapped by setuptools' editable finders.
+        """
+        top = dotted.split(".", 1)[0]
+        found = self._importable_cache.get(top)
+        if found is None:
+            found = self._importable_cache[top] = top in _STDLIB or any(
+                module_exists(base, top) for base in self.finder.search_path
+            )
+        return found
 
     # -- main ----------------------------------------------------------------------------------
 
