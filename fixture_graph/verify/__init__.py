@@ -1,7 +1,7 @@
 """``fixture-graph verify``: check the static resolution against the suite's real pytest.
 
 :func:`verify_suite` scans statically, runs pytest with the :mod:`.probe` plugin
-(:mod:`.runner`), and compares test by test (:mod:`.compare`). Only :mod:`.probe` and
+(:mod:`.runner`), and compares test by test (:mod:`.verdict`). Only :mod:`.probe` and
 :mod:`.pytest_internals` run inside the suite's interpreter. The other names are imported
 lazily, so the measurement plugin can use :mod:`.pytest_internals` without loading the scanner.
 """
@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from fixture_graph.config import ScanConfig
-    from fixture_graph.verify.compare import VerifyResult
+    from fixture_graph.verify.verdict import VerifyResult
 
 __all__ = [
     "Cause",
@@ -30,12 +30,12 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Cause": "fixture_graph.verify.compare",
-    "Disagreement": "fixture_graph.verify.compare",
-    "Unverifiable": "fixture_graph.verify.compare",
-    "VerifyResult": "fixture_graph.verify.compare",
-    "compare": "fixture_graph.verify.compare",
-    "describe": "fixture_graph.verify.compare",
+    "Cause": "fixture_graph.verify.verdict",
+    "Disagreement": "fixture_graph.verify.verdict",
+    "Unverifiable": "fixture_graph.verify.verdict",
+    "VerifyResult": "fixture_graph.verify.verdict",
+    "compare": "fixture_graph.verify.verdict",
+    "describe": "fixture_graph.verify.verdict",
     "PytestRun": "fixture_graph.verify.runner",
     "PytestView": "fixture_graph.verify.runner",
     "observe": "fixture_graph.verify.runner",
@@ -69,8 +69,8 @@ def verify_suite(
     """
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
-    from fixture_graph.verify.compare import compare
     from fixture_graph.verify.runner import PytestRun, observe
+    from fixture_graph.verify.verdict import compare
 
     where = (cwd or Path.cwd()).resolve()
     report = build_report(scan_paths(list(paths), config, invocation_dir=where), analyze=False)

@@ -1,4 +1,4 @@
-"""Text and JSON views of a :class:`~fixture_graph.verify.compare.VerifyResult`.
+"""Text and JSON views of a :class:`~fixture_graph.verify.verdict.VerifyResult`.
 
 Both are sorted and deterministic. The JSON (``"schema": "fixture-graph-verify/1"``) is what
 ``make validate`` reads to build the README's Accuracy table.
@@ -10,7 +10,7 @@ import json
 from collections import Counter
 from typing import Any
 
-from fixture_graph.verify.compare import VerifyResult, describe
+from fixture_graph.verify.verdict import VerifyResult, describe
 
 SCHEMA = "fixture-graph-verify/1"
 
