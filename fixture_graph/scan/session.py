@@ -451,7 +451,7 @@ class _Scan:
         outer_names: tuple[str, ...],
     ) -> None:
         mro = self.ns.mro(ref)
-        is_unittest = any(_is_unittest_base(base) for klass in mro for base in klass.cls.qualified_bases)
+        is_unittest = self._is_unittest(mro)
         if not is_unittest and not _matches_prefix_or_glob(attr, self.ini.python_classes):
             return
         if ref.cls.test_false:
@@ -464,7 +464,10 @@ class _Scan:
             return
         node = f"{ancestors[-1]}::{attr}"
         chain = (*ancestors, node)
-        self._register_xunit_class(path, node, ".".join((*outer_names, attr)), attrs, is_unittest)
+        # pytest names xunit shims after the class's __qualname__, not the attribute it is bound to
+        # (urllib3 imports ``TestSSL as TestSocketSSL``).
+        qualname = (*outer_names, ref.cls.name)
+        self._register_xunit_class(path, node, ".".join(qualname), attrs, is_unittest)
         self._register_holder(_Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs)
         marks = (
             tuple(n for k in mro for n in k.cls.marks.usefixtures),
@@ -480,7 +483,22 @@ class _Scan:
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
                 if inner is not None:
-                    self._collect_class(path, name, inner, chain, record, (*outer_names, attr))
+                    self._collect_class(path, name, inner, chain, record, qualname)
+
+    def _is_unittest(self, mro: list[ClassRef]) -> bool:
+        """True when a base we cannot read looks like ``unittest.TestCase`` (or a known subclass).
+
+        A base that resolves to a class in the scanned code is not judged by its name (urllib3's
+        ``HypercornDummyServerTestCase`` is a plain class): its own bases are in ``mro``.
+        """
+        for klass in mro:
+            for raw, qualified in zip(klass.cls.bases, klass.cls.qualified_bases, strict=False):
+                value = self.ns.lookup_dotted(klass.file, klass.outer, raw)
+                if self.ns.class_ref(value, klass.file, klass.outer) is not None:
+                    continue
+                if _is_unittest_base(qualified):
+                    return True
+        return False
 
     def _add_test(
         self,
