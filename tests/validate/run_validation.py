@@ -57,6 +57,9 @@ PROJECTS = (
             "quart>=0.20.0",
             "quart-trio>=0.12.0",
             "trio>=0.27.0",
+            # imported by its test/conftest.py, installed by its CI's environment
+            "trustme",
+            "cryptography",
         ),
     ),
 )
