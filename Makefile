@@ -40,7 +40,13 @@ check: venv ## Lint (ruff) and type-check (mypy --strict)
 test: deps check ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
+validate: venv ## Run fixture-graph verify on real projects (needs the network; not part of make test)
+	$(PY) tests/validate/run_validation.py
+
+bench-plugin: venv ## Overhead of the measurement plugin (disabled and enabled)
+	$(PY) tests/bench/plugin_overhead.py
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz deps demo check test clean
+.PHONY: help venv graphviz deps demo check test clean validate bench-plugin

@@ -31,7 +31,7 @@ class Project:
     name: str
     version: str
     test_deps: tuple[str, ...]
-    note: str = ""
+    extras: str = ""
 
 
 PROJECTS = (
@@ -61,6 +61,12 @@ PROJECTS = (
             "trustme",
             "cryptography",
         ),
+    ),
+    Project(
+        "requests",
+        "2.34.2",
+        ("pytest", "pytest-httpbin==2.1.0", "httpbin~=0.10.0", "pytest-mock", "trustme"),
+        extras="socks",
     ),
 )
 
