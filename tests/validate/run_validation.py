@@ -145,7 +145,7 @@ def _fixtures(src: Path, python: str) -> tuple[int, int]:
 def table(rows: list[tuple[Project, dict[str, object], tuple[int, int], str]]) -> str:
     """The README table: one row per project."""
     lines = [
-        "| project | version | pytest | fixtures (conftests) | tests agreeing | agreement "
+        "| project | version | pytest | suite fixtures (conftests) | tests agreeing | agreement "
         "| unverifiable | disagreements by cause |",
         "|---|---|---|---|---|---|---|---|",
     ]
