@@ -61,7 +61,13 @@ screenshots: deps ## Regenerate the README pictures (templates/docs/) from the s
 bench-render: deps ## Time every renderer and the report in Chromium on a generated 2,000-fixture suite
 	$(PY) tests/bench_render.py --fixtures 2000
 
+validate: venv ## Run fixture-graph verify on real projects (needs the network; not part of make test)
+	$(PY) tests/validate/run_validation.py
+
+bench-plugin: venv ## Overhead of the measurement plugin (disabled and enabled)
+	$(PY) tests/bench/plugin_overhead.py
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz chromium deps demo check test bench-analyzers screenshots bench-render clean
+.PHONY: help venv graphviz chromium deps demo check test bench-analyzers screenshots bench-render validate bench-plugin clean

@@ -99,6 +99,24 @@ DEFAULT_HEAVY_MODULES = (
 )
 
 
+# FG011: the most a fixture of each impact level may cost before its tag looks wrong.
+# Measured peak memory (MB) and the slowest setup (seconds); VERY_HIGH has no ceiling.
+DEFAULT_DRIFT_MEMORY_MB: tuple[tuple[str, float], ...] = (
+    ("MINIMAL", 5.0),
+    ("LOW", 25.0),
+    ("MEDIUM", 100.0),
+    ("HIGH", 500.0),
+    ("VERY_HIGH", float("inf")),
+)
+DEFAULT_DRIFT_SECONDS: tuple[tuple[str, float], ...] = (
+    ("MINIMAL", 0.05),
+    ("LOW", 0.25),
+    ("MEDIUM", 1.0),
+    ("HIGH", 5.0),
+    ("VERY_HIGH", float("inf")),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Contract:
     """A policy in the style of import-linter: tests matching ``tests`` must not reach some fixtures.
@@ -130,6 +148,9 @@ class AnalyzeConfig:
     unused_exclude: tuple[str, ...] = ()
     cycle_bound: int = 50
     contracts: tuple[Contract, ...] = ()
+    cost: str = "declared"
+    drift_memory_mb: tuple[tuple[str, float], ...] = DEFAULT_DRIFT_MEMORY_MB
+    drift_seconds: tuple[tuple[str, float], ...] = DEFAULT_DRIFT_SECONDS
 
     def weight(self, impact: str | None) -> float:
         """The weight of an impact level (``untagged_weight`` for none or an unknown level)."""

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from fixture_graph.analyze.findings import Analysis
 from fixture_graph.config import AnalyzeConfig, GateConfig
+from fixture_graph.measure import Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult
 from fixture_graph.resolve import resolve
 from fixture_graph.scope import Scope
@@ -19,12 +20,13 @@ USER_KINDS = (FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS)
 
 @dataclass(frozen=True, slots=True)
 class Report:
-    """A scan plus its resolution."""
+    """A scan plus its resolution (and, with ``--measurements``, measured fixture cost)."""
 
     scan: ScanResult
     resolution: Resolution
     analysis: Analysis = field(default_factory=Analysis)
     config: AnalyzeConfig = field(default_factory=AnalyzeConfig)
+    measurements: Measurements | None = None
 
     @property
     def user_fixtures(self) -> tuple[FixtureDef, ...]:
@@ -56,12 +58,17 @@ def build_report(
     gate: GateConfig | None = None,
     *,
     analyze: bool = True,
+    measurements: Measurements | None = None,
 ) -> Report:
-    """Resolve ``scan``, run the selected analyzers (unless ``analyze`` is False), wrap it all up."""
+    """Resolve ``scan``, run the selected analyzers (unless ``analyze`` is False), wrap it all up.
+
+    ``measurements`` (from the pytest plugin) feed FG011 and ``cost = "measured"``.
+    """
     config = config or AnalyzeConfig()
     resolution = resolve(scan)
     if not analyze:
-        return Report(scan, resolution, config=config)
+        return Report(scan, resolution, config=config, measurements=measurements)
     from fixture_graph.analyze import run_analysis
 
-    return Report(scan, resolution, run_analysis(scan, resolution, config, gate), config)
+    analysis = run_analysis(scan, resolution, config, gate, measurements)
+    return Report(scan, resolution, analysis, config, measurements)

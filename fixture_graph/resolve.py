@@ -6,6 +6,8 @@ autouse names from the Session down, ``usefixtures`` marks closest first, then a
 which a fixture that requests its own name gets the next farther definition. Each request is
 recorded as an edge between *definitions*, so ``def db(db)`` is a chain, never a cycle; a name
 requested again with no farther definition left is pytest's "recursive dependency" (a cycle).
+When the target environment runs pytest 8.x, ``closure`` (the names) follows 8.x's rule
+(:func:`closure_names_8x`); the definitions that run, and so the edges, are the same.
 
 The walk is iterative, so a 10,000-link chain cannot hit Python's recursion limit.
 """
@@ -109,6 +111,26 @@ def traverse(
     return out
 
 
+def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozenset[str]) -> list[str]:
+    """pytest 8.x ``getfixtureclosure``: names only, following the *closest* definition's arguments.
+
+    Dependencies of an overridden parent (``engine`` in ``db(engine)`` overridden by ``db(db)``)
+    still run, but 8.x leaves them out of ``item.fixturenames`` (fixed in 9.0, tricky case 27).
+    """
+    names = list(dict.fromkeys(initial))
+    seen = set(names)
+    position = 0
+    while position < len(names):
+        name = names[position]
+        position += 1
+        defs = None if name in ignore else get_defs(name)
+        for arg in defs[-1].argnames if defs else ():
+            if arg not in seen:
+                seen.add(arg)
+                names.append(arg)
+    return names
+
+
 class DefinitionIndex:
     """Definitions by name and holder, in pytest's farthest-to-closest order.
 
@@ -146,30 +168,6 @@ class DefinitionIndex:
         return [n for a in ancestors for n in self.autouse.get(a, ())]
 
 
-def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozenset[str]) -> list[str]:
-    """pytest 8.x's static closure: only the closest definition's arguments are followed.
-
-    Dependencies of overridden parents (``engine`` in ``db(engine)`` overridden by ``db(db)``)
-    still run, but 8.x leaves them out of ``item.fixturenames``; pytest 9.0 fixed that. The
-    definitions and edges stay those of the 9.x walk, which is what executes.
-    """
-    names = list(dict.fromkeys(initial))
-    seen = set(names)
-    position = 0
-    while position < len(names):
-        name = names[position]
-        position += 1
-        if name in ignore:
-            continue
-        defs = get_defs(name)
-        if defs:
-            for arg in defs[-1].argnames:
-                if arg not in seen:
-                    seen.add(arg)
-                    names.append(arg)
-    return names
-
-
 def holder_ancestors(holder: str) -> tuple[str, ...]:
     """The ancestor chain of a holder node, e.g. ``tests/a.py::C`` -> ``("", "tests", "tests/a.py", ...)``."""
     if holder == SESSION_NODE:
@@ -185,13 +183,13 @@ def holder_ancestors(holder: str) -> tuple[str, ...]:
 def resolve(scan: ScanResult) -> Resolution:
     """Resolve all tests and all fixture definitions of ``scan``."""
     index = DefinitionIndex(scan)
-    legacy = parse_version(scan.pytest_version) < (9, 0)
     edges: set[Edge] = set()
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
-    memo: dict[tuple[object, ...], tuple[_Walk, tuple[tuple[str, str], ...]]] = {}
+    memo: dict[tuple[object, ...], tuple[_Walk, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+    legacy_closure = parse_version(scan.pytest_version) < (9, 0)
     for test in scan.tests:
         initial = tuple(
             dict.fromkeys(
@@ -207,16 +205,14 @@ def resolve(scan: ScanResult) -> Resolution:
         key = (test.ancestors, initial, test.direct_params)
         cached = memo.get(key)
         if cached is None:
-            walk = traverse(initial, get, "", ignore=frozenset(test.direct_params))
-            if legacy:
-                walk.names = closure_names_8x(initial, get, frozenset(test.direct_params))
+            ignore = frozenset(test.direct_params)
+            walk = traverse(initial, get, "", ignore=ignore)
+            names = tuple(sorted(closure_names_8x(initial, get, ignore) if legacy_closure else walk.names))
             winners = tuple(
-                (n, defs[-1].id)
-                for n in sorted(walk.names)
-                if n not in test.direct_params and (defs := get(n))
+                (n, defs[-1].id) for n in names if n not in test.direct_params and (defs := get(n))
             )
-            cached = memo[key] = (walk, winners)
-        walk, winners = cached
+            cached = memo[key] = (walk, names, winners)
+        walk, names, winners = cached
         for edge in walk.edges:
             source = test.nodeid if edge.source == "" else edge.source
             edges.add(Edge(source, edge.target, edge.name))
@@ -232,7 +228,7 @@ def resolve(scan: ScanResult) -> Resolution:
         tests.append(
             ResolvedTest(
                 nodeid=test.nodeid,
-                closure=tuple(sorted(walk.names)),
+                closure=names,
                 closure_defs=tuple(sorted(walk.used)),
                 requests=tuple(dict.fromkeys((*test.usefixtures, *test.argnames))),
                 winners=winners,

@@ -181,4 +181,4 @@ def test_rules_command_lists_every_code() -> None:
     result = CliRunner().invoke(main, ["rules"])
     assert result.exit_code == 0
     codes = [line.split()[0] for line in result.output.splitlines()]
-    assert codes == [f"FG{n:03d}" for n in (1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12)]
+    assert codes == [f"FG{n:03d}" for n in range(1, 13)]

@@ -6,12 +6,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from helpers.compare import mismatches
-from helpers.oracle import run_plugin_oracle, run_setup_plan
 
 from fixture_graph.config import ScanConfig
 from fixture_graph.report import build_report
 from fixture_graph.scan.session import scan_paths
+from fixture_graph.verify import PytestRun, compare, describe, observe, verify_suite
 
 SETTINGS = {
     "none": {"USE_REAL_SERVICES": None, "RUN_E2E_TESTS": None},
@@ -23,15 +22,26 @@ SETTINGS = {
 
 @pytest.mark.parametrize("setting", sorted(SETTINGS))
 def test_sample_suite_agrees_with_pytest(setting: str, copy_data: Callable[[str], Path]) -> None:
-    env = SETTINGS[setting]
+    env = tuple(sorted(SETTINGS[setting].items()))
     root = copy_data("sample_suite")
-    oracle = run_plugin_oracle(root, env=env)
-    plan = run_setup_plan(root, env=env)
-    config = ScanConfig(env=tuple(sorted(env.items())))
-    report = build_report(scan_paths([], config, invocation_dir=root))
-    assert len(oracle) > 30
-    assert mismatches(report, oracle, plan) == []
+    run = PytestRun(cwd=root, env=env)
+    probe = observe(run)
+    plan = observe(run, oracle="setup-plan")
+    report = build_report(scan_paths([], ScanConfig(env=env), invocation_dir=root))
+    assert len(probe.tests) > 30
+    problems = [
+        line for view in (probe, plan) for d in compare(report, view).disagreements for line in describe(d)
+    ]
+    assert problems == []
     assert report.resolution.cycles == ()
+
+
+def test_verify_reports_full_agreement_on_the_sample_suite(copy_data: Callable[[str], Path]) -> None:
+    root = copy_data("sample_suite")
+    env = tuple(sorted(SETTINGS["both"].items()))
+    result = verify_suite((), ScanConfig(env=env), cwd=root)
+    assert result.total > 30
+    assert (result.agreeing, result.disagreements, result.unverifiable) == (result.total, (), ())
 
 
 def test_sample_suite_without_env_includes_guarded_fixtures(copy_data: Callable[[str], Path]) -> None:

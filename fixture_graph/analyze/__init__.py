@@ -7,15 +7,21 @@ everything sorted, so every output format shows the same findings in the same or
 
 from __future__ import annotations
 
-from fixture_graph.analyze import rules_graph, rules_imports, rules_usage
+from fixture_graph.analyze import rules_graph, rules_imports, rules_measured, rules_usage
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Analysis, Finding
 from fixture_graph.analyze.registry import RULES, selected
 from fixture_graph.config import AnalyzeConfig, GateConfig
+from fixture_graph.measure import Measurements
 from fixture_graph.model import Resolution, ScanResult
 
 __all__ = ["RULES", "Analysis", "run_analysis"]
-_RULE_MODULES = (rules_graph, rules_imports, rules_usage)  # importing them registers the rules
+_RULE_MODULES = (
+    rules_graph,
+    rules_imports,
+    rules_measured,
+    rules_usage,
+)  # importing them registers the rules
 
 ALL = "*"
 
@@ -34,11 +40,12 @@ def run_analysis(
     resolution: Resolution,
     config: AnalyzeConfig,
     gate: GateConfig | None = None,
+    measurements: Measurements | None = None,
 ) -> Analysis:
-    """Run every selected rule over one resolved scan."""
+    """Run every selected rule over one resolved scan (FG011 needs ``measurements``)."""
     gate = gate or GateConfig()
     select = (*gate.select, *gate.extend_select) if gate.select else ()
-    ctx = Context(scan, resolution, config)
+    ctx = Context(scan, resolution, config, measurements)
     lines = {(file, line): codes for file, line, codes in scan.suppressions}
     findings: list[Finding] = []
     suppressed = 0
@@ -59,4 +66,5 @@ def run_analysis(
         fan_in=tuple(sorted(ctx.fan_in.items())),
         suppressed=suppressed,
         rules_run=tuple(ran),
+        weight_unit=ctx.weight_unit,
     )

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from fixture_graph.analyze.findings import Chain, TestCost
 from fixture_graph.config import AnalyzeConfig
 from fixture_graph.graph import build_graph
+from fixture_graph.measure import FixtureMeasurement, Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ResolvedTest, ScanResult, TestItem
 from fixture_graph.resolve import DefinitionIndex, holder_ancestors
 
@@ -21,6 +22,12 @@ if TYPE_CHECKING:
     import networkx as nx
 
 USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
+MB = 1024 * 1024
+
+
+def measured_mb(measurement: FixtureMeasurement) -> float:
+    """A fixture's measured memory in MB: the traced peak, or the RSS growth when larger."""
+    return max(measurement.peak_alloc_bytes, measurement.rss_delta_bytes, 0) / MB
 
 
 @dataclass
@@ -30,7 +37,23 @@ class Context:
     scan: ScanResult
     resolution: Resolution
     config: AnalyzeConfig
+    measurements: Measurements | None = None
     _memo: dict[str, object] = field(default_factory=dict)
+
+    @cached_property
+    def measured(self) -> dict[str, FixtureMeasurement]:
+        """Measured cost by definition id (empty without a measurement file)."""
+        return self.measurements.fixture_map() if self.measurements is not None else {}
+
+    @property
+    def uses_measured_cost(self) -> bool:
+        """True when weights are measured megabytes (``cost = "measured"`` and a measurement file)."""
+        return self.config.cost == "measured" and self.measurements is not None
+
+    @property
+    def weight_unit(self) -> str:
+        """The unit every weight in this analysis is in."""
+        return "MB measured" if self.uses_measured_cost else self.config.weight_unit
 
     @cached_property
     def graph(self) -> nx.DiGraph[str]:
@@ -95,7 +118,10 @@ class Context:
         return fixture.kind in USER_KINDS
 
     def weight(self, fixture_id: str) -> float:
-        """The impact weight of a definition."""
+        """The impact weight of a definition: declared, or measured MB with ``cost = "measured"``."""
+        if self.uses_measured_cost:
+            measured = self.measured.get(fixture_id)
+            return round(measured_mb(measured), 1) if measured is not None else 0.0
         fixture = self.fixtures.get(fixture_id)
         return self.config.weight(fixture.impact if fixture else None)
 

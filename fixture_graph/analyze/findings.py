@@ -95,3 +95,4 @@ class Analysis:
     fan_in: tuple[tuple[str, int], ...] = ()
     suppressed: int = 0
     rules_run: tuple[str, ...] = ()
+    weight_unit: str = "points"

@@ -191,7 +191,7 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
 def heavy_chain(ctx: Context) -> Iterator[Finding]:
     """The top chains (see :func:`heavy_chains`) at or over the threshold."""
     threshold = ctx.config.heavy_chain_threshold
-    unit = ctx.config.weight_unit
+    unit = ctx.weight_unit
     for chain in ctx.heavy_chains:
         if len(chain.ids) < 2 or chain.weight < threshold or chain.weight <= 0:
             continue

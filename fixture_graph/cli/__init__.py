@@ -17,6 +17,7 @@ from fixture_graph.cli.common import ExitCode
 from fixture_graph.cli.diff_cmd import diff
 from fixture_graph.cli.rules_cmd import rules
 from fixture_graph.cli.scan_cmd import scan
+from fixture_graph.cli.verify_cmd import verify
 
 __all__ = ["ExitCode", "main"]
 
@@ -54,3 +55,4 @@ main.add_command(scan)
 main.add_command(rules)
 main.add_command(diff)
 main.add_command(affected)
+main.add_command(verify)

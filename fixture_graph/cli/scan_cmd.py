@@ -39,6 +39,11 @@ FORMATS = ("text", "json", "github", "sarif", *GRAPH_FORMATS)
     help="Write the output to FILE (atomically); the text summary still goes to stdout.",
 )
 @click.option(
+    "--measurements",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Measured fixture cost from a pytest run with --fixture-graph-measure=FILE.",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Findings recorded in FILE do not fail the run; new ones do.",
@@ -55,6 +60,7 @@ def scan(
     paths: tuple[Path, ...],
     fmt: str,
     output: Path | None,
+    measurements: Path | None,
     baseline: Path | None,
     write_baseline: Path | None,
     **opts: Any,
@@ -68,7 +74,7 @@ def scan(
         from fixture_graph.baseline import dump_baseline, load_baseline, split_by_baseline
 
         configs = build_configs(paths, opts)
-        report = make_report(configs)
+        report = make_report(configs, measurements)
         emit(report, fmt, output, opts)
         graphs_failed = write_graph_outputs(report, opts)
         failing = report.analysis.findings
@@ -88,12 +94,20 @@ def scan(
     sys.exit(code)
 
 
-def make_report(configs: Configs) -> Report:
-    """Scan, resolve and analyze once."""
+def make_report(configs: Configs, measurements: Path | None = None) -> Report:
+    """Scan, resolve and analyze once (with measured cost when a measurement file is given)."""
+    from fixture_graph.measure import MeasurementsError, load_measurements
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
 
-    return build_report(scan_paths(list(configs.paths), configs.scan), configs.analyze, configs.gate)
+    measured = None
+    if measurements is not None:
+        try:
+            measured = load_measurements(measurements)
+        except MeasurementsError as exc:
+            raise click.BadParameter(str(exc), param_hint="--measurements") from None
+    scan_result = scan_paths(list(configs.paths), configs.scan)
+    return build_report(scan_result, configs.analyze, configs.gate, measurements=measured)
 
 
 def emit(report: Report, fmt: str, output: Path | None, opts: dict[str, Any] | None = None) -> None:

@@ -190,7 +190,7 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
         "root_name": Path(report.scan.rootdir).name or report.scan.rootdir,
         "inifile": _relative(report.scan.inifile, report.scan.rootdir),
         "env": report.scan.env,
-        "weight_unit": report.config.weight_unit,
+        "weight_unit": report.analysis.weight_unit,
     }
 
 

@@ -59,7 +59,7 @@ def summarize(report: Report) -> Summary:
         warnings=severities[Severity.WARNING],
         infos=severities[Severity.INFO],
         heaviest_chain=chains[0] if chains else None,
-        weight_unit=report.config.weight_unit,
+        weight_unit=report.analysis.weight_unit,
     )
 
 

@@ -46,7 +46,7 @@ def summary_lines(report: Report) -> list[str]:
     if conditional:
         lines.append(f"conditional: {conditional} fixtures behind guards (decide them with --env KEY=VALUE)")
     by_id = {f.id: f for f in scan.fixtures}
-    unit = report.config.weight_unit
+    unit = report.analysis.weight_unit
     if analysis.heavy_chains:
         lines.append("heaviest chains:")
         for chain in analysis.heavy_chains:

@@ -20,6 +20,7 @@ from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.records import (
     Binding,
     ClassInfo,
+    EnvExpr,
     FixtureSpec,
     FuncInfo,
     Guard,
@@ -164,6 +165,8 @@ class _Extractor:
         self.func_uses: dict[str, set[str]] = {}
         self.class_stack: list[str] = []
         self.suppress = _suppressions(source) if SUPPRESS_MARKER in source else {}
+        # Module-level names set by an import probe (HAS_X = True in try: import x), see _try.
+        self.flags: dict[str, EnvExpr] = {}
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -322,7 +325,7 @@ class _Extractor:
         if self._is_main_check(test):
             return self._body(stmt.orelse, guards, in_class=in_class)
         text = self.text(test)
-        expr = guard_mod.env_expr(test, self.qualify)
+        expr = guard_mod.env_expr(test, self.qualify, self.flags)
         body = self._body(stmt.body, (*guards, Guard(text, expr)), in_class=in_class)
         orelse = self._body(stmt.orelse, (*guards, Guard(text, expr, negated=True)), in_class=in_class)
         return body + orelse
@@ -338,14 +341,53 @@ class _Extractor:
     def _try(self, stmt: ast.stmt, guards: tuple[Guard, ...], *, in_class: bool) -> list[Binding]:
         handlers = getattr(stmt, "handlers", [])
         caught = ", ".join(self.text(h.type) for h in handlers if h.type is not None) or "Exception"
-        body_guard = Guard(f"try: (except {caught})")
-        out = self._body(
-            getattr(stmt, "body", []) + getattr(stmt, "orelse", []), (*guards, body_guard), in_class=in_class
-        )
+        body = getattr(stmt, "body", []) + getattr(stmt, "orelse", [])
+        probe = self._import_probe(getattr(stmt, "body", []), handlers)
+        body_guard = Guard(f"try: (except {caught})", probe)
+        out = self._body(body, (*guards, body_guard), in_class=in_class)
         for handler in handlers:
-            out.extend(self._body(handler.body, (*guards, Guard(f"except {caught}")), in_class=in_class))
+            if probe is not None and _catches_import_error(handler):
+                guard = Guard(f"except {caught}", probe, negated=True)
+            else:
+                guard = Guard(f"except {caught}")
+            out.extend(self._body(handler.body, (*guards, guard), in_class=in_class))
         out.extend(self._body(getattr(stmt, "finalbody", []), guards, in_class=in_class))
+        if probe is not None and not in_class and not guards:
+            self._record_flags(body, handlers, probe)
         return out
+
+    def _import_probe(self, body: list[ast.stmt], handlers: list[ast.ExceptHandler]) -> EnvExpr | None:
+        """``importable(...)`` for ``try: import x`` caught by ``except ImportError``, else None.
+
+        Relative imports are not decided (None), nor a ``try`` without absolute imports.
+        """
+        if not any(_catches_import_error(h) for h in handlers):
+            return None
+        modules: list[str] = []
+        for stmt in body:
+            if isinstance(stmt, ast.Import):
+                modules.extend(a.name for a in stmt.names)
+            elif isinstance(stmt, ast.ImportFrom):
+                if stmt.level or not stmt.module:
+                    return None
+                modules.append(stmt.module)
+        return guard_mod.import_probe(modules)
+
+    def _record_flags(self, body: list[ast.stmt], handlers: list[ast.ExceptHandler], probe: EnvExpr) -> None:
+        """``HAS_X = True`` in the probe's body means ``importable(x)``; ``= False`` in a handler too."""
+        set_in_body: set[str] = set()
+        for stmt in body:
+            flag = _bool_flag(stmt)
+            if flag is not None:
+                self.flags[flag[0]] = probe if flag[1] else ("not", probe)
+                set_in_body.add(flag[0])
+        for handler in handlers:
+            if not _catches_import_error(handler):
+                continue
+            for stmt in handler.body:
+                flag = _bool_flag(stmt)
+                if flag is not None and flag[0] not in set_in_body:
+                    self.flags[flag[0]] = ("not", probe) if flag[1] else probe
 
     def _import_from(self, stmt: ast.ImportFrom, guards: tuple[Guard, ...]) -> list[Binding]:
         module = "." * stmt.level + (stmt.module or "")
@@ -378,6 +420,9 @@ class _Extractor:
         if value is None:
             return []
         augmented = isinstance(stmt, ast.AugAssign)
+        if not in_class:
+            for name in names:
+                self.flags.pop(name, None)  # a later assignment ends what a probe flag meant
         for name in names:
             self._special_assign(name, value, stmt.lineno, augmented=augmented, in_class=in_class)
         if augmented:
@@ -834,3 +879,26 @@ def _docstring(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     if doc is None:
         return None
     return doc if len(doc) <= MAX_DOC else doc[: MAX_DOC - 1] + "…"
+
+
+_IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError"})
+
+
+def _catches_import_error(handler: ast.ExceptHandler) -> bool:
+    """True for ``except ImportError`` / ``ModuleNotFoundError`` (alone or in a tuple)."""
+    caught = handler.type
+    names = caught.elts if isinstance(caught, ast.Tuple) else [caught] if caught is not None else []
+    return any(isinstance(n, ast.Name) and n.id in _IMPORT_ERRORS for n in names)
+
+
+def _bool_flag(stmt: ast.stmt) -> tuple[str, bool] | None:
+    """``NAME = True`` / ``NAME = False`` as (name, value)."""
+    if (
+        isinstance(stmt, ast.Assign)
+        and len(stmt.targets) == 1
+        and isinstance(stmt.targets[0], ast.Name)
+        and isinstance(stmt.value, ast.Constant)
+        and isinstance(stmt.value.value, bool)
+    ):
+        return stmt.targets[0].id, stmt.value.value
+    return None

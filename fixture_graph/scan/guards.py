@@ -5,6 +5,11 @@ Only conditions built from environment reads are decidable: ``os.environ.get("K"
 ``strip`` on those, comparisons with string literals (``==``, ``!=``, ``in``, ``not in``), truth
 tests, ``bool(...)``, and ``and``/``or``/``not`` of these. Anything else stays undecided, which
 means: included, and marked conditional with its source text.
+
+Import probes are decidable too: the body of ``try: import x`` / ``except ImportError`` gets
+``("importable", "x")``, its handler the negation, and a flag set there (``HAS_X = True``) stands
+for the same expression in a later ``if HAS_X:``. They are decided against the target
+environment's search path (the ``importable`` callback), not ``--env``.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import ast
 from collections.abc import Callable, Mapping
 
 from fixture_graph.scan.records import EnvExpr, Guard
+
+Importable = Callable[[str], bool]
 
 _STR_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
 _ENVIRON = frozenset({"os.environ"})
@@ -23,23 +30,38 @@ class _NotEnv(Exception):
     """The expression reads something other than the environment."""
 
 
-def env_expr(node: ast.expr, qualify: Callable[[ast.expr], str | None]) -> EnvExpr | None:
-    """The env-expression for ``node``, or None when it is not a pure environment test."""
+def env_expr(
+    node: ast.expr, qualify: Callable[[ast.expr], str | None], flags: Mapping[str, EnvExpr] | None = None
+) -> EnvExpr | None:
+    """The env-expression for ``node``, or None when it is not a pure environment test.
+
+    ``flags`` maps module-level names set by an import probe to their expression.
+    """
     try:
-        return _convert(node, qualify)
+        return _convert(node, _Context(qualify, flags or {}))
     except (_NotEnv, RecursionError):
         return None
 
 
-def evaluate(guard: Guard, env: Mapping[str, str | None]) -> bool | None:
-    """True/False when ``env`` decides the guard, None when it stays undecided."""
+def evaluate(
+    guard: Guard, env: Mapping[str, str | None], importable: Importable | None = None
+) -> bool | None:
+    """True/False when ``env`` (and ``importable``) decide the guard, None when undecided."""
     if guard.expr is None:
         return None
     try:
-        value = bool(_eval(guard.expr, env))
+        value = bool(_eval(guard.expr, _Values(env, importable)))
     except _Undecided:
         return None
     return (not value) if guard.negated else value
+
+
+def import_probe(modules: list[str]) -> EnvExpr | None:
+    """The expression "all of ``modules`` can be imported", or None for no module."""
+    parts = tuple(("importable", m) for m in dict.fromkeys(modules))
+    if not parts:
+        return None
+    return parts[0] if len(parts) == 1 else ("and", *parts)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -51,13 +73,34 @@ class _Undecided(Exception):
     """A variable that ``--env`` did not mention."""
 
 
+class _Context:
+    """What converting an expression needs: import aliases and probe flags."""
+
+    def __init__(self, qualify: Callable[[ast.expr], str | None], flags: Mapping[str, EnvExpr]) -> None:
+        self.qualify = qualify
+        self.flags = flags
+
+    def __call__(self, node: ast.expr) -> str | None:
+        return self.qualify(node)
+
+
+class _Values:
+    """What evaluating an expression needs: ``--env`` values and the importability check."""
+
+    def __init__(self, env: Mapping[str, str | None], importable: Importable | None) -> None:
+        self.env = env
+        self.importable = importable
+
+
 def _literal_str(node: ast.expr) -> str:
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return node.value
     raise _NotEnv
 
 
-def _convert(node: ast.expr, qualify: Callable[[ast.expr], str | None]) -> EnvExpr:
+def _convert(node: ast.expr, qualify: _Context) -> EnvExpr:
+    if isinstance(node, ast.Name) and node.id in qualify.flags:
+        return qualify.flags[node.id]
     if isinstance(node, ast.BoolOp):
         op = "and" if isinstance(node.op, ast.And) else "or"
         return (op, *(_convert(v, qualify) for v in node.values))
@@ -76,7 +119,7 @@ def _convert(node: ast.expr, qualify: Callable[[ast.expr], str | None]) -> EnvEx
     raise _NotEnv
 
 
-def _compare(node: ast.Compare, qualify: Callable[[ast.expr], str | None]) -> EnvExpr:
+def _compare(node: ast.Compare, qualify: _Context) -> EnvExpr:
     op, right = node.ops[0], node.comparators[0]
     if isinstance(op, ast.In | ast.NotIn) and qualify(right) in _ENVIRON:
         has = ("has", _literal_str(node.left))
@@ -88,7 +131,7 @@ def _compare(node: ast.Compare, qualify: Callable[[ast.expr], str | None]) -> En
     raise _NotEnv
 
 
-def _call(node: ast.Call, qualify: Callable[[ast.expr], str | None]) -> EnvExpr:
+def _call(node: ast.Call, qualify: _Context) -> EnvExpr:
     func = node.func
     target = qualify(func)
     if target in _GETTERS and node.args:
@@ -102,10 +145,15 @@ def _call(node: ast.Call, qualify: Callable[[ast.expr], str | None]) -> EnvExpr:
     raise _NotEnv
 
 
-def _eval(expr: EnvExpr, env: Mapping[str, str | None]) -> object:
+def _eval(expr: EnvExpr, values: _Values) -> object:
     kind = expr[0]
+    env = values.env
     if kind == "const":
         return expr[1]
+    if kind == "importable":
+        if values.importable is None:
+            raise _Undecided
+        return values.importable(str(expr[1]))
     if kind == "env":
         key = str(expr[1])
         if key not in env:
@@ -118,16 +166,16 @@ def _eval(expr: EnvExpr, env: Mapping[str, str | None]) -> object:
             raise _Undecided
         return env[key] is not None
     if kind == "method":
-        value = _eval(expr[2], env)  # type: ignore[arg-type]
+        value = _eval(expr[2], values)  # type: ignore[arg-type]
         return getattr(value, str(expr[1]))() if isinstance(value, str) else value
     if kind == "bool":
-        return bool(_eval(expr[1], env))  # type: ignore[arg-type]
+        return bool(_eval(expr[1], values))  # type: ignore[arg-type]
     if kind == "not":
-        return not bool(_eval(expr[1], env))  # type: ignore[arg-type]
+        return not bool(_eval(expr[1], values))  # type: ignore[arg-type]
     if kind in ("and", "or"):
-        return _bool_op(kind, expr[1:], env)
-    left = _eval(expr[1], env)  # type: ignore[arg-type]
-    right = _eval(expr[2], env)  # type: ignore[arg-type]
+        return _bool_op(kind, expr[1:], values)
+    left = _eval(expr[1], values)  # type: ignore[arg-type]
+    right = _eval(expr[2], values)  # type: ignore[arg-type]
     if kind == "eq":
         return left == right
     if kind == "ne":
@@ -137,11 +185,11 @@ def _eval(expr: EnvExpr, env: Mapping[str, str | None]) -> object:
     return contained if kind == "in" else not contained
 
 
-def _bool_op(kind: str, parts: tuple[object, ...], env: Mapping[str, str | None]) -> object:
+def _bool_op(kind: str, parts: tuple[object, ...], values: _Values) -> object:
     undecided = False
     for part in parts:
         try:
-            value = bool(_eval(part, env))  # type: ignore[arg-type]
+            value = bool(_eval(part, values))  # type: ignore[arg-type]
         except _Undecided:
             undecided = True
             continue

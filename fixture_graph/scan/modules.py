@@ -77,6 +77,32 @@ def module_name(path: Path) -> str:
     return ".".join(reversed(parts))
 
 
+def module_exists(base: Path, top: str) -> bool:
+    """Whether top-level module ``top`` can be imported from search directory ``base``.
+
+    Counts ``top.py``, a package or namespace directory, an extension module (``top.*.so`` /
+    ``.pyd``), and a name mapped by a setuptools editable finder (``__editable___*_finder.py``).
+    """
+    if not top.isidentifier():
+        return False
+    if (base / f"{top}.py").is_file() or (base / top).is_dir():
+        return True
+    try:
+        entries = list(base.glob(f"{top}.*"))
+    except OSError:
+        return False
+    if any(e.suffix in (".so", ".pyd", ".pyc") for e in entries):
+        return True
+    for finder in base.glob("__editable__*finder.py"):
+        try:
+            text = finder.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        if f"'{top}'" in text or f'"{top}"' in text:
+            return True
+    return False
+
+
 def _find_under(base: Path, parts: list[str]) -> Path | None:
     if not parts or not all(p.isidentifier() for p in parts):
         return None

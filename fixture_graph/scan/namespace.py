@@ -59,8 +59,10 @@ class NamespaceBuilder:
         resolve: Callable[[Path, str], Path | None],
         submodule: Callable[[Path, str], Path | None],
         env: Mapping[str, str | None],
+        importable: Callable[[str], bool] | None = None,
     ) -> None:
         self._read = read
+        self._importable = importable
         self._resolve = resolve
         self._submodule = submodule
         self._env = env
@@ -147,7 +149,7 @@ class NamespaceBuilder:
         """None when a guard is decided false; otherwise the texts of the undecided guards."""
         texts: list[str] = []
         for guard in guards:
-            verdict = guard_mod.evaluate(guard, self._env)
+            verdict = guard_mod.evaluate(guard, self._env, self._importable)
             if verdict is False:
                 return None
             if verdict is None:

@@ -8,6 +8,7 @@ resolution can follow pytest's visibility and override rules without touching th
 from __future__ import annotations
 
 import fnmatch
+import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, determine_setup
-from fixture_graph.scan.modules import ModuleFinder, basedir, module_name
+from fixture_graph.scan.modules import ModuleFinder, basedir, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
 from fixture_graph.scan.walk import WalkRules, walk
@@ -36,6 +37,7 @@ from fixture_graph.scope import Scope
 # Session-level registration groups, farthest first (section 4 of pytest's resolution rules).
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
+_STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 _NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
@@ -107,7 +109,10 @@ class _Scan:
         self.finder = ModuleFinder([*local_path, *self.env.sys_path])
         self.local_roots = tuple(local_path)
         self.plugin_roots: set[Path] = set()
-        self.ns = NamespaceBuilder(self._read, self._resolve_import, self._submodule, env_map)
+        self.ns = NamespaceBuilder(
+            self._read, self._resolve_import, self._submodule, env_map, self._importable
+        )
+        self._importable_cache: dict[str, bool] = {}
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -179,6 +184,21 @@ class _Scan:
 
     def _submodule(self, package: Path, name: str) -> Path | None:
         return self.finder.submodule(package, name)
+
+    def _importable(self, dotted: str) -> bool:
+        """Whether ``import dotted`` would find its top-level package in the target environment.
+
+        Decides ``try: import x`` / ``except ImportError`` guards. Only the top-level name is
+        looked up (submodules may be extension modules); stdlib and builtin modules count, and so
+        do packages mapped by setuptools' editable finders.
+        """
+        top = dotted.split(".", 1)[0]
+        found = self._importable_cache.get(top)
+        if found is None:
+            found = self._importable_cache[top] = top in _STDLIB or any(
+                module_exists(base, top) for base in self.finder.search_path
+            )
+        return found
 
     # -- main ----------------------------------------------------------------------------------
 
@@ -491,7 +511,7 @@ class _Scan:
         outer_names: tuple[str, ...],
     ) -> None:
         mro = self.ns.mro(ref)
-        is_unittest = any(_is_unittest_base(base) for klass in mro for base in klass.cls.qualified_bases)
+        is_unittest = self._is_unittest(mro)
         if not is_unittest and not _matches_prefix_or_glob(attr, self.ini.python_classes):
             return
         if ref.cls.test_false:
@@ -504,7 +524,10 @@ class _Scan:
             return
         node = f"{ancestors[-1]}::{attr}"
         chain = (*ancestors, node)
-        self._register_xunit_class(path, node, ".".join((*outer_names, attr)), attrs, is_unittest)
+        # pytest names xunit shims after the class's __qualname__, not the attribute it is bound to
+        # (urllib3 imports ``TestSSL as TestSocketSSL``).
+        qualname = (*outer_names, ref.cls.name)
+        self._register_xunit_class(path, node, ".".join(qualname), attrs, is_unittest)
         self._register_holder(_Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs)
         marks = (
             tuple(n for k in mro for n in k.cls.marks.usefixtures),
@@ -520,7 +543,22 @@ class _Scan:
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
                 if inner is not None:
-                    self._collect_class(path, name, inner, chain, record, (*outer_names, attr))
+                    self._collect_class(path, name, inner, chain, record, qualname)
+
+    def _is_unittest(self, mro: list[ClassRef]) -> bool:
+        """True when a base we cannot read looks like ``unittest.TestCase`` (or a known subclass).
+
+        A base that resolves to a class in the scanned code is not judged by its name (urllib3's
+        ``HypercornDummyServerTestCase`` is a plain class): its own bases are in ``mro``.
+        """
+        for klass in mro:
+            for raw, qualified in zip(klass.cls.bases, klass.cls.qualified_bases, strict=False):
+                value = self.ns.lookup_dotted(klass.file, klass.outer, raw)
+                if self.ns.class_ref(value, klass.file, klass.outer) is not None:
+                    continue
+                if _is_unittest_base(qualified):
+                    return True
+        return False
 
     def _add_test(
         self,

@@ -1,0 +1,95 @@
+"""``fixture-graph verify``: compare the static graph with the suite's real pytest.
+
+Exit codes: 0 when the comparison ran (whatever it found, unless ``--strict``), 1 with
+``--strict`` and any disagreement, 2 when pytest could not even start (or a usage error).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from fixture_graph.cli.common import (
+    SCAN_OPTIONS,
+    ExitCode,
+    apply_options,
+    build_configs,
+    user_errors,
+    write_atomic,
+)
+
+FORMATS = ("text", "json")
+
+
+@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
+)
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the output to FILE."
+)
+@click.option("--strict", is_flag=True, help="Exit 1 on any disagreement.")
+@click.option(
+    "--run",
+    "execute",
+    is_flag=True,
+    help="Run the tests for real (not only collect) to observe dynamic getfixturevalue requests.",
+)
+@click.option(
+    "--oracle",
+    type=click.Choice(("probe", "setup-plan")),
+    default="probe",
+    show_default=True,
+    help="How to read pytest: the probe plugin (falls back to setup-plan) or --setup-plan -q only.",
+)
+@click.option(
+    "--pytest-arg", "pytest_args", multiple=True, metavar="ARG", help="Extra pytest argument. Repeatable."
+)
+@click.option(
+    "--timeout", type=float, default=900.0, show_default=True, help="Seconds before pytest is stopped."
+)
+@apply_options(SCAN_OPTIONS)
+def verify(
+    paths: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    strict: bool,
+    execute: bool,
+    oracle: str,
+    pytest_args: tuple[str, ...],
+    timeout: float,
+    **opts: Any,
+) -> None:
+    """Check the static resolution against pytest itself, test by test.
+
+    Runs the suite's pytest (--python, default this interpreter) in collect-only mode in the
+    current directory with PATHS, and compares each test's fixture names and winning definitions
+    with the static graph. --env values are set in pytest's environment too.
+    """
+    with user_errors(bool(opts.get("debug"))):
+        from fixture_graph.verify import verify_suite
+        from fixture_graph.verify.output import render_verify_json, render_verify_text
+
+        configs = build_configs(paths, opts)
+        result = verify_suite(
+            configs.paths,
+            configs.scan,
+            execute=execute,
+            oracle=oracle,
+            pytest_args=pytest_args,
+            timeout=timeout,
+        )
+        text = render_verify_json(result) if fmt == "json" else render_verify_text(result)
+        if output is not None:
+            write_atomic(output, text)
+            click.echo(render_verify_text(result) if fmt != "text" else text, nl=False)
+            click.echo(f"wrote {output}")
+        else:
+            click.echo(text, nl=False)
+    if result.failure:
+        sys.exit(ExitCode.USAGE)
+    sys.exit(ExitCode.FINDINGS if strict and result.disagreements else ExitCode.OK)

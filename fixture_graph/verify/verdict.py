@@ -1,0 +1,406 @@
+"""Compare the static resolution with what the real pytest reported, test by test.
+
+A test agrees when pytest's ``item.fixturenames`` equals our ``closure`` and, for every name,
+pytest's winning definition is ours (same file and line, or same file and function). Each
+disagreement gets its likely cause, read from what the static scan already knows: a guarded
+definition (conditional import), a fixture pytest found outside the suite (a plugin we were not
+told about), a construct the scan reported as not literal (dynamic), or else a scanner bug.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from fixture_graph.model import FixtureDef, FixtureKind, Issue, ResolvedTest, TestItem
+from fixture_graph.report import Report
+from fixture_graph.verify.pytest_internals import PYTEST_PACKAGE
+from fixture_graph.verify.runner import SOURCE_SETUP_PLAN, ObservedDef, ObservedTest, PytestView
+
+# Scan issues that mean "the static reading cannot know this name".
+_DYNAMIC_CODES = frozenset(
+    {"dynamic-usefixtures", "dynamic-parametrize", "dynamic-fixture-name", "dynamic-pytest-plugins"}
+)
+_GETFIXTUREVALUE = "dynamic-getfixturevalue"
+_PSEUDO_PARAM_FILE = f"{PYTEST_PACKAGE}/python.py"
+
+
+class Cause(str, enum.Enum):
+    """The likely reason for a disagreement, most specific first."""
+
+    DYNAMIC_GETFIXTUREVALUE = "dynamic getfixturevalue"
+    DYNAMIC_CONSTRUCT = "dynamic construct"
+    CONDITIONAL = "conditional import"
+    PLUGIN = "plugin fixture not configured"
+    SCANNER = "scanner bug"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class WinnerDiff:
+    """pytest and we picked different definitions for ``name`` (None: nothing resolved)."""
+
+    name: str
+    pytest: str | None
+    ours: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One test on which pytest and the static resolution differ.
+
+    ``collected`` is ``both``, ``pytest-only`` or ``static-only``. ``missing`` are names pytest
+    has and we lack, ``extra`` the reverse; ``runtime_extra`` are names resolved while the test
+    ran (``--run``) that the static graph does not reach, even through dynamic edges.
+    """
+
+    nodeid: str
+    cause: Cause
+    explanation: str
+    collected: str = "both"
+    missing: tuple[str, ...] = ()
+    extra: tuple[str, ...] = ()
+    winners: tuple[WinnerDiff, ...] = ()
+    runtime_extra: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unverifiable:
+    """A collector pytest could not collect (an import error) or skipped while collecting
+    (``pytest.importorskip``): its tests are not judged."""
+
+    nodeid: str
+    message: str
+    tests: int
+    skipped: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class VerifyResult:
+    """The verdict over a whole suite."""
+
+    source: str
+    pytest_version: str | None
+    ran: bool
+    total: int
+    agreeing: int
+    disagreements: tuple[Disagreement, ...]
+    unverifiable: tuple[Unverifiable, ...] = ()
+    dynamic_notes: tuple[tuple[str, str], ...] = ()
+    notes: tuple[str, ...] = ()
+    failure: str | None = None
+
+    @property
+    def agreement(self) -> float:
+        """Share of judged tests that agree (1.0 when nothing could be judged)."""
+        return self.agreeing / self.total if self.total else 1.0
+
+
+def compare(report: Report, view: PytestView) -> VerifyResult:
+    """Judge every test of ``report`` against ``view``; see the module docstring for the rules."""
+    if view.failed_to_start:
+        return VerifyResult(
+            view.source,
+            view.pytest_version,
+            view.ran,
+            0,
+            0,
+            (),
+            notes=view.notes,
+            failure=f"pytest exited with code {view.exit_code} before collecting:\n{view.output_tail}",
+        )
+    judge = _Judge(report, view)
+    return judge.run()
+
+
+def describe(disagreement: Disagreement) -> list[str]:
+    """Readable lines for one disagreement (used by the text output and by tests)."""
+    d = disagreement
+    lines = [f"{d.nodeid}: {d.cause.value}: {d.explanation}"]
+    if d.collected != "both":
+        lines.append(f"    collected by {d.collected.replace('-only', '')} only")
+    if d.missing:
+        lines.append(f"    missing (pytest has, we lack): {', '.join(d.missing)}")
+    if d.extra:
+        lines.append(f"    extra (we have, pytest lacks): {', '.join(d.extra)}")
+    for w in d.winners:
+        lines.append(f"    {w.name}: pytest uses {w.pytest or 'nothing'}, we use {w.ours or 'nothing'}")
+    if d.runtime_extra:
+        lines.append(f"    resolved at run time only: {', '.join(d.runtime_extra)}")
+    return lines
+
+
+class _Judge:
+    """Holds the lookups one comparison needs."""
+
+    def __init__(self, report: Report, view: PytestView) -> None:
+        self.report = report
+        self.view = view
+        self.root = Path(report.scan.rootdir)
+        self.by_id = {f.id: f for f in report.scan.fixtures}
+        self.items = {t.nodeid: t for t in report.scan.tests}
+        self.ours = {t.nodeid: t for t in report.resolution.tests}
+        self.observed = {t.nodeid: t for t in view.tests}
+        self.by_name: dict[str, list[FixtureDef]] = defaultdict(list)
+        for fixture in report.scan.fixtures:
+            self.by_name[fixture.name].append(fixture)
+        self.adjacency: dict[str, set[str]] = defaultdict(set)
+        for edge in report.resolution.edges:
+            self.adjacency[edge.source].add(edge.target)
+        self.issues_by_file: dict[str, list[Issue]] = defaultdict(list)
+        for issue in report.scan.issues:
+            self.issues_by_file[issue.file].append(issue)
+        self.defined_funcs: dict[str, set[str]] = defaultdict(set)
+        for fixture in report.scan.fixtures:
+            self.defined_funcs[fixture.file].add(fixture.func_name)
+        for item in report.scan.tests:
+            self.defined_funcs[item.file].add(item.name)
+
+    # -- whole run -----------------------------------------------------------------------------
+
+    def run(self) -> VerifyResult:
+        blocked = self._unverifiable()
+        skipped = {n for u, tests in blocked for n in tests}
+        disagreements: list[Disagreement] = []
+        notes = list(self.view.notes)
+        total = 0
+        unobserved = 0
+        for nodeid in sorted(set(self.ours) | set(self.observed)):
+            if nodeid in skipped:
+                continue
+            if nodeid not in self.observed and self.view.source == SOURCE_SETUP_PLAN:
+                unobserved += 1
+                continue
+            total += 1
+            found = self._judge(nodeid)
+            if found is not None:
+                disagreements.append(found)
+        if unobserved:
+            notes.append(
+                f"{unobserved} tests are absent from --setup-plan (skipped or failing at setup); not judged"
+            )
+        if self.view.source == SOURCE_SETUP_PLAN:
+            notes.append("fallback oracle: fixture names compared, winning definitions not checked")
+        return VerifyResult(
+            source=self.view.source,
+            pytest_version=self.view.pytest_version,
+            ran=self.view.ran,
+            total=total,
+            agreeing=total - len(disagreements),
+            disagreements=tuple(disagreements),
+            unverifiable=tuple(u for u, _ in blocked),
+            dynamic_notes=self._dynamic_notes(skipped) if not self.view.ran else (),
+            notes=tuple(notes),
+        )
+
+    def _unverifiable(self) -> list[tuple[Unverifiable, tuple[str, ...]]]:
+        out = []
+        for error in self.view.errors:
+            prefix = error.nodeid
+            tests = tuple(
+                n
+                for n, item in sorted(self.items.items())
+                if not prefix
+                or item.file == prefix
+                or n.startswith(f"{prefix}/")
+                or n.startswith(f"{prefix}::")
+            )
+            out.append((Unverifiable(error.nodeid, error.message, len(tests), error.skipped), tests))
+        return out
+
+    # -- one test ------------------------------------------------------------------------------
+
+    def _judge(self, nodeid: str) -> Disagreement | None:
+        ours, observed = self.ours.get(nodeid), self.observed.get(nodeid)
+        item = self.items.get(nodeid)
+        if observed is None:
+            if item is not None and item.conditional:
+                why = f"the test is defined behind a guard ({'; '.join(item.guards)}); decide it with --env"
+                return Disagreement(nodeid, Cause.CONDITIONAL, why, collected="static-only")
+            return Disagreement(nodeid, Cause.SCANNER, "we collect a test pytest does not", "static-only")
+        if ours is None or item is None:
+            cause, why = self._dynamic_in_file(nodeid.split("::", 1)[0])
+            return Disagreement(nodeid, cause, why or "pytest collects a test we do not", "pytest-only")
+        missing = tuple(sorted(observed.fixturenames - set(ours.closure)))
+        extra = tuple(sorted(set(ours.closure) - observed.fixturenames))
+        winners = self._winner_diffs(ours, observed)
+        runtime_extra = self._runtime_extra(ours, observed)
+        if not (missing or extra or winners or runtime_extra):
+            return None
+        cause, why = self._cause(item, ours, observed, missing, extra, winners, runtime_extra)
+        return Disagreement(nodeid, cause, why, "both", missing, extra, winners, runtime_extra)
+
+    def _winner_diffs(self, ours: ResolvedTest, observed: ObservedTest) -> tuple[WinnerDiff, ...]:
+        if self.view.source == SOURCE_SETUP_PLAN:
+            return ()
+        static = dict(ours.winners)
+        theirs = dict(observed.winners)
+        pseudo = {n for n, d in theirs.items() if d.path.endswith(_PSEUDO_PARAM_FILE)}
+        diffs: list[WinnerDiff] = []
+        for name, odef in sorted(theirs.items()):
+            if name in pseudo:
+                continue
+            fixture = self.by_id.get(static.get(name, ""))
+            if fixture is None:
+                diffs.append(WinnerDiff(name, self._show(odef), None))
+            elif not self._same(fixture, odef):
+                diffs.append(WinnerDiff(name, self._show(odef), f"{fixture.file}:{fixture.line}"))
+        for name in sorted(set(static) - set(theirs) - pseudo):
+            fixture = self.by_id[static[name]]
+            if name in observed.fixturenames and fixture.kind is FixtureKind.PLUGIN:
+                # A plugin registered by a later test module: pytest resolves it again at setup
+                # (tricky case 22), so the run-time answer is ours.
+                continue
+            diffs.append(WinnerDiff(name, None, f"{fixture.file}:{fixture.line}"))
+        return tuple(diffs)
+
+    def _same(self, fixture: FixtureDef, odef: ObservedDef) -> bool:
+        if fixture.kind is FixtureKind.BUILTIN:
+            return odef.path.endswith(fixture.file)
+        if fixture.file == "<config>":
+            return not self._inside(odef.path)
+        path = fixture.file if os.path.isabs(fixture.file) else str(self.root / fixture.file)
+        if os.path.realpath(path) != odef.path:
+            return False
+        return fixture.line == odef.line or odef.qualname.rsplit(".", 1)[-1] == fixture.func_name
+
+    def _runtime_extra(self, ours: ResolvedTest, observed: ObservedTest) -> tuple[str, ...]:
+        if observed.runtime is None:
+            return ()
+        reached = self._reached(ours.nodeid)
+        allowed = set(ours.closure) | {self.by_id[i].name for i in reached if i in self.by_id}
+        return tuple(sorted(n for n, _ in observed.runtime if n not in allowed and n != "request"))
+
+    def _reached(self, nodeid: str) -> set[str]:
+        """Fixture ids reachable from a test through static and dynamic (literal) edges."""
+        seen: set[str] = set()
+        stack = [nodeid]
+        while stack:
+            for target in self.adjacency.get(stack.pop(), ()):
+                if target not in seen:
+                    seen.add(target)
+                    stack.append(target)
+        return seen
+
+    # -- causes --------------------------------------------------------------------------------
+
+    def _cause(
+        self,
+        item: TestItem,
+        ours: ResolvedTest,
+        observed: ObservedTest,
+        missing: tuple[str, ...],
+        extra: tuple[str, ...],
+        winners: tuple[WinnerDiff, ...],
+        runtime_extra: tuple[str, ...],
+    ) -> tuple[Cause, str]:
+        involved = {*missing, *extra, *(w.name for w in winners)}
+        functions = self._functions(item, ours)
+        if runtime_extra:
+            runtime = dict(observed.runtime or ())
+            if all(not self._inside(runtime.get(n, "")) for n in runtime_extra):
+                return Cause.PLUGIN, "a plugin adds these fixtures at setup time, outside the static closure"
+            calls = self._issues(functions, {_GETFIXTUREVALUE})
+            where = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in calls)
+            why = where or "requested at run time by code the scan cannot see (a helper or another module)"
+            return Cause.DYNAMIC_GETFIXTUREVALUE, why
+        guarded = [f for n in sorted(involved) for f in self.by_name.get(n, ()) if f.conditional]
+        if item.conditional or guarded:
+            guards = sorted({g for f in guarded for g in f.guards} | set(item.guards))
+            return (
+                Cause.CONDITIONAL,
+                f"depends on guarded definitions ({'; '.join(guards)}); decide with --env",
+            )
+        theirs = dict(observed.winners)
+        plugin_names = [
+            n
+            for n in sorted({*missing, *(w.name for w in winners)})
+            if n in theirs
+            and not self._inside(theirs[n].path)
+            and PYTEST_PACKAGE not in Path(theirs[n].path).parts
+        ]
+        if plugin_names:
+            return Cause.PLUGIN, (
+                f"{', '.join(plugin_names)} come from a plugin the scan did not see; install it in the "
+                "--python environment or declare it with --plugin-fixture"
+            )
+        dynamic = self._issues(functions, _DYNAMIC_CODES) or [
+            i for i in self.issues_by_file.get(item.file, ()) if i.code in _DYNAMIC_CODES
+        ]
+        if dynamic:
+            where = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in dynamic)
+            return Cause.DYNAMIC_CONSTRUCT, where
+        return Cause.SCANNER, "the static resolution differs from pytest's (please report it)"
+
+    def _functions(self, item: TestItem, ours: ResolvedTest) -> set[tuple[str, str]]:
+        """(file, function) pairs whose code runs for this test: the test, its fixtures, helpers."""
+        out = {(item.file, item.name)}
+        for fixture_id in {*ours.closure_defs, *self._reached(ours.nodeid)}:
+            fixture = self.by_id.get(fixture_id)
+            if fixture is not None:
+                out.add((fixture.file, fixture.func_name))
+        return out
+
+    def _issues(self, functions: set[tuple[str, str]], codes: frozenset[str] | set[str]) -> list[Issue]:
+        found: list[Issue] = []
+        files = {f for f, _ in functions}
+        for file in sorted(files):
+            for issue in self.issues_by_file.get(file, ()):
+                if issue.code not in codes:
+                    continue
+                owner = _issue_function(issue)
+                mine = owner is None or (file, owner) in functions
+                # A helper (neither fixture nor test) in a file the test uses counts as well.
+                helper = owner is not None and owner not in self.defined_funcs.get(file, set())
+                if mine or helper:
+                    found.append(issue)
+        return found
+
+    def _dynamic_in_file(self, file: str) -> tuple[Cause, str]:
+        found = [i for i in self.issues_by_file.get(file, ()) if i.code in _DYNAMIC_CODES]
+        if found:
+            return Cause.DYNAMIC_CONSTRUCT, "; ".join(f"{i.file}:{i.line}: {i.message}" for i in found)
+        return Cause.SCANNER, ""
+
+    def _dynamic_notes(self, skipped: set[str]) -> tuple[tuple[str, str], ...]:
+        notes = []
+        for nodeid, ours in sorted(self.ours.items()):
+            item = self.items.get(nodeid)
+            if item is None or nodeid in skipped:
+                continue
+            calls = self._issues(self._functions(item, ours), {_GETFIXTUREVALUE})
+            if calls:
+                notes.append((nodeid, "; ".join(f"{i.file}:{i.line}: {i.message}" for i in calls)))
+        return tuple(notes)
+
+    # -- paths ---------------------------------------------------------------------------------
+
+    def _inside(self, path: str) -> bool:
+        if not path or path == "?":
+            return False
+        try:
+            return Path(path).is_relative_to(os.path.realpath(self.root))
+        except ValueError:
+            return False
+
+    def _show(self, odef: ObservedDef) -> str:
+        path = odef.path
+        root = os.path.realpath(self.root)
+        if self._inside(path):
+            path = Path(path).relative_to(root).as_posix()
+        elif PYTEST_PACKAGE in Path(path).parts:
+            parts = Path(path).parts
+            path = "/".join(parts[parts.index(PYTEST_PACKAGE) :])
+        return f"{path}:{odef.line}"
+
+
+def _issue_function(issue: Issue) -> str | None:
+    """The function an issue names (``... in 'name' ...``), if any."""
+    marker = " in '"
+    start = issue.message.find(marker)
+    if start < 0:
+        return None
+    end = issue.message.find("'", start + len(marker))
+    return issue.message[start + len(marker) : end] if end > 0 else None

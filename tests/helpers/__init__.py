@@ -1,1 +1,0 @@
-"""Test helpers (not collected: no test_ prefix)."""

@@ -1,0 +1,190 @@
+"""``make validate``: run ``fixture-graph verify`` on real projects nobody here wrote.
+
+For each project below: download its sdist (sdists of these projects ship their tests),
+unpack it, create a virtualenv with the project and its test dependencies, then run
+``fixture-graph verify --python <venv> --format json`` from the unpacked directory. The table
+of agreement per project goes to stdout and to ``out/accuracy.md`` (pasted into the README's
+"Accuracy" section); each project's full JSON verdict goes to ``out/validate/<project>.json``.
+
+Needs the network (pip). Not part of ``make test``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class Project:
+    """A project under test: its pinned sdist and the test dependencies from its own config."""
+
+    name: str
+    version: str
+    test_deps: tuple[str, ...]
+    extras: str = ""
+
+
+PROJECTS = (
+    Project("flask", "3.1.3", ("pytest<9", "asgiref", "greenlet", "python-dotenv")),
+    Project("jinja2", "3.1.6", ("pytest", "trio")),
+    Project(
+        "structlog",
+        "26.1.0",
+        ("pytest", "pytest-asyncio>=0.17", "pytest-randomly", "simplejson", "time-machine>=2.14.1"),
+    ),
+    Project(
+        "urllib3",
+        "2.8.0",
+        (
+            "pytest",
+            "anyio[trio]>=4.8.0",
+            "h2>=4.1.0",
+            "httpx>=0.28.1",
+            "hypercorn>=0.15.0",
+            "pysocks>=1.7.1",
+            "pytest-socket>=0.7.0",
+            "pytest-timeout>=2.3.1",
+            "quart>=0.20.0",
+            "quart-trio>=0.12.0",
+            "trio>=0.27.0",
+            # imported by its test/conftest.py, installed by its CI's environment
+            "trustme",
+            "cryptography",
+        ),
+    ),
+    Project(
+        "requests",
+        "2.34.2",
+        ("pytest", "pytest-httpbin==2.1.0", "httpbin~=0.10.0", "pytest-mock", "trustme"),
+        extras="socks",
+    ),
+)
+
+
+def _run(cmd: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+
+
+def _check(done: subprocess.CompletedProcess[str], what: str) -> None:
+    if done.returncode != 0:
+        raise SystemExit(f"{what} failed:\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}")
+
+
+def prepare(project: Project, work: Path) -> tuple[Path, str]:
+    """Unpacked source dir and the venv interpreter for ``project``."""
+    base = work / f"{project.name}-{project.version}"
+    src = base / "src"
+    python = base / "venv" / "bin" / "python"
+    if not python.exists():
+        shutil.rmtree(base, ignore_errors=True)
+        base.mkdir(parents=True)
+        _check(_run([sys.executable, "-m", "venv", str(base / "venv")]), "venv")
+        spec = f"{project.name}=={project.version}"
+        dl = base / "dl"
+        _check(
+            _run(
+                [
+                    str(python),
+                    "-m",
+                    "pip",
+                    "download",
+                    "-q",
+                    "--no-deps",
+                    "--no-binary",
+                    ":all:",
+                    spec,
+                    "-d",
+                    str(dl),
+                ]
+            ),
+            f"download {spec}",
+        )
+        (archive,) = dl.glob("*.tar.gz")
+        with tarfile.open(archive) as tar:
+            tar.extractall(base / "unpacked", filter="data")
+        (unpacked,) = (base / "unpacked").iterdir()
+        unpacked.rename(src)
+        _check(
+            _run([str(python), "-m", "pip", "install", "-q", str(src), *project.test_deps]), f"install {spec}"
+        )
+    return src, str(python)
+
+
+def verify(project: Project, src: Path, python: str, out: Path) -> dict[str, object]:
+    """Run ``fixture-graph verify`` on the unpacked project and return its JSON verdict."""
+    done = _run(
+        [sys.executable, "-m", "fixture_graph", "verify", "--python", python, "--format", "json"], cwd=src
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"verify {project.name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    data: dict[str, object] = json.loads(done.stdout)
+    (out / f"{project.name}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
+    return data
+
+
+def _fixtures(src: Path, python: str) -> tuple[int, int]:
+    """(user fixture definitions, conftest files) from a static scan, for the table."""
+    done = _run([sys.executable, "-m", "fixture_graph", "--python", python, "--format", "json"], cwd=src)
+    data = json.loads(done.stdout)
+    fixtures = data["fixtures"]
+    user = sum(1 for f in fixtures if f["kind"] in ("conftest", "module", "class"))
+    conftests = len({f["registered_in"] for f in fixtures if f["kind"] == "conftest"})
+    return user, conftests
+
+
+def table(rows: list[tuple[Project, dict[str, object], tuple[int, int], str]]) -> str:
+    """The README table: one row per project."""
+    lines = [
+        "| project | version | pytest | suite fixtures (conftests) | tests agreeing | agreement "
+        "| unverifiable | disagreements by cause |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for project, data, (user, conftests), pytest_version in rows:
+        causes: dict[str, int] = {}
+        for d in data["disagreements"]:  # type: ignore[attr-defined]
+            causes[d["cause"]] = causes.get(d["cause"], 0) + 1
+        cause_text = ", ".join(f"{k}: {v}" for k, v in sorted(causes.items())) or "none"
+        unverifiable = sum(u["tests"] for u in data["unverifiable"])  # type: ignore[attr-defined]
+        lines.append(
+            f"| {project.name} | {project.version} | {pytest_version} | {user} ({conftests}) | "
+            f"{data['agreeing']}/{data['total']} | {100 * float(data['agreement']):.1f}% | "  # type: ignore[arg-type]
+            f"{unverifiable} tests | {cause_text} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fixture-graph-validate"
+    )
+    parser.add_argument("--out", type=Path, default=REPO / "out")
+    parser.add_argument("projects", nargs="*", help="Only these projects (default: all).")
+    opts = parser.parse_args()
+    chosen = [p for p in PROJECTS if not opts.projects or p.name in opts.projects]
+    details = opts.out / "validate"
+    details.mkdir(parents=True, exist_ok=True)
+    rows = []
+    for project in chosen:
+        print(f"== {project.name} {project.version}", flush=True)
+        src, python = prepare(project, opts.workdir)
+        data = verify(project, src, python, details)
+        print(f"   {data['agreeing']}/{data['total']} agree, {len(data['disagreements'])} disagreements")  # type: ignore[arg-type]
+        rows.append((project, data, _fixtures(src, python), str(data.get("pytest_version") or "?")))
+    text = table(rows)
+    (opts.out / "accuracy.md").write_text(text)
+    print(text, end="")
+
+
+if __name__ == "__main__":
+    main()
