@@ -139,7 +139,8 @@
     setText("fg-d-scope", f.scope + (f.scopeSource ? " (" + f.scopeSource + ")" : ""));
     setText(
       "fg-d-impact",
-      f.impact ? f.impact + " (weight " + f.weight + ")" + (f.impactDescription ? ": " + f.impactDescription : "") : "untagged"
+      (f.impact ? f.impact + " (weight " + f.weight + ")" + (f.impactDescription ? ": " + f.impactDescription : "") : "untagged") +
+        (f.measured ? " \u00b7 measured: " + f.measured : "")
     );
     setText("fg-d-loc", f.file + ":" + f.line);
     setText("fg-d-used", f.usedBy + (f.usedBy === 1 ? " test" : " tests"));

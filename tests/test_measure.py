@@ -293,3 +293,27 @@ def test_cost_measured_weighs_chains_in_measured_megabytes(
     assert 45 <= cost.weight <= 70
     untagged = [f for f in report.analysis.findings if f.code == "FG011"]
     assert [f.message.split(":")[-1].strip() for f in untagged] == ["tag it MEDIUM"]
+
+
+def test_measured_cost_is_shown_beside_the_declared_impact(
+    measured: tuple[Path, Measurements], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    root, _data = measured
+    monkeypatch.chdir(root)
+    text = CliRunner().invoke(main, ["--measurements", "out/measure.json", "--no-plugins"]).output
+    assert "measured cost (" in text
+    line = next(x for x in text.splitlines() if x.strip().startswith("big [untagged]:"))
+    assert " MB, slowest setup " in line
+    out = CliRunner().invoke(main, ["--measurements", "out/measure.json", "--format", "json", "--no-plugins"])
+    data = json.loads(out.output)
+    big = next(f for f in data["fixtures"] if f["id"] == "conftest.py::big")
+    assert big["measured"]["setups"] == 1
+    assert big["measured"]["peak_alloc_bytes"] >= 45 * MB
+    assert any(c["path"] == "tests/conftest.py" for c in data["conftest_imports"])
+    markdown = CliRunner().invoke(main, ["--measurements", "out/measure.json", "--format", "markdown"]).output
+    assert "| measured fixture | declared impact | measured cost |" in markdown
+    html = root / "out" / "report.html"
+    CliRunner().invoke(main, ["--measurements", "out/measure.json", "--html", str(html), "--no-plugins"])
+    assert '"measured": "' in html.read_text() or '"measured":"' in html.read_text()

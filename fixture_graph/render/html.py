@@ -26,7 +26,13 @@ from fixture_graph.analyze.findings import Finding
 from fixture_graph.model import FixtureDef
 from fixture_graph.render.escape import clean_text
 from fixture_graph.render.style import SCOPE_ORDER, scope_fill
-from fixture_graph.render.summary import format_weight, ordered_findings, override_chain, summarize
+from fixture_graph.render.summary import (
+    format_weight,
+    measured_rows,
+    ordered_findings,
+    override_chain,
+    summarize,
+)
 from fixture_graph.render.svg import RenderError, inline_svg, view_to_svg
 from fixture_graph.render.view import GraphIndex, GraphOptions, GraphView, build_index, build_view, used_by
 from fixture_graph.report import USER_KINDS, Report
@@ -122,6 +128,7 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
     by_name: dict[str, list[FixtureDef]] = {}
     for fixture in index.fixtures.values():
         by_name.setdefault(fixture.name, []).append(fixture)
+    measured = {row.id: row for row in measured_rows(report)}
     fixtures = []
     for fid in ordered:
         f = index.fixtures[fid]
@@ -136,6 +143,7 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
                 "impact": f.impact,
                 "impactDescription": f.impact_description,
                 "weight": report.config.weight(f.impact),
+                "measured": measured[fid].text if fid in measured else None,
                 "file": f.file,
                 "line": f.line,
                 "doc": f.docstring,

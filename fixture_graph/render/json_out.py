@@ -11,6 +11,7 @@ from typing import Any
 
 from fixture_graph import __version__
 from fixture_graph.analyze.findings import Finding
+from fixture_graph.measure import FixtureMeasurement
 from fixture_graph.model import FixtureDef
 from fixture_graph.report import Report
 
@@ -47,6 +48,20 @@ def fixture_json(fixture: FixtureDef, deps: list[str], dynamic: list[str]) -> di
     }
 
 
+def measured_json(measurement: FixtureMeasurement | None) -> dict[str, Any] | None:
+    """A fixture's measured cost (``--measurements``), or None when it was not measured."""
+    if measurement is None:
+        return None
+    return {
+        "setups": measurement.setups,
+        "setup_total_s": measurement.setup_total_s,
+        "setup_max_s": measurement.setup_max_s,
+        "teardown_total_s": measurement.teardown_total_s,
+        "peak_alloc_bytes": measurement.peak_alloc_bytes,
+        "rss_delta_bytes": measurement.rss_delta_bytes,
+    }
+
+
 def finding_json(finding: Finding) -> dict[str, Any]:
     """One ``findings[]`` entry."""
     return {
@@ -67,6 +82,7 @@ def build_json(report: Report) -> dict[str, Any]:
     """The JSON document as plain data."""
     scan, res, analysis = report.scan, report.resolution, report.analysis
     costs = {c.nodeid: c.weight for c in analysis.test_costs}
+    measured = report.measurements.fixture_map() if report.measurements is not None else {}
     fan_in = dict(analysis.fan_in)
     deps: dict[str, set[str]] = defaultdict(set)
     dynamic: dict[str, set[str]] = defaultdict(set)
@@ -75,7 +91,11 @@ def build_json(report: Report) -> dict[str, Any]:
     by_id = {f.id: f for f in scan.fixtures}
     items = {t.nodeid: t for t in scan.tests}
     fixtures = [
-        {**fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])), "used_by": fan_in.get(f.id, 0)}
+        {
+            **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])),
+            "used_by": fan_in.get(f.id, 0),
+            "measured": measured_json(measured.get(f.id)),
+        }
         for f in sorted(scan.fixtures, key=lambda f: f.id)
     ]
     tests = []
@@ -130,6 +150,16 @@ def build_json(report: Report) -> dict[str, Any]:
         "tests": sorted(tests, key=lambda t: t["nodeid"]),
         "cycles": cycles,
         "findings": [finding_json(f) for f in analysis.findings],
+        "weight_unit": analysis.weight_unit,
+        "conftest_imports": [
+            {
+                "path": c.path,
+                "import_s": c.import_s,
+                "peak_alloc_bytes": c.peak_alloc_bytes,
+                "rss_delta_bytes": c.rss_delta_bytes,
+            }
+            for c in (report.measurements.conftests if report.measurements is not None else ())
+        ],
         "heavy_chains": [{"ids": list(c.ids), "weight": c.weight} for c in analysis.heavy_chains],
         "heaviest_tests": [
             {"nodeid": c.nodeid, "weight": c.weight, "fixtures": c.fixtures}

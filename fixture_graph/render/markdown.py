@@ -14,7 +14,7 @@ from urllib.parse import quote
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import md_code, md_text, mermaid_label, shorten
 from fixture_graph.render.style import CYCLE_COLOUR, SCOPE_ORDER, SEVERITY_COLOUR, scope_fill
-from fixture_graph.render.summary import format_weight, ordered_findings, summarize
+from fixture_graph.render.summary import format_weight, measured_rows, ordered_findings, summarize
 from fixture_graph.render.view import GraphIndex, GraphOptions, build_index, build_view, find_fixtures
 from fixture_graph.report import Report
 
@@ -74,6 +74,14 @@ def _summary(report: Report, index: GraphIndex) -> str:
         lines.append(
             f"Heaviest chain ({format_weight(s.heaviest_chain.weight)} {md_text(s.weight_unit)}): "
             + " \u2192 ".join(names)
+        )
+        lines.append("")
+    measured = measured_rows(report)[:5]
+    if measured:
+        lines.append("| measured fixture | declared impact | measured cost |")
+        lines.append("|---|---|---|")
+        lines.extend(
+            f"| {md_code(r.name)} | {r.impact or 'untagged'} | {md_text(r.text)} |" for r in measured
         )
         lines.append("")
     if s.conditional:

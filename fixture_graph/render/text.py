@@ -9,7 +9,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from fixture_graph.analyze.findings import Finding, Severity
-from fixture_graph.render.summary import format_weight
+from fixture_graph.render.summary import format_weight, measured_rows
 from fixture_graph.report import Report
 
 MAX_RELATED = 8
@@ -55,6 +55,11 @@ def summary_lines(report: Report) -> list[str]:
                 for i in chain.ids
             )
             lines.append(f"    {format_weight(chain.weight)} {unit}: {names}")
+    measured = measured_rows(report)
+    if measured:
+        lines.append(f"measured cost ({len(measured)} fixtures measured), heaviest:")
+        for row in measured[: report.config.top]:
+            lines.append(f"    {row.name} [{row.impact or 'untagged'}]: {row.text}")
     heaviest = [c for c in analysis.test_costs[: report.config.top] if c.weight > 0]
     if heaviest:
         lines.append("heaviest tests:")
