@@ -108,6 +108,17 @@ def traverse(
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Memo:
+    """One closure walk, shared by the tests that request the same names in the same place."""
+
+    walk: _Walk
+    winners: tuple[tuple[str, str], ...]
+    from_test: tuple[tuple[str, str], ...]
+    closure: tuple[str, ...]
+    closure_defs: tuple[str, ...]
+
+
 class _Index:
     """Definitions by name and holder, in pytest's farthest-to-closest order."""
 
@@ -123,16 +134,35 @@ class _Index:
                 defs.sort(key=lambda f: f.order)
         self.by_name = by_name
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
-        self._cache: dict[tuple[tuple[str, ...], str], tuple[FixtureDef, ...]] = {}
+        self._getters: dict[tuple[str, ...], GetDefs] = {}
 
     def getter(self, ancestors: tuple[str, ...]) -> GetDefs:
+        """Visible definitions of a name from ``ancestors``, farthest first (memoized per node).
+
+        Each node's answer extends its parent's, so siblings share the work of the levels above.
+        """
+        get = self._getters.get(ancestors)
+        if get is None:
+            get = self._getters[ancestors] = self._make_getter(ancestors)
+        return get
+
+    def _make_getter(self, ancestors: tuple[str, ...]) -> GetDefs:
+        cache: dict[str, tuple[FixtureDef, ...]] = {}
+        by_name = self.by_name
+        parent = self.getter(ancestors[:-1]) if len(ancestors) > 1 else None
+        last = ancestors[-1] if ancestors else None
+
         def get(name: str) -> tuple[FixtureDef, ...]:
-            key = (ancestors, name)
-            found = self._cache.get(key)
+            found = cache.get(name)
             if found is None:
-                holders = self.by_name.get(name)
-                found = tuple(f for a in ancestors for f in holders.get(a, ())) if holders else ()
-                self._cache[key] = found
+                holders = by_name.get(name)
+                if not holders:
+                    found = ()
+                else:
+                    above = parent(name) or () if parent is not None else ()
+                    own = holders.get(last) if last is not None else None
+                    found = (*above, *own) if own else tuple(above)
+                cache[name] = found
             return found
 
         return get
@@ -156,12 +186,13 @@ def holder_ancestors(holder: str) -> tuple[str, ...]:
 def resolve(scan: ScanResult) -> Resolution:
     """Resolve all tests and all fixture definitions of ``scan``."""
     index = _Index(scan)
-    edges: set[Edge] = set()
+    # Edges as plain tuples (source, target, name, dynamic): built once, sorted in C at the end.
+    edges: set[tuple[str, str, str, bool]] = set()
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
-    memo: dict[tuple[object, ...], tuple[_Walk, tuple[tuple[str, str], ...]]] = {}
+    memo: dict[tuple[object, ...], _Memo] = {}
     for test in scan.tests:
         initial = tuple(
             dict.fromkeys(
@@ -183,27 +214,29 @@ def resolve(scan: ScanResult) -> Resolution:
                 for n in sorted(walk.names)
                 if n not in test.direct_params and (defs := get(n))
             )
-            cached = memo[key] = (walk, winners)
-        walk, winners = cached
-        for edge in walk.edges:
-            source = test.nodeid if edge.source == "" else edge.source
-            edges.add(Edge(source, edge.target, edge.name))
+            from_test = tuple((e.target, e.name) for e in walk.edges if e.source == "")
+            edges.update((e.source, e.target, e.name, False) for e in walk.edges if e.source != "")
+            reached.update(walk.used)
+            cached = memo[key] = _Memo(
+                walk, winners, from_test, tuple(sorted(walk.names)), tuple(sorted(walk.used))
+            )
+        walk = cached.walk
+        edges.update((test.nodeid, target, name, False) for target, name in cached.from_test)
         for dynamic in test.dynamic_deps:
             if targets := get(dynamic):
-                edges.add(Edge(test.nodeid, targets[-1].id, dynamic, dynamic=True))
+                edges.add((test.nodeid, targets[-1].id, dynamic, True))
         for name, requester in walk.unknown:
             if name in test.param_names:
                 continue
             unknown.add(UnknownRequest(name, requester or test.nodeid, test.nodeid))
         _add_cycles(cycles, walk, test.nodeid)
-        reached.update(walk.used)
         tests.append(
             ResolvedTest(
                 nodeid=test.nodeid,
-                closure=tuple(sorted(walk.names)),
-                closure_defs=tuple(sorted(walk.used)),
+                closure=cached.closure,
+                closure_defs=cached.closure_defs,
                 requests=tuple(dict.fromkeys((*test.usefixtures, *test.argnames))),
-                winners=winners,
+                winners=cached.winners,
             )
         )
     for fixture in scan.fixtures:
@@ -214,15 +247,15 @@ def resolve(scan: ScanResult) -> Resolution:
         if position is None:
             continue
         walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
-        edges.update(walk.edges)
+        edges.update((e.source, e.target, e.name, e.dynamic) for e in walk.edges)
         for dynamic in fixture.dynamic_deps:
             targets = get(dynamic)
             if targets:
-                edges.add(Edge(fixture.id, targets[-1].id, dynamic, dynamic=True))
+                edges.add((fixture.id, targets[-1].id, dynamic, True))
         _add_cycles(cycles, walk, fixture.id)
     return Resolution(
         tests=tuple(tests),
-        edges=tuple(sorted(edges)),
+        edges=tuple(Edge(*e) for e in sorted(edges)),
         cycles=tuple(sorted(cycles.values(), key=lambda c: c.links)),
         unknown=tuple(sorted(unknown)),
         reached=frozenset(reached),

@@ -154,6 +154,11 @@ class _Extractor:
         self.module_marks = Marks()
         self.collect_ignore: list[str] = []
         self.collect_ignore_glob: list[str] = []
+        # Cheap text checks that let most functions skip two walks of their body (identifiers
+        # are NFKC-normalized, so non-ASCII source always takes the walks).
+        ascii_only = source.isascii()
+        self.may_yield = "yield" in source or not ascii_only
+        self.may_getfixturevalue = "getfixturevalue" in source or not ascii_only
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -507,7 +512,8 @@ class _Extractor:
             def_line=node.lineno,
             argnames=argnames,
             is_async=isinstance(node, ast.AsyncFunctionDef),
-            is_yield=any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _walk_no_nested_scopes(node.body)),
+            is_yield=self.may_yield
+            and any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _walk_no_nested_scopes(node.body)),
             is_staticmethod=is_static,
             fixture=fixture,
             marks=Marks() if fixture is not None else marks,
@@ -547,6 +553,8 @@ class _Extractor:
         return 0 if len(deco.args) >= (3 if is_object else 2) else 1
 
     def _getfixturevalue(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
+        if not self.may_getfixturevalue:
+            return ()
         found: list[str] = []
         for sub in ast.walk(node):
             if (
