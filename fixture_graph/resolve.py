@@ -61,11 +61,19 @@ def traverse(
     out = _Walk()
     current: dict[str, int] = {}
     frames: list[tuple[str | None, FixtureDef | None, int, list[str], int]] = []
+    # The fixtures on the stack (ids and names), and where each name first appears on it, so a
+    # recursive dependency's chain is one slice, not a scan of the stack.
+    stack_ids: list[str] = []
+    stack_names: list[str] = []
+    first_at: dict[str, int] = {}
     if start is not None:
         fixture, index = start
         current[fixture.name] = index - 1
         out.used[fixture.id] = fixture
         frames.append((fixture.name, fixture, index, list(initial), 0))
+        stack_ids.append(fixture.id)
+        stack_names.append(fixture.name)
+        first_at[fixture.name] = 0
     else:
         frames.append((None, None, 0, list(initial), 0))
     while frames:
@@ -74,6 +82,10 @@ def traverse(
             frames.pop()
             if name is not None:
                 current[name] = restore
+                stack_ids.pop()
+                stack_names.pop()
+                if first_at.get(name) == len(stack_ids):
+                    del first_at[name]
             continue
         frames[-1] = (name, owner, restore, deps, pos + 1)
         dep = deps[pos]
@@ -94,17 +106,17 @@ def traverse(
                 out.unknown.append((dep, requester))
             continue
         if -index > len(defs):
-            chain = [f for (n, f, _r, _d, _p) in frames if f is not None]
-            first = next(i for i, f in enumerate(chain) if f.name == dep)
-            links = (*tuple(f.id for f in chain[first:]), chain[first].id)
-            names = (*tuple(f.name for f in chain[first:]), dep)
-            out.cycles.append((links, names))
+            first = first_at[dep]
+            out.cycles.append(((*stack_ids[first:], stack_ids[first]), (*stack_names[first:], dep)))
             continue
         fixture = defs[index]
         out.edges.add(Edge(requester, fixture.id, dep))
         out.used[fixture.id] = fixture
         current[dep] = index - 1
         frames.append((dep, fixture, index, list(fixture.argnames), 0))
+        first_at.setdefault(dep, len(stack_ids))
+        stack_ids.append(fixture.id)
+        stack_names.append(dep)
     return out
 
 

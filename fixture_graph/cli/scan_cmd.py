@@ -47,11 +47,18 @@ def scan(paths: tuple[Path, ...], fmt: str, output: Path | None, **opts: Any) ->
 
 
 def _run(paths: tuple[Path, ...], configs: Any, fmt: str, output: Path | None) -> int:
+    from fixture_graph.cli.progress import progress_bar
     from fixture_graph.render import RENDERERS
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
 
-    report = build_report(scan_paths(list(paths), configs.scan))
+    bar = progress_bar()
+    try:
+        scanned = scan_paths(list(paths), configs.scan, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    report = build_report(scanned)
     text = RENDERERS[fmt](report)
     if output is not None:
         write_atomic(output, text)

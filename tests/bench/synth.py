@@ -476,8 +476,9 @@ def synthetic_scan(
     names visible from its holder that were defined before it (an acyclic base graph); about one
     in twenty directory-level fixtures is a ``def db(db)``-style override of a farther name.
     Then, for each size in ``scc_sizes``, that many Session fixtures request each other in a ring
-    with random chords, so the definition graph has a strongly connected component of that size
-    and pytest would report a recursive dependency for any test that reaches it.
+    with a random chord on every tenth, so the definition graph has a strongly connected
+    component of that size and pytest would report a recursive dependency for any test that
+    reaches it.
 
     Args:
         fixtures: number of fixture definitions (e.g. 20,000).
@@ -512,32 +513,30 @@ def synthetic_scan(
     visible: dict[str, list[str]] = {h: [] for h, _, _ in holders}
     defs: list[tuple[str, str, tuple[str, ...], FixtureKind, list[str]]] = []
     for i in range(fixtures):
-        holder, chain, kind = (
-            holders[0] if i < session_count else holders[1 + rng.randrange(len(holders) - 1)]
-        )
-        names = [n for h in chain for n in visible[h]]
-        if kind is FixtureKind.CONFTEST and holder and names and rng.random() < 0.05:
-            name = rng.choice(names)
+        holder, chain, kind = holders[0] if i < session_count else rng.choice(holders[1:])
+        pools = [visible[h] for h in chain if visible.get(h)]
+        if kind is FixtureKind.CONFTEST and holder and pools and rng.random() < 0.05:
+            name = rng.choice(rng.choice(pools))
             requests = [name]
         else:
             name = f"fx{i}"
-            requests = rng.sample(names, k=min(len(names), rng.randint(0, 3)))
+            requests = _pick(rng, pools, rng.randint(0, 3))
         visible[holder].append(name)
         defs.append((holder, name, chain, kind, requests))
     start = 0
     for size in scc_sizes:
         ring = list(range(start, start + size))
         for pos, i in enumerate(ring):
-            following = defs[ring[(pos + 1) % size]][1]
-            chord = defs[rng.choice(ring)][1]
-            defs[i][4][:] = list(dict.fromkeys([following, chord]))
+            requests = [defs[ring[(pos + 1) % size]][1]]
+            if pos % 10 == 0:
+                requests.append(defs[rng.choice(ring)][1])
+            defs[i][4][:] = list(dict.fromkeys(requests))
         start += size
     fixture_defs = [_synthetic_def(i, d) for i, d in enumerate(defs)]
     test_items = []
     for t in range(n_tests):
         module, chain = modules[t % len(modules)]
-        names = [n for h in chain for n in visible[h] if rng.random() < 0.5] or ["fx0"]
-        argnames = tuple(dict.fromkeys(rng.sample(names, k=min(len(names), rng.randint(1, 4)))))
+        pools = [visible[h] for h in chain if visible.get(h)]
         test_items.append(
             TestItem(
                 nodeid=f"{module}::test_{t}",
@@ -545,7 +544,7 @@ def synthetic_scan(
                 file=module,
                 line=t + 1,
                 ancestors=chain,
-                argnames=argnames,
+                argnames=tuple(_pick(rng, pools, rng.randint(1, 4))),
             )
         )
     return ScanResult(
@@ -556,6 +555,13 @@ def synthetic_scan(
         issues=(),
         files_scanned=len(modules) + len(holders) - len(modules),
     )
+
+
+def _pick(rng: random.Random, pools: list[list[str]], count: int) -> list[str]:
+    """Up to ``count`` distinct names, each from a random visible holder."""
+    if not pools:
+        return []
+    return list(dict.fromkeys(rng.choice(rng.choice(pools)) for _ in range(count)))
 
 
 def _synthetic_def(index: int, row: tuple[str, str, tuple[str, ...], FixtureKind, list[str]]) -> FixtureDef:
