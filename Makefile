@@ -40,7 +40,15 @@ check: venv ## Lint (ruff) and type-check (mypy --strict)
 test: deps check ## Lint, type-check and run the whole test suite
 	$(PY) -m pytest -q
 
+BENCH_VENV := out/bench/venv
+
+bench: ## Benchmark vs the parse floor, pytest, pytest-language-server (slow; BENCH_QUICK=1: quick)
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . pytest hypothesis pandas pytest-language-server pyinstrument
+	$(BENCH_VENV)/bin/python tests/bench/run.py
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz deps demo check test clean
+.PHONY: help venv graphviz deps demo check test bench clean

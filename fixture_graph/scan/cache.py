@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import copyreg
 import dataclasses
+import functools
 import hashlib
 import io
 import os
@@ -50,15 +51,13 @@ StatKey = tuple[int, int, int, int]
 # (stat, content key, verified at (ns), pickled record)
 Entry = tuple[StatKey, bytes, int, bytes]
 
+# Every dataclass of the records module (new record types are picked up without a change here).
 _RECORD_CLASSES: tuple[type, ...] = (
-    records.Guard,
-    records.FixtureSpec,
-    records.ParametrizeMark,
-    records.Marks,
-    records.FuncInfo,
-    records.Binding,
-    records.ClassInfo,
-    records.ModuleRecord,
+    *(
+        obj
+        for obj in vars(records).values()
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == records.__name__
+    ),
     Issue,
 )
 _ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in _RECORD_CLASSES}
@@ -104,9 +103,17 @@ def decode_record(blob: bytes, shown: str) -> records.ModuleRecord | None:
 
 
 def namespace(options: ExtractOptions) -> str:
-    """The cache file's name part: everything besides the bytes that the records depend on."""
-    text = repr((FORMAT, __version__, sys.implementation.name, sys.version_info[:2], options))
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
+    """The cache file's name part: everything besides the bytes that the records depend on.
+
+    That is the tool version, the Python version (``ast`` changes), the options, the record
+    classes' fields, and the source of the extraction code itself, so a development build whose
+    version number did not move still never reads records made by different code.
+    """
+    shapes = [(cls.__qualname__, _FIELDS[cls]) for cls in _RECORD_CLASSES]
+    text = repr((FORMAT, __version__, sys.implementation.name, sys.version_info[:2], options, shapes))
+    digest = hashlib.sha256(text.encode())
+    digest.update(_code_digest())
+    return digest.hexdigest()[:16]
 
 
 class ExtractCache:
@@ -126,13 +133,20 @@ class ExtractCache:
         self.hits = 0
         self.misses = 0
 
+    def fresh(self, path: str, st: os.stat_result) -> bool:
+        """True when the stat of ``path`` proves its entry current (the bytes need no reading)."""
+        entry = self._old.get(path)
+        return (
+            entry is not None
+            and entry[0] == stat_key(st)
+            and max(st.st_mtime_ns, st.st_ctime_ns) < entry[2] - RACY_NS
+        )
+
     def trusted(self, path: str, st: os.stat_result, shown: str) -> records.ModuleRecord | None:
         """The cached record of ``path`` if its stat proves it unchanged (no read needed)."""
-        entry = self._old.get(path)
-        if entry is None or entry[0] != stat_key(st):
+        if not self.fresh(path, st):
             return None
-        if max(st.st_mtime_ns, st.st_ctime_ns) >= entry[2] - RACY_NS:
-            return None
+        entry = self._old[path]
         record = decode_record(entry[3], shown)
         if record is not None:
             self.hits += 1
@@ -179,6 +193,20 @@ class ExtractCache:
 # ---------------------------------------------------------------------------------------------
 # Private functions
 # ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The bytes of the modules extraction runs (empty when their source is not on disk)."""
+    from fixture_graph.scan import extract, guards
+
+    digest = hashlib.sha256()
+    for module in (extract, guards, records):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(module.__name__.encode())
+    return digest.digest()
 
 
 def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:

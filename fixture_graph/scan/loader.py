@@ -135,7 +135,7 @@ class FileLoader:
                     st = os.stat(key)
                 except OSError:
                     continue
-                if st.st_size <= self.max_bytes and self.cache.trusted(key, st, shown) is not None:
+                if st.st_size <= self.max_bytes and self.cache.fresh(key, st):
                     continue
             todo.append((key, shown, self.cache.expected_key(key) if self.cache else None))
         self._total = len(paths)
