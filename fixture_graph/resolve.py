@@ -13,7 +13,7 @@ The walk is iterative, so a 10,000-link chain cannot hit Python's recursion limi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from fixture_graph.model import (
@@ -32,13 +32,22 @@ GetDefs = Callable[[str], Sequence[FixtureDef] | None]
 
 @dataclass
 class _Walk:
-    """The outcome of one closure walk."""
+    """The outcome of one closure walk.
+
+    ``links`` are the requests as ``(requester, definition id, name)`` tuples (cheap to hash);
+    :attr:`edges` turns them into :class:`Edge` objects for callers that want those.
+    """
 
     names: list[str] = field(default_factory=list)
     used: dict[str, FixtureDef] = field(default_factory=dict)
-    edges: set[Edge] = field(default_factory=set)
+    links: set[tuple[str, str, str]] = field(default_factory=set)
     unknown: list[tuple[str, str]] = field(default_factory=list)
     cycles: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def edges(self) -> set[Edge]:
+        """The requests as edges."""
+        return {Edge(*link) for link in self.links}
 
 
 def traverse(
@@ -59,8 +68,13 @@ def traverse(
         start: walk as if inside this definition at this (negative) override index.
     """
     out = _Walk()
+    names, used, links, unknown = out.names, out.used, out.links, out.unknown
     current: dict[str, int] = {}
-    frames: list[tuple[str | None, FixtureDef | None, int, list[str], int]] = []
+    # One entry per open frame: the iterator over its requests, the requester's id, and the
+    # name and override index to restore when it closes (None for the root frame).
+    iterators: list[Iterator[str]] = []
+    requesters: list[str] = []
+    restores: list[tuple[str, int] | None] = []
     # The fixtures on the stack (ids and names), and where each name first appears on it, so a
     # recursive dependency's chain is one slice, not a scan of the stack.
     stack_ids: list[str] = []
@@ -69,51 +83,60 @@ def traverse(
     if start is not None:
         fixture, index = start
         current[fixture.name] = index - 1
-        out.used[fixture.id] = fixture
-        frames.append((fixture.name, fixture, index, list(initial), 0))
+        used[fixture.id] = fixture
+        iterators.append(iter(initial))
+        requesters.append(fixture.id)
+        restores.append((fixture.name, index))
         stack_ids.append(fixture.id)
         stack_names.append(fixture.name)
         first_at[fixture.name] = 0
     else:
-        frames.append((None, None, 0, list(initial), 0))
-    while frames:
-        name, owner, restore, deps, pos = frames[-1]
-        if pos >= len(deps):
-            frames.pop()
-            if name is not None:
-                current[name] = restore
+        iterators.append(iter(initial))
+        requesters.append(root)
+        restores.append(None)
+    while iterators:
+        dep = next(iterators[-1], None)
+        if dep is None:
+            iterators.pop()
+            requesters.pop()
+            restore = restores.pop()
+            if restore is not None:
+                name, previous = restore
+                current[name] = previous
                 stack_ids.pop()
                 stack_names.pop()
                 if first_at.get(name) == len(stack_ids):
                     del first_at[name]
             continue
-        frames[-1] = (name, owner, restore, deps, pos + 1)
-        dep = deps[pos]
-        requester = owner.id if owner is not None else root
+        requester = requesters[-1]
         seen = current.get(dep)
         if seen is None:
-            out.names.append(dep)
+            names.append(dep)
             current[dep] = -1
+            index = -1
         elif seen == -1:
             defs = None if dep in ignore else get_defs(dep)
             if defs:
-                out.edges.add(Edge(requester, defs[-1].id, dep))
+                links.add((requester, defs[-1].id, dep))
             continue
-        index = -1 if seen is None else seen
+        else:
+            index = seen
         defs = None if dep in ignore else get_defs(dep)
         if not defs:
             if dep not in ignore and dep != "request" and index == -1:
-                out.unknown.append((dep, requester))
+                unknown.append((dep, requester))
             continue
         if -index > len(defs):
             first = first_at[dep]
             out.cycles.append(((*stack_ids[first:], stack_ids[first]), (*stack_names[first:], dep)))
             continue
         fixture = defs[index]
-        out.edges.add(Edge(requester, fixture.id, dep))
-        out.used[fixture.id] = fixture
+        links.add((requester, fixture.id, dep))
+        used[fixture.id] = fixture
         current[dep] = index - 1
-        frames.append((dep, fixture, index, list(fixture.argnames), 0))
+        iterators.append(iter(fixture.argnames))
+        requesters.append(fixture.id)
+        restores.append((dep, index))
         first_at.setdefault(dep, len(stack_ids))
         stack_ids.append(fixture.id)
         stack_names.append(dep)
@@ -226,8 +249,8 @@ def resolve(scan: ScanResult) -> Resolution:
                 for n in sorted(walk.names)
                 if n not in test.direct_params and (defs := get(n))
             )
-            from_test = tuple((e.target, e.name) for e in walk.edges if e.source == "")
-            edges.update((e.source, e.target, e.name, False) for e in walk.edges if e.source != "")
+            from_test = tuple((target, name) for source, target, name in walk.links if source == "")
+            edges.update((source, target, name, False) for source, target, name in walk.links if source != "")
             reached.update(walk.used)
             cached = memo[key] = _Memo(
                 walk, winners, from_test, tuple(sorted(walk.names)), tuple(sorted(walk.used))
@@ -259,7 +282,7 @@ def resolve(scan: ScanResult) -> Resolution:
         if position is None:
             continue
         walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
-        edges.update((e.source, e.target, e.name, e.dynamic) for e in walk.edges)
+        edges.update((source, target, name, False) for source, target, name in walk.links)
         for dynamic in fixture.dynamic_deps:
             targets = get(dynamic)
             if targets:
