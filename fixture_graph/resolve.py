@@ -26,6 +26,7 @@ from fixture_graph.model import (
     ScanResult,
     UnknownRequest,
 )
+from fixture_graph.reach import Reach, Reachability
 
 GetDefs = Callable[[str], Sequence[FixtureDef] | None]
 
@@ -145,13 +146,14 @@ def traverse(
 
 @dataclass(frozen=True, slots=True)
 class _Memo:
-    """One closure walk, shared by the tests that request the same names in the same place."""
+    """One test closure, shared by the tests that request the same names in the same place."""
 
-    walk: _Walk
     winners: tuple[tuple[str, str], ...]
     from_test: tuple[tuple[str, str], ...]
     closure: tuple[str, ...]
     closure_defs: tuple[str, ...]
+    unknown: tuple[tuple[str, str], ...] = ()
+    cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 class _Index:
@@ -170,6 +172,11 @@ class _Index:
         self.by_name = by_name
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
         self._getters: dict[tuple[str, ...], GetDefs] = {}
+        names_at: dict[str, set[str]] = defaultdict(set)
+        for fixture in scan.fixtures:
+            names_at[fixture.holder].add(fixture.name)
+        self._names_at = {holder: frozenset(names) for holder, names in names_at.items()}
+        self.reach = Reachability(self.getter, lambda holder: self._names_at.get(holder, frozenset()))
 
     def getter(self, ancestors: tuple[str, ...]) -> GetDefs:
         """Visible definitions of a name from ``ancestors``, farthest first (memoized per node).
@@ -228,6 +235,7 @@ def resolve(scan: ScanResult) -> Resolution:
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
     memo: dict[tuple[object, ...], _Memo] = {}
+    reaches: dict[int, Reach] = {}
     for test in scan.tests:
         initial = tuple(
             dict.fromkeys(
@@ -243,28 +251,17 @@ def resolve(scan: ScanResult) -> Resolution:
         key = (test.ancestors, initial, test.direct_params)
         cached = memo.get(key)
         if cached is None:
-            walk = traverse(initial, get, "", ignore=frozenset(test.direct_params))
-            winners = tuple(
-                (n, defs[-1].id)
-                for n in sorted(walk.names)
-                if n not in test.direct_params and (defs := get(n))
-            )
-            from_test = tuple((target, name) for source, target, name in walk.links if source == "")
-            edges.update((source, target, name, False) for source, target, name in walk.links if source != "")
-            reached.update(walk.used)
-            cached = memo[key] = _Memo(
-                walk, winners, from_test, tuple(sorted(walk.names)), tuple(sorted(walk.used))
-            )
-        walk = cached.walk
+            cached = memo[key] = _closure(index, test.ancestors, initial, test.direct_params, edges, reaches)
+            reached.update(cached.closure_defs)
         edges.update((test.nodeid, target, name, False) for target, name in cached.from_test)
         for dynamic in test.dynamic_deps:
             if targets := get(dynamic):
                 edges.add((test.nodeid, targets[-1].id, dynamic, True))
-        for name, requester in walk.unknown:
+        for name, requester in cached.unknown:
             if name in test.param_names:
                 continue
             unknown.add(UnknownRequest(name, requester or test.nodeid, test.nodeid))
-        _add_cycles(cycles, walk, test.nodeid)
+        _add_cycles(cycles, cached.cycles, test.nodeid)
         tests.append(
             ResolvedTest(
                 nodeid=test.nodeid,
@@ -281,13 +278,18 @@ def resolve(scan: ScanResult) -> Resolution:
         position = next((i for i, f in enumerate(defs) if f.id == fixture.id), None)
         if position is None:
             continue
-        walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
-        edges.update((source, target, name, False) for source, target, name in walk.links)
+        if position == len(defs) - 1 and (reach := index.reach.reach(ancestors, fixture.name)) is not None:
+            reaches.setdefault(id(reach), reach)
+        else:
+            walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
+            edges.update((source, target, name, False) for source, target, name in walk.links)
+            _add_cycles(cycles, walk.cycles, fixture.id)
         for dynamic in fixture.dynamic_deps:
             targets = get(dynamic)
             if targets:
                 edges.add((fixture.id, targets[-1].id, dynamic, True))
-        _add_cycles(cycles, walk, fixture.id)
+    for reach in reaches.values():
+        edges.update((source, target, name, False) for source, target, name in reach.links)
     return Resolution(
         tests=tuple(tests),
         edges=tuple(Edge(*e) for e in sorted(edges)),
@@ -297,8 +299,41 @@ def resolve(scan: ScanResult) -> Resolution:
     )
 
 
-def _add_cycles(cycles: dict[tuple[str, ...], Cycle], walk: _Walk, entered_by: str) -> None:
-    for links, names in walk.cycles:
+def _closure(
+    index: _Index,
+    ancestors: tuple[str, ...],
+    initial: tuple[str, ...],
+    direct_params: tuple[str, ...],
+    edges: set[tuple[str, str, str, bool]],
+    reaches: dict[int, Reach],
+) -> _Memo:
+    """A test's closure: set-based when it is simple, else pytest's walk replayed."""
+    get = index.getter(ancestors)
+    ignore = frozenset(direct_params)
+    simple = index.reach.closure(ancestors, initial, ignore)
+    if simple is not None:
+        for reach in simple.reaches:
+            reaches.setdefault(id(reach), reach)
+        names, used, from_test = simple.names, simple.used, simple.from_test
+        unknown: tuple[tuple[str, str], ...] = ()
+        found_cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    else:
+        walk = traverse(initial, get, "", ignore=ignore)
+        names, used = frozenset(walk.names), frozenset(walk.used)
+        from_test = tuple((target, name) for source, target, name in walk.links if source == "")
+        edges.update((source, target, name, False) for source, target, name in walk.links if source != "")
+        unknown, found_cycles = tuple(walk.unknown), tuple(walk.cycles)
+    closure = tuple(sorted(names))
+    winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
+    return _Memo(winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles)
+
+
+def _add_cycles(
+    cycles: dict[tuple[str, ...], Cycle],
+    found: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    entered_by: str,
+) -> None:
+    for links, names in found:
         body = links[:-1]
         pivot = body.index(min(body))
         key = body[pivot:] + body[:pivot]
