@@ -307,7 +307,7 @@ def analysis_20k() -> Cell:
         "build_report(synthetic_scan(20000, tests=2000))\n"
     )
     cell = Cell()
-    wall, rss, result = measure([PY, "-c", code], REPO)
+    wall, rss, result = measure([PY, "-c", code], WORK)
     if result == "timeout":
         cell.note = f"> {TIMEOUT:.0f} s"
     else:
