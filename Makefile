@@ -67,7 +67,15 @@ validate: venv ## Run fixture-graph verify on real projects (needs the network; 
 bench-plugin: venv ## Overhead of the measurement plugin (disabled and enabled)
 	$(PY) tests/bench/plugin_overhead.py
 
+BENCH_VENV := out/bench/venv
+
+bench: ## Benchmark vs the parse floor, pytest, pytest-language-server (slow; BENCH_QUICK=1: quick)
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(BENCH_VENV)/bin/python -m pip install --quiet -e . pytest hypothesis pandas pytest-language-server pyinstrument
+	$(BENCH_VENV)/bin/python tests/bench/run.py
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz chromium deps demo check test bench-analyzers screenshots bench-render validate bench-plugin clean
+.PHONY: help venv graphviz chromium deps demo check test bench bench-analyzers screenshots bench-render validate bench-plugin clean

@@ -37,6 +37,8 @@ class ScanConfig:
 
     ``env`` holds the variables given with ``--env``: a value, or None for a variable declared
     unset. Guards that test any other variable stay undecided (included, marked conditional).
+    ``cache_dir`` (default ``.fixture_graph_cache``) is relative to the rootdir; ``jobs`` is the
+    number of parsing processes (None: one per core; 1: no pool). Neither changes the result.
     """
 
     extract: ExtractOptions = field(default_factory=ExtractOptions)
@@ -51,6 +53,9 @@ class ScanConfig:
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     follow_symlinks: bool = False
     exclude: tuple[str, ...] = ()
+    cache: bool = True
+    cache_dir: str | None = None
+    jobs: int | None = None
 
 
 DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = (

@@ -6,8 +6,6 @@ autouse names from the Session down, ``usefixtures`` marks closest first, then a
 which a fixture that requests its own name gets the next farther definition. Each request is
 recorded as an edge between *definitions*, so ``def db(db)`` is a chain, never a cycle; a name
 requested again with no farther definition left is pytest's "recursive dependency" (a cycle).
-When the target environment runs pytest 8.x, ``closure`` (the names) follows 8.x's rule
-(:func:`closure_names_8x`); the definitions that run, and so the edges, are the same.
 
 The walk is iterative, so a 10,000-link chain cannot hit Python's recursion limit.
 """
@@ -15,7 +13,7 @@ The walk is iterative, so a 10,000-link chain cannot hit Python's recursion limi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from fixture_graph.model import (
@@ -28,6 +26,7 @@ from fixture_graph.model import (
     ScanResult,
     UnknownRequest,
 )
+from fixture_graph.reach import Reach, Reachability
 from fixture_graph.scan.builtins import parse_version
 
 GetDefs = Callable[[str], Sequence[FixtureDef] | None]
@@ -35,13 +34,22 @@ GetDefs = Callable[[str], Sequence[FixtureDef] | None]
 
 @dataclass
 class _Walk:
-    """The outcome of one closure walk."""
+    """The outcome of one closure walk.
+
+    ``links`` are the requests as ``(requester, definition id, name)`` tuples (cheap to hash);
+    :attr:`edges` turns them into :class:`Edge` objects for callers that want those.
+    """
 
     names: list[str] = field(default_factory=list)
     used: dict[str, FixtureDef] = field(default_factory=dict)
-    edges: set[Edge] = field(default_factory=set)
+    links: set[tuple[str, str, str]] = field(default_factory=set)
     unknown: list[tuple[str, str]] = field(default_factory=list)
     cycles: list[tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
+
+    @property
+    def edges(self) -> set[Edge]:
+        """The requests as edges."""
+        return {Edge(*link) for link in self.links}
 
 
 def traverse(
@@ -62,52 +70,78 @@ def traverse(
         start: walk as if inside this definition at this (negative) override index.
     """
     out = _Walk()
+    names, used, links, unknown = out.names, out.used, out.links, out.unknown
     current: dict[str, int] = {}
-    frames: list[tuple[str | None, FixtureDef | None, int, list[str], int]] = []
+    # One entry per open frame: the iterator over its requests, the requester's id, and the
+    # name and override index to restore when it closes (None for the root frame).
+    iterators: list[Iterator[str]] = []
+    requesters: list[str] = []
+    restores: list[tuple[str, int] | None] = []
+    # The fixtures on the stack (ids and names), and where each name first appears on it, so a
+    # recursive dependency's chain is one slice, not a scan of the stack.
+    stack_ids: list[str] = []
+    stack_names: list[str] = []
+    first_at: dict[str, int] = {}
     if start is not None:
         fixture, index = start
         current[fixture.name] = index - 1
-        out.used[fixture.id] = fixture
-        frames.append((fixture.name, fixture, index, list(initial), 0))
+        used[fixture.id] = fixture
+        iterators.append(iter(initial))
+        requesters.append(fixture.id)
+        restores.append((fixture.name, index))
+        stack_ids.append(fixture.id)
+        stack_names.append(fixture.name)
+        first_at[fixture.name] = 0
     else:
-        frames.append((None, None, 0, list(initial), 0))
-    while frames:
-        name, owner, restore, deps, pos = frames[-1]
-        if pos >= len(deps):
-            frames.pop()
-            if name is not None:
-                current[name] = restore
+        iterators.append(iter(initial))
+        requesters.append(root)
+        restores.append(None)
+    while iterators:
+        dep = next(iterators[-1], None)
+        if dep is None:
+            iterators.pop()
+            requesters.pop()
+            restore = restores.pop()
+            if restore is not None:
+                name, previous = restore
+                current[name] = previous
+                stack_ids.pop()
+                stack_names.pop()
+                if first_at.get(name) == len(stack_ids):
+                    del first_at[name]
             continue
-        frames[-1] = (name, owner, restore, deps, pos + 1)
-        dep = deps[pos]
-        requester = owner.id if owner is not None else root
+        requester = requesters[-1]
         seen = current.get(dep)
         if seen is None:
-            out.names.append(dep)
+            names.append(dep)
             current[dep] = -1
+            index = -1
         elif seen == -1:
             defs = None if dep in ignore else get_defs(dep)
             if defs:
-                out.edges.add(Edge(requester, defs[-1].id, dep))
+                links.add((requester, defs[-1].id, dep))
             continue
-        index = -1 if seen is None else seen
+        else:
+            index = seen
         defs = None if dep in ignore else get_defs(dep)
         if not defs:
             if dep not in ignore and dep != "request" and index == -1:
-                out.unknown.append((dep, requester))
+                unknown.append((dep, requester))
             continue
         if -index > len(defs):
-            chain = [f for (n, f, _r, _d, _p) in frames if f is not None]
-            first = next(i for i, f in enumerate(chain) if f.name == dep)
-            links = (*tuple(f.id for f in chain[first:]), chain[first].id)
-            names = (*tuple(f.name for f in chain[first:]), dep)
-            out.cycles.append((links, names))
+            first = first_at[dep]
+            out.cycles.append(((*stack_ids[first:], stack_ids[first]), (*stack_names[first:], dep)))
             continue
         fixture = defs[index]
-        out.edges.add(Edge(requester, fixture.id, dep))
-        out.used[fixture.id] = fixture
+        links.add((requester, fixture.id, dep))
+        used[fixture.id] = fixture
         current[dep] = index - 1
-        frames.append((dep, fixture, index, list(fixture.argnames), 0))
+        iterators.append(iter(fixture.argnames))
+        requesters.append(fixture.id)
+        restores.append((dep, index))
+        first_at.setdefault(dep, len(stack_ids))
+        stack_ids.append(fixture.id)
+        stack_names.append(dep)
     return out
 
 
@@ -116,6 +150,7 @@ def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozense
 
     Dependencies of an overridden parent (``engine`` in ``db(engine)`` overridden by ``db(db)``)
     still run, but 8.x leaves them out of ``item.fixturenames`` (fixed in 9.0, tricky case 27).
+    The definitions and edges stay those of the 9.x walk, which is what executes.
     """
     names = list(dict.fromkeys(initial))
     seen = set(names)
@@ -129,6 +164,18 @@ def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozense
                 seen.add(arg)
                 names.append(arg)
     return names
+
+
+@dataclass(frozen=True, slots=True)
+class _Memo:
+    """One test closure, shared by the tests that request the same names in the same place."""
+
+    winners: tuple[tuple[str, str], ...]
+    from_test: tuple[tuple[str, str], ...]
+    closure: tuple[str, ...]
+    closure_defs: tuple[str, ...]
+    unknown: tuple[tuple[str, str], ...] = ()
+    cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
 class DefinitionIndex:
@@ -150,16 +197,40 @@ class DefinitionIndex:
                 defs.sort(key=lambda f: f.order)
         self.by_name = by_name
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
-        self._cache: dict[tuple[tuple[str, ...], str], tuple[FixtureDef, ...]] = {}
+        self._getters: dict[tuple[str, ...], GetDefs] = {}
+        names_at: dict[str, set[str]] = defaultdict(set)
+        for fixture in scan.fixtures:
+            names_at[fixture.holder].add(fixture.name)
+        self._names_at = {holder: frozenset(names) for holder, names in names_at.items()}
+        self.reach = Reachability(self.getter, lambda holder: self._names_at.get(holder, frozenset()))
 
     def getter(self, ancestors: tuple[str, ...]) -> GetDefs:
+        """Visible definitions of a name from ``ancestors``, farthest first (memoized per node).
+
+        Each node's answer extends its parent's, so siblings share the work of the levels above.
+        """
+        get = self._getters.get(ancestors)
+        if get is None:
+            get = self._getters[ancestors] = self._make_getter(ancestors)
+        return get
+
+    def _make_getter(self, ancestors: tuple[str, ...]) -> GetDefs:
+        cache: dict[str, tuple[FixtureDef, ...]] = {}
+        by_name = self.by_name
+        parent = self.getter(ancestors[:-1]) if len(ancestors) > 1 else None
+        last = ancestors[-1] if ancestors else None
+
         def get(name: str) -> tuple[FixtureDef, ...]:
-            key = (ancestors, name)
-            found = self._cache.get(key)
+            found = cache.get(name)
             if found is None:
-                holders = self.by_name.get(name)
-                found = tuple(f for a in ancestors for f in holders.get(a, ())) if holders else ()
-                self._cache[key] = found
+                holders = by_name.get(name)
+                if not holders:
+                    found = ()
+                else:
+                    above = parent(name) or () if parent is not None else ()
+                    own = holders.get(last) if last is not None else None
+                    found = (*above, *own) if own else tuple(above)
+                cache[name] = found
             return found
 
         return get
@@ -183,13 +254,15 @@ def holder_ancestors(holder: str) -> tuple[str, ...]:
 def resolve(scan: ScanResult) -> Resolution:
     """Resolve all tests and all fixture definitions of ``scan``."""
     index = DefinitionIndex(scan)
-    edges: set[Edge] = set()
+    # Edges as plain tuples (source, target, name, dynamic): built once, sorted in C at the end.
+    edges: set[tuple[str, str, str, bool]] = set()
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
-    memo: dict[tuple[object, ...], tuple[_Walk, tuple[str, ...], tuple[tuple[str, str], ...]]] = {}
+    memo: dict[tuple[object, ...], _Memo] = {}
     legacy_closure = parse_version(scan.pytest_version) < (9, 0)
+    reaches: dict[int, Reach] = {}
     for test in scan.tests:
         initial = tuple(
             dict.fromkeys(
@@ -205,33 +278,26 @@ def resolve(scan: ScanResult) -> Resolution:
         key = (test.ancestors, initial, test.direct_params)
         cached = memo.get(key)
         if cached is None:
-            ignore = frozenset(test.direct_params)
-            walk = traverse(initial, get, "", ignore=ignore)
-            names = tuple(sorted(closure_names_8x(initial, get, ignore) if legacy_closure else walk.names))
-            winners = tuple(
-                (n, defs[-1].id) for n in names if n not in test.direct_params and (defs := get(n))
+            cached = memo[key] = _closure(
+                index, test.ancestors, initial, test.direct_params, edges, reaches, legacy_closure
             )
-            cached = memo[key] = (walk, names, winners)
-        walk, names, winners = cached
-        for edge in walk.edges:
-            source = test.nodeid if edge.source == "" else edge.source
-            edges.add(Edge(source, edge.target, edge.name))
+            reached.update(cached.closure_defs)
+        edges.update((test.nodeid, target, name, False) for target, name in cached.from_test)
         for dynamic in test.dynamic_deps:
             if targets := get(dynamic):
-                edges.add(Edge(test.nodeid, targets[-1].id, dynamic, dynamic=True))
-        for name, requester in walk.unknown:
+                edges.add((test.nodeid, targets[-1].id, dynamic, True))
+        for name, requester in cached.unknown:
             if name in test.param_names:
                 continue
             unknown.add(UnknownRequest(name, requester or test.nodeid, test.nodeid))
-        _add_cycles(cycles, walk, test.nodeid)
-        reached.update(walk.used)
+        _add_cycles(cycles, cached.cycles, test.nodeid)
         tests.append(
             ResolvedTest(
                 nodeid=test.nodeid,
-                closure=names,
-                closure_defs=tuple(sorted(walk.used)),
+                closure=cached.closure,
+                closure_defs=cached.closure_defs,
                 requests=tuple(dict.fromkeys((*test.usefixtures, *test.argnames))),
-                winners=winners,
+                winners=cached.winners,
             )
         )
     for fixture in scan.fixtures:
@@ -241,24 +307,68 @@ def resolve(scan: ScanResult) -> Resolution:
         position = next((i for i, f in enumerate(defs) if f.id == fixture.id), None)
         if position is None:
             continue
-        walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
-        edges.update(walk.edges)
+        if position == len(defs) - 1 and (reach := index.reach.reach(ancestors, fixture.name)) is not None:
+            reaches.setdefault(id(reach), reach)
+        else:
+            walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
+            edges.update((source, target, name, False) for source, target, name in walk.links)
+            _add_cycles(cycles, walk.cycles, fixture.id)
         for dynamic in fixture.dynamic_deps:
             targets = get(dynamic)
             if targets:
-                edges.add(Edge(fixture.id, targets[-1].id, dynamic, dynamic=True))
-        _add_cycles(cycles, walk, fixture.id)
+                edges.add((fixture.id, targets[-1].id, dynamic, True))
+    for reach in reaches.values():
+        edges.update((source, target, name, False) for source, target, name in reach.links)
     return Resolution(
         tests=tuple(tests),
-        edges=tuple(sorted(edges)),
+        edges=tuple(Edge(*e) for e in sorted(edges)),
         cycles=tuple(sorted(cycles.values(), key=lambda c: c.links)),
         unknown=tuple(sorted(unknown)),
         reached=frozenset(reached),
     )
 
 
-def _add_cycles(cycles: dict[tuple[str, ...], Cycle], walk: _Walk, entered_by: str) -> None:
-    for links, names in walk.cycles:
+def _closure(
+    index: DefinitionIndex,
+    ancestors: tuple[str, ...],
+    initial: tuple[str, ...],
+    direct_params: tuple[str, ...],
+    edges: set[tuple[str, str, str, bool]],
+    reaches: dict[int, Reach],
+    legacy: bool = False,
+) -> _Memo:
+    """A test's closure: set-based when it is simple, else pytest's walk replayed.
+
+    ``legacy`` lists the names as pytest 8.x does (see :func:`closure_names_8x`).
+    """
+    get = index.getter(ancestors)
+    ignore = frozenset(direct_params)
+    simple = index.reach.closure(ancestors, initial, ignore)
+    if simple is not None:
+        for reach in simple.reaches:
+            reaches.setdefault(id(reach), reach)
+        names, used, from_test = simple.names, simple.used, simple.from_test
+        unknown: tuple[tuple[str, str], ...] = ()
+        found_cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    else:
+        walk = traverse(initial, get, "", ignore=ignore)
+        names, used = frozenset(walk.names), frozenset(walk.used)
+        from_test = tuple((target, name) for source, target, name in walk.links if source == "")
+        edges.update((source, target, name, False) for source, target, name in walk.links if source != "")
+        unknown, found_cycles = tuple(walk.unknown), tuple(walk.cycles)
+    if legacy:
+        names = frozenset(closure_names_8x(initial, get, ignore))
+    closure = tuple(sorted(names))
+    winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
+    return _Memo(winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles)
+
+
+def _add_cycles(
+    cycles: dict[tuple[str, ...], Cycle],
+    found: Sequence[tuple[tuple[str, ...], tuple[str, ...]]],
+    entered_by: str,
+) -> None:
+    for links, names in found:
         body = links[:-1]
         pivot = body.index(min(body))
         key = body[pivot:] + body[:pivot]

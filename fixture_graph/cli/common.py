@@ -93,6 +93,13 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
     click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths (relative to rootdir)."),
     click.option("--follow-symlinks", is_flag=True, default=None, help="Follow symlinked directories."),
     click.option("--max-file-bytes", type=int, help="Skip larger files, as an issue [default: 4 MiB]."),
+    click.option("--no-cache", is_flag=True, default=None, help="Do not read or write the cache."),
+    click.option(
+        "--cache-dir",
+        metavar="DIR",
+        help="Extraction cache directory [default: .fixture_graph_cache in the rootdir].",
+    ),
+    click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parsing processes [default: cores]."),
     click.option("--debug", is_flag=True, help="Show tracebacks."),
 ]
 
@@ -167,11 +174,16 @@ def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
         "noconftest",
         "follow_symlinks",
         "max_file_bytes",
+        "jobs",
     ):
         if opts.get(flag) is not None:
             scan_kw[flag] = opts[flag]
     if opts.get("no_plugins"):
         scan_kw["scan_plugins"] = False
+    if opts.get("no_cache"):
+        scan_kw["cache"] = False
+    if opts.get("cache_dir") is not None:
+        scan_kw["cache_dir"] = str(Path(opts["cache_dir"]).resolve())
     scan = ScanConfig(extract=ExtractOptions(**extract_kw), **scan_kw)
 
     analyze_kw = dict(settings.analyze)

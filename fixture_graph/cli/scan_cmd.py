@@ -96,6 +96,7 @@ def scan(
 
 def make_report(configs: Configs, measurements: Path | None = None) -> Report:
     """Scan, resolve and analyze once (with measured cost when a measurement file is given)."""
+    from fixture_graph.cli.progress import progress_bar
     from fixture_graph.measure import MeasurementsError, load_measurements
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
@@ -106,7 +107,12 @@ def make_report(configs: Configs, measurements: Path | None = None) -> Report:
             measured = load_measurements(measurements)
         except MeasurementsError as exc:
             raise click.BadParameter(str(exc), param_hint="--measurements") from None
-    scan_result = scan_paths(list(configs.paths), configs.scan)
+    bar = progress_bar()
+    try:
+        scan_result = scan_paths(list(configs.paths), configs.scan, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     return build_report(scan_result, configs.analyze, configs.gate, measurements=measured)
 
 

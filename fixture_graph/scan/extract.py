@@ -167,6 +167,15 @@ class _Extractor:
         self.suppress = _suppressions(source) if SUPPRESS_MARKER in source else {}
         # Module-level names set by an import probe (HAS_X = True in try: import x), see _try.
         self.flags: dict[str, EnvExpr] = {}
+        # Cheap text checks that let most functions skip two walks of their body (identifiers
+        # are NFKC-normalized, so non-ASCII source always takes the walks).
+        ascii_only = source.isascii()
+        self.may_yield = "yield" in source or not ascii_only
+        self.may_getfixturevalue = "getfixturevalue" in source or not ascii_only
+        # Which names each function uses matters for FG009 (where an import could move), which is
+        # about conftests and the modules they load, never test modules: skip the walk there.
+        base = path.rsplit("/", 1)[-1]
+        self.track_uses = not (base.startswith("test_") or base.endswith("_test.py"))
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -592,7 +601,8 @@ class _Extractor:
             def_line=node.lineno,
             argnames=argnames,
             is_async=isinstance(node, ast.AsyncFunctionDef),
-            is_yield=any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _walk_no_nested_scopes(node.body)),
+            is_yield=self.may_yield
+            and any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _walk_no_nested_scopes(node.body)),
             is_staticmethod=is_static,
             fixture=fixture,
             marks=Marks() if fixture is not None else marks,
@@ -647,9 +657,11 @@ class _Extractor:
 
     def _getfixturevalue(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         """Literal ``getfixturevalue`` names in the body; also notes which names the body uses."""
+        if not self.may_getfixturevalue and not self.track_uses:
+            return ()
         found: list[str] = []
         uses: set[str] | None = None
-        if len(self.class_stack) <= 1:
+        if self.track_uses and len(self.class_stack) <= 1:
             qualname = ".".join([*self.class_stack, node.name])
             uses = self.func_uses.setdefault(qualname, set())
         for sub in (n for stmt in node.body for n in ast.walk(stmt)):

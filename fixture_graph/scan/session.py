@@ -25,9 +25,10 @@ from fixture_graph.model import (
     TestItem,
 )
 from fixture_graph.scan.builtins import active_builtins, parse_version
+from fixture_graph.scan.cache import CACHE_DIRNAME, ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
-from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, determine_setup
+from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
@@ -42,9 +43,14 @@ _NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
 def scan_paths(
-    paths: Iterable[str | Path], config: ScanConfig | None = None, invocation_dir: Path | None = None
+    paths: Iterable[str | Path],
+    config: ScanConfig | None = None,
+    invocation_dir: Path | None = None,
+    progress: Progress | None = None,
 ) -> ScanResult:
     """Scan ``paths`` (pytest's positional arguments) and return what pytest would register.
+
+    ``progress(loaded, expected)`` is called after each file is loaded (for a progress bar).
 
     Raises:
         fixture_graph.scan.ini.ConfigFileError: the pytest config file is unreadable.
@@ -63,7 +69,7 @@ def scan_paths(
     if not args:
         args = _default_args(ini, cwd)
     env = load_environment(config.python)
-    return _Scan(config, ini, env, args).run()
+    return _Scan(config, ini, env, args, progress).run()
 
 
 def _default_args(ini: IniSettings, cwd: Path) -> list[Path]:
@@ -92,6 +98,7 @@ class _Scan:
     ini: IniSettings
     env: TargetEnvironment
     args: list[Path]
+    progress: Progress | None = None
     issues: list[Issue] = field(default_factory=list)
     records: dict[Path, ModuleRecord | None] = field(default_factory=dict)
     fixtures: list[FixtureDef] = field(default_factory=list)
@@ -113,50 +120,46 @@ class _Scan:
             self._read, self._resolve_import, self._submodule, env_map, self._importable
         )
         self._importable_cache: dict[str, bool] = {}
+        self._shown: dict[Path, str] = {}
+        self._local: dict[Path, bool] = {}
+        self._basedirs: dict[Path, Path] = {}
+        cache = None
+        if self.config.cache:
+            directory = self.rootdir / (self.config.cache_dir or CACHE_DIRNAME)
+            cache = ExtractCache(directory, self.config.extract)
+        jobs = self.config.jobs or default_jobs()
+        self.loader = FileLoader(self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress)
 
     # -- files ---------------------------------------------------------------------------------
 
     def show(self, path: Path) -> str:
         """``path`` relative to the rootdir, POSIX style (pytest's nodeid spelling)."""
-        return (
-            path.relative_to(self.rootdir).as_posix()
-            if path.is_relative_to(self.rootdir)
-            else path.as_posix()
-        )
+        shown = self._shown.get(path)
+        if shown is None:
+            shown = self._shown[path] = (
+                path.relative_to(self.rootdir).as_posix()
+                if path.is_relative_to(self.rootdir)
+                else path.as_posix()
+            )
+        return shown
 
     def _is_local(self, path: Path) -> bool:
         """True for the suite's own files (under the rootdir or a ``pythonpath`` entry)."""
-        return any(path.is_relative_to(r) for r in self.local_roots)
+        local = self._local.get(path)
+        if local is None:
+            local = self._local[path] = any(path.is_relative_to(r) for r in self.local_roots)
+        return local
 
     def _read(self, path: Path) -> ModuleRecord | None:
         if path in self.records:
             return self.records[path]
-        record: ModuleRecord | None
         shown = self.show(path)
-        try:
-            size = path.stat().st_size
-            if size > self.config.max_file_bytes:
-                limit = self.config.max_file_bytes
-                self.issues.append(
-                    Issue(
-                        shown,
-                        0,
-                        "file-too-large",
-                        f"{size} bytes is over the {limit}-byte limit; skipped",
-                        True,
-                    )
-                )
-                record = None
-            else:
-                data = path.read_bytes()
-                record = extract_module(shown, data, self.config.extract)
-                local = self._is_local(path)
-                self.issues.extend(i for i in record.issues if local or i.fatal)
-        except OSError as exc:
-            self.issues.append(
-                Issue(shown, 0, "unreadable", f"cannot read file: {exc.strerror or exc}", True)
-            )
-            record = None
+        record, issue = self.loader.load(path, shown)
+        if issue is not None:
+            self.issues.append(issue)
+        if record is not None:
+            local = self._is_local(path)
+            self.issues.extend(i for i in record.issues if local or i.fatal)
         self.records[path] = record
         return record
 
@@ -173,7 +176,10 @@ class _Scan:
         pytest puts the module's basedir (first ancestor without ``__init__.py``) at the front of
         ``sys.path`` when it imports the module, so its absolute imports resolve from there.
         """
-        self.finder.add_front(basedir(path))
+        base = self._basedirs.get(path.parent)
+        if base is None:
+            base = self._basedirs[path.parent] = basedir(path)
+        self.finder.add_front(base)
         return self._read(path)
 
     def _resolve_import(self, importer: Path, spec: str) -> Path | None:
@@ -203,11 +209,15 @@ class _Scan:
     # -- main ----------------------------------------------------------------------------------
 
     def run(self) -> ScanResult:
-        self._register_builtins_and_plugins()
-        self._load_initial_conftests()
-        for arg in self.args:
-            self._collect_arg(arg)
-        self._register_conftest_fixtures()
+        try:
+            self._prefetch()
+            self._register_builtins_and_plugins()
+            self._load_initial_conftests()
+            for arg in self.args:
+                self._collect_arg(arg)
+            self._register_conftest_fixtures()
+        finally:
+            self.loader.close()
         return ScanResult(
             rootdir=str(self.rootdir),
             inifile=str(self.ini.inifile) if self.ini.inifile else None,
@@ -271,6 +281,21 @@ class _Scan:
                         )
                     )
         return tuple(sorted(set(out)))
+
+    def _prefetch(self) -> None:
+        """Hand the loader every file the walk will probably read, in walk order."""
+        rules = self._walk_rules()
+        found = [path for arg in self.args for path in list_candidates(arg, rules)]
+        self.loader.prefetch([(path, self.show(path)) for path in dict.fromkeys(found)])
+
+    def _walk_rules(self) -> WalkRules:
+        return WalkRules(
+            norecursedirs=self.ini.norecursedirs,
+            python_files=self.ini.python_files,
+            ignore=self.ini.ignore,
+            ignore_glob=(*self.ini.ignore_glob, *(str(self.ini.rootdir / g) for g in self.config.exclude)),
+            follow_symlinks=self.config.follow_symlinks,
+        )
 
     # -- session-level definitions -------------------------------------------------------------
 
@@ -445,14 +470,7 @@ class _Scan:
             if self._load_conftests_for(arg, initial=True):
                 self._collect_module(arg)
             return
-        rules = WalkRules(
-            norecursedirs=self.ini.norecursedirs,
-            python_files=self.ini.python_files,
-            ignore=self.ini.ignore,
-            ignore_glob=(*self.ini.ignore_glob, *(str(self.ini.rootdir / g) for g in self.config.exclude)),
-            follow_symlinks=self.config.follow_symlinks,
-        )
-        for module in walk(arg, rules, self._enter_dir, self.issues.append, self.show):
+        for module in walk(arg, self._walk_rules(), self._enter_dir, self.issues.append, self.show):
             self._collect_module(module)
 
     def _enter_dir(self, directory: Path) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
@@ -705,11 +723,10 @@ class _Scan:
         )
 
     def _register_xunit_module(self, path: Path, node: str, record: ModuleRecord) -> None:
-        modname = module_name(path)
         if record.defines & {"setUpModule", "setup_module", "tearDownModule", "teardown_module"}:
-            self._xunit(path, node, f"_xunit_setup_module_fixture_{modname}", Scope.MODULE, 0)
+            self._xunit(path, node, f"_xunit_setup_module_fixture_{module_name(path)}", Scope.MODULE, 0)
         if record.defines & {"setup_function", "teardown_function"}:
-            self._xunit(path, node, f"_xunit_setup_function_fixture_{modname}", Scope.FUNCTION, 1)
+            self._xunit(path, node, f"_xunit_setup_function_fixture_{module_name(path)}", Scope.FUNCTION, 1)
 
     def _register_xunit_class(
         self, path: Path, node: str, qualname: str, attrs: Namespace, is_unittest: bool

@@ -1,0 +1,153 @@
+"""Set-based closures for the common case, shared between tests and between sibling modules.
+
+pytest's closure walk (:func:`fixture_graph.resolve.traverse`) is a depth-first walk whose
+result depends on the order of requests only through cycles, unknown names, and a name
+requested again while its own override chain (``def db(db)``) is still being walked. When none
+of those can occur below a name, its closure is a plain reachability set: the name, its override
+chain, the closest definition of every other name it reaches, and one request per dependency.
+Such a closure is computed once per (node, name) and reused by every test that asks for the name
+there, and a module or class that defines none of the names involved reuses its parent
+directory's closure outright. Anything else (a cycle, an unknown name, a name reached again from
+inside its own chain, a very deep or wide closure) answers None, and the caller replays pytest's
+walk instead; the answers are equal whenever this one is given (``tests/test_resolve_fast.py``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from fixture_graph.model import FixtureDef
+
+GetDefs = Callable[[str], Sequence[FixtureDef] | None]
+# Closures larger or deeper than this take the walk (this also bounds the recursion depth).
+MAX_NAMES = 400
+MAX_DEPTH = 120
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """The closure below one name: names reached, definitions used, requests made inside it."""
+
+    names: frozenset[str]
+    used: frozenset[str]
+    links: frozenset[tuple[str, str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class SimpleClosure:
+    """A test's closure when every name in it is :class:`Reach`-simple."""
+
+    names: frozenset[str]
+    used: frozenset[str]
+    from_test: tuple[tuple[str, str], ...]
+    reaches: tuple[Reach, ...]
+
+
+_REQUEST = Reach(frozenset(("request",)), frozenset(), frozenset())
+
+
+class Reachability:
+    """Memoized :class:`Reach` per (ancestor chain, name).
+
+    Args:
+        getter: visible definitions from an ancestor chain, farthest first.
+        names_at: the fixture names defined at a holder node.
+    """
+
+    def __init__(
+        self, getter: Callable[[tuple[str, ...]], GetDefs], names_at: Callable[[str], frozenset[str]]
+    ) -> None:
+        self._getter = getter
+        self._names_at = names_at
+        self._memo: dict[tuple[str, ...], dict[str, Reach | None]] = {}
+
+    def closure(
+        self, ancestors: tuple[str, ...], initial: Sequence[str], ignore: frozenset[str]
+    ) -> SimpleClosure | None:
+        """The closure of a test's ``initial`` names, or None when the walk is needed."""
+        get = self._getter(ancestors)
+        names: set[str] = set()
+        used: set[str] = set()
+        reaches: list[Reach] = []
+        from_test: list[tuple[str, str]] = []
+        for name in initial:
+            if name in ignore:
+                names.add(name)
+                continue
+            reach = self.reach(ancestors, name)
+            if reach is None:
+                return None
+            if not ignore.isdisjoint(reach.names):
+                return None
+            names |= reach.names
+            used |= reach.used
+            reaches.append(reach)
+            defs = get(name)
+            if defs:
+                from_test.append((defs[-1].id, name))
+        return SimpleClosure(frozenset(names), frozenset(used), tuple(from_test), tuple(reaches))
+
+    def reach(self, ancestors: tuple[str, ...], name: str, depth: int = 0) -> Reach | None:
+        """The closure below ``name`` seen from ``ancestors``, or None when it is not simple."""
+        memo = self._memo.get(ancestors)
+        if memo is None:
+            memo = self._memo[ancestors] = {}
+        if name in memo:
+            return memo[name]
+        # In progress: a request that comes back here is a cycle, which is not simple.
+        memo[name] = None
+        if depth > MAX_DEPTH:
+            return None
+        if len(ancestors) > 1:
+            own = self._names_at(ancestors[-1])
+            above = self.reach(ancestors[:-1], name, depth)
+            if above is not None and name not in own and above.names.isdisjoint(own):
+                memo[name] = above
+                return above
+            if not own:
+                return None
+        found = self._compute(ancestors, name, depth)
+        memo[name] = found
+        return found
+
+    def _compute(self, ancestors: tuple[str, ...], name: str, depth: int) -> Reach | None:
+        """Follow the override chain of ``name`` (``def db(db)``) and every other request."""
+        get = self._getter(ancestors)
+        defs = get(name)
+        if not defs:
+            # pytest's ``request`` is no definition, yet no unknown name either.
+            return _REQUEST if name == "request" else None
+        position = len(defs) - 1
+        parts: list[Reach] = []
+        links = set()
+        used = set()
+        while True:
+            fixture = defs[position]
+            used.add(fixture.id)
+            overrides = False
+            for dep in fixture.argnames:
+                if dep == name:
+                    overrides = True
+                    if position == 0:
+                        return None  # pytest's "recursive dependency"
+                    links.add((fixture.id, defs[position - 1].id, dep))
+                    continue
+                part = self.reach(ancestors, dep, depth + 1)
+                if part is None or name in part.names:
+                    return None
+                parts.append(part)
+                targets = get(dep)
+                if targets:
+                    links.add((fixture.id, targets[-1].id, dep))
+            if not overrides:
+                break
+            position -= 1
+        names = frozenset((name,)).union(*(p.names for p in parts))
+        if len(names) > MAX_NAMES:
+            return None
+        return Reach(
+            names,
+            frozenset(used).union(*(p.used for p in parts)),
+            frozenset(links).union(*(p.links for p in parts)),
+        )

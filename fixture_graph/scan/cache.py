@@ -1,0 +1,297 @@
+"""A persistent, content-addressed cache of per-file extraction results.
+
+:func:`~fixture_graph.scan.extract.extract_module` is a pure function of (shown path, bytes,
+:class:`ExtractOptions`), so its result can be reused whenever those are the same. Each entry is
+keyed by ``sha256(shown path, NUL, bytes)``; the tool version, the Python version, the cache
+format and the options select the cache *file* (``extract-<namespace>.bin``), so an entry made
+by another version or with other options is never even read. Next to the key, an entry keeps
+the file's ``stat`` (size, mtime, ctime, inode) as git's index does: when the stat is unchanged
+and the file was last changed well before the entry was verified, the bytes need not be read
+again. A touched but unchanged file is re-read and re-hashed, and still hits.
+
+Safety: the file starts with a magic line and the SHA-256 of its payload; anything that does not
+check out is a miss. Records are pickled with a restricted unpickler that can only build the
+record classes (a cache inside a repository must never run code), and a decoded record whose
+path differs from the file's is a miss. Writes go to a temporary file that replaces the old one
+atomically, so concurrent runs never see half a file: the last writer wins, and a lost entry is
+only a future miss.
+"""
+
+from __future__ import annotations
+
+import copyreg
+import dataclasses
+import functools
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from fixture_graph import __version__
+from fixture_graph.config import ExtractOptions
+from fixture_graph.model import Issue
+from fixture_graph.scan import records
+
+CACHE_DIRNAME = ".fixture_graph_cache"
+FORMAT = 1
+MAGIC = b"fixture-graph extract cache\n"
+# A file changed this close to the moment its entry was verified may change again unseen
+# within the same timestamp tick, so its stat is not trusted (git calls this "racy clean").
+RACY_NS = 2_000_000_000
+# Entries not used for this long are dropped when the cache is written.
+MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000
+
+StatKey = tuple[int, int, int, int]
+# (stat, content key, verified at (ns), pickled record)
+Entry = tuple[StatKey, bytes, int, bytes]
+
+# Every dataclass of the records module (new record types are picked up without a change here).
+_RECORD_CLASSES: tuple[type, ...] = (
+    *(
+        obj
+        for obj in vars(records).values()
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == records.__name__
+    ),
+    Issue,
+)
+_ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in _RECORD_CLASSES}
+_FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORD_CLASSES}
+
+
+# ---------------------------------------------------------------------------------------------
+# Public functions
+# ---------------------------------------------------------------------------------------------
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """What must stay equal for a file's bytes to be trusted unchanged without reading them."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+
+
+def content_key(shown: str, data: bytes) -> bytes:
+    """The entry key: the record depends on the shown path and the bytes (and the namespace)."""
+    digest = hashlib.sha256(shown.encode("utf-8", "surrogateescape"))
+    digest.update(b"\0")
+    digest.update(data)
+    return digest.digest()
+
+
+def encode_record(record: records.ModuleRecord) -> bytes:
+    """Pickle a record compactly: each record object becomes ``(class, field values)``."""
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _DISPATCH
+    pickler.dump(record)
+    return buffer.getvalue()
+
+
+def decode_record(blob: bytes, shown: str) -> records.ModuleRecord | None:
+    """The record in ``blob`` if it is well formed and belongs to ``shown``; else None (a miss)."""
+    try:
+        record = _RecordUnpickler(io.BytesIO(blob)).load()
+    except Exception:
+        return None
+    if type(record) is not records.ModuleRecord or record.path != shown:
+        return None
+    return record
+
+
+def namespace(options: ExtractOptions) -> str:
+    """The cache file's name part: everything besides the bytes that the records depend on.
+
+    That is the tool version, the Python version (``ast`` changes), the options, the record
+    classes' fields, and the source of the extraction code itself, so a development build whose
+    version number did not move still never reads records made by different code.
+    """
+    shapes = [(cls.__qualname__, _FIELDS[cls]) for cls in _RECORD_CLASSES]
+    text = repr((FORMAT, __version__, sys.implementation.name, sys.version_info[:2], options, shapes))
+    digest = hashlib.sha256(text.encode())
+    digest.update(_code_digest())
+    return digest.hexdigest()[:16]
+
+
+class ExtractCache:
+    """The entries of one cache file, loaded once per scan and written back once.
+
+    Args:
+        directory: the cache directory (``.fixture_graph_cache`` under the rootdir by default).
+        options: the extraction options; they choose the cache file.
+    """
+
+    def __init__(self, directory: Path, options: ExtractOptions) -> None:
+        self.directory = directory
+        self.path = directory / f"extract-{namespace(options)}.bin"
+        self.started_ns = time.time_ns()
+        self._old: dict[str, Entry] = _read_file(self.path)
+        self._new: dict[str, Entry] = {}
+        self.hits = 0
+        self.misses = 0
+
+    def fresh(self, path: str, st: os.stat_result) -> bool:
+        """True when the stat of ``path`` proves its entry current (the bytes need no reading)."""
+        entry = self._old.get(path)
+        return (
+            entry is not None
+            and entry[0] == stat_key(st)
+            and max(st.st_mtime_ns, st.st_ctime_ns) < entry[2] - RACY_NS
+        )
+
+    def trusted(self, path: str, st: os.stat_result, shown: str) -> records.ModuleRecord | None:
+        """The cached record of ``path`` if its stat proves it unchanged (no read needed)."""
+        if not self.fresh(path, st):
+            return None
+        entry = self._old[path]
+        record = decode_record(entry[3], shown)
+        if record is not None:
+            self.hits += 1
+            self._new[path] = entry
+        return record
+
+    def expected_key(self, path: str) -> bytes | None:
+        """The content key last seen for ``path`` (a re-read with this key is a hit)."""
+        entry = self._old.get(path)
+        return entry[1] if entry is not None else None
+
+    def by_key(self, path: str, key: bytes, stat: StatKey, shown: str) -> records.ModuleRecord | None:
+        """The cached record of ``path`` when its bytes hash to ``key``; refreshes its stat."""
+        entry = self._old.get(path)
+        if entry is None or entry[1] != key:
+            return None
+        record = decode_record(entry[3], shown)
+        if record is not None:
+            self.hits += 1
+            self._new[path] = (stat, key, self.started_ns, entry[3])
+        return record
+
+    def store(self, path: str, stat: StatKey, key: bytes, blob: bytes) -> None:
+        """Remember a freshly extracted record (``blob`` from :func:`encode_record`)."""
+        self.misses += 1
+        self._new[path] = (stat, key, self.started_ns, blob)
+
+    def save(self) -> None:
+        """Write the merged entries atomically; an unwritable cache is silently skipped."""
+        changed = any(self._old.get(p) != e for p, e in self._new.items())
+        if not changed:
+            return
+        oldest = self.started_ns - MAX_AGE_NS
+        merged = {p: e for p, e in self._old.items() if e[2] >= oldest}
+        merged.update(self._new)
+        payload = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
+        try:
+            _ensure_directory(self.directory)
+            _write_atomic(self.path, MAGIC + hashlib.sha256(payload).digest() + payload)
+        except OSError:
+            return
+
+
+# ---------------------------------------------------------------------------------------------
+# Private functions
+# ---------------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _code_digest() -> bytes:
+    """The bytes of the modules extraction runs (empty when their source is not on disk)."""
+    from fixture_graph.scan import extract, guards
+
+    digest = hashlib.sha256()
+    for module in (extract, guards, records):
+        try:
+            digest.update(Path(module.__file__ or "").read_bytes())
+        except OSError:
+            digest.update(module.__name__.encode())
+    return digest.digest()
+
+
+def _reducer(cls: type) -> Callable[[Any], tuple[type, tuple[Any, ...]]]:
+    names = _FIELDS[cls]
+
+    def reduce(obj: Any) -> tuple[type, tuple[Any, ...]]:
+        return cls, tuple(getattr(obj, n) for n in names)
+
+    return reduce
+
+
+_DISPATCH: dict[type, Callable[[Any], Any]] = {
+    **copyreg.dispatch_table,
+    **{cls: _reducer(cls) for cls in _RECORD_CLASSES},
+}
+
+
+class _RecordUnpickler(pickle.Unpickler):
+    """Builds record classes and plain containers only; any other global is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        cls = _ALLOWED.get((module, name))
+        if cls is None:
+            raise pickle.UnpicklingError(f"refused global {module}.{name}")
+        return cls
+
+
+class _EntriesUnpickler(pickle.Unpickler):
+    """The cache file holds only dicts, tuples, ints and bytes: no global at all."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+
+
+def _read_file(path: Path) -> dict[str, Entry]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {}
+    head = len(MAGIC)
+    digest, payload = data[head : head + 32], data[head + 32 :]
+    if data[:head] != MAGIC or hashlib.sha256(payload).digest() != digest:
+        return {}
+    try:
+        entries = _EntriesUnpickler(io.BytesIO(payload)).load()
+    except Exception:
+        return {}
+    if not isinstance(entries, dict):
+        return {}
+    return {p: e for p, e in entries.items() if _valid_entry(p, e)}
+
+
+def _valid_entry(path: object, entry: object) -> bool:
+    return (
+        isinstance(path, str)
+        and isinstance(entry, tuple)
+        and len(entry) == 4
+        and isinstance(entry[0], tuple)
+        and len(entry[0]) == 4
+        and all(type(v) is int for v in entry[0])
+        and isinstance(entry[1], bytes)
+        and type(entry[2]) is int
+        and isinstance(entry[3], bytes)
+    )
+
+
+def _ensure_directory(directory: Path) -> None:
+    """Create the cache directory with a ``.gitignore`` and a ``CACHEDIR.TAG``, as pytest does."""
+    if (directory / ".gitignore").is_file():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    _write_atomic(directory / ".gitignore", b"# Created by fixture-graph automatically.\n*\n")
+    _write_atomic(
+        directory / "CACHEDIR.TAG",
+        b"Signature: 8a477f597d28d172789f06886806bc55\n"
+        b"# This file is a cache directory tag created by fixture-graph.\n",
+    )
+
+
+def _write_atomic(path: Path, data: bytes) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
