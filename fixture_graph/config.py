@@ -55,6 +55,7 @@ class ScanConfig:
     exclude: tuple[str, ...] = ()
     cache: bool = True
     cache_dir: str | None = None
+    cache_alias: tuple[str, str] | None = None
     jobs: int | None = None
 
 

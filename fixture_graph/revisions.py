@@ -15,6 +15,8 @@ from pathlib import Path
 from fixture_graph.config import AnalyzeConfig, GateConfig, ScanConfig
 from fixture_graph.report import Report, build_report
 from fixture_graph.scan import git
+from fixture_graph.scan.cache import CACHE_DIRNAME
+from fixture_graph.scan.ini import determine_setup
 from fixture_graph.scan.session import scan_paths
 
 
@@ -39,6 +41,9 @@ def scan_revision(
     if revision is None:
         return build_report(scan_paths(list(paths), scan, invocation_dir=cwd), analyze, gate)
     commit = git.resolve_revision(repo, revision)
+    if scan.cache:
+        # Share the work tree's per-file cache: most blobs of a revision are files seen before.
+        scan = dataclasses.replace(scan, cache_dir=str(_work_tree_cache(paths, scan, cwd)))
     with tempfile.TemporaryDirectory(prefix="fixture-graph-rev-") as tmp:
         dest = Path(tmp).resolve()
         git.export_revision(repo, commit, dest)
@@ -49,6 +54,7 @@ def scan_revision(
         )
         config = dataclasses.replace(
             scan,
+            cache_alias=(str(dest), str(repo)) if scan.cache else None,
             rootdir=_relocate(scan.rootdir, repo, dest),
             inifile=_relocate(scan.inifile, repo, dest),
             confcutdir=_relocate(scan.confcutdir, repo, dest),
@@ -62,6 +68,20 @@ def scan_revision(
             inifile=_relocate(result.inifile, dest, repo),
         )
     return build_report(result, analyze, gate)
+
+
+def _work_tree_cache(paths: tuple[Path, ...], scan: ScanConfig, cwd: Path) -> Path:
+    """The cache directory a scan of the work tree uses (under its rootdir, or ``cache_dir``)."""
+    if scan.cache_dir is not None and Path(scan.cache_dir).is_absolute():
+        return Path(scan.cache_dir)
+    ini = determine_setup(
+        [(cwd / p).resolve() for p in paths] or [cwd],
+        cwd,
+        inifile=scan.inifile,
+        rootdir_arg=scan.rootdir,
+        confcutdir_arg=scan.confcutdir,
+    )
+    return ini.rootdir / (scan.cache_dir or CACHE_DIRNAME)
 
 
 def rootdir_relative(report: Report, repo: Path, repo_paths: set[str]) -> set[str]:

@@ -266,3 +266,25 @@ def test_diff_comment_stays_under_the_limit(repo: Path) -> None:
     assert len(out) < 65_536
     assert "more changed fixtures are not drawn" in out
     assert "_and " in out  # long lists say what they left out
+
+
+def test_diff_reuses_the_work_tree_cache_for_revisions(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import fixture_graph.scan.loader as loader_mod
+
+    calls: list[str] = []
+    real = loader_mod.extract_module
+
+    def counting(shown: str, data: bytes, options: object) -> object:
+        calls.append(shown)
+        return real(shown, data, options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loader_mod, "extract_module", counting)
+    assert cli()[0] == ExitCode.FINDINGS  # a scan of the work tree fills its cache
+    assert calls
+    calls.clear()
+    (repo / "tests" / "unit" / "test_u.py").write_text("def test_unit():\n    assert 1\n")
+    assert cli("diff", "HEAD")[0] == ExitCode.OK
+    # Every blob of HEAD is a file the work-tree scan already extracted (by content), so only
+    # the file edited since then is extracted, once, for the work tree.
+    assert calls == ["tests/unit/test_u.py"]
+    assert git(repo, "status", "--porcelain") == " M tests/unit/test_u.py\n"  # the cache ignores itself

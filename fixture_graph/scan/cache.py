@@ -124,8 +124,14 @@ class ExtractCache:
         options: the extraction options; they choose the cache file.
     """
 
-    def __init__(self, directory: Path, options: ExtractOptions) -> None:
+    def __init__(
+        self, directory: Path, options: ExtractOptions, alias: tuple[str, str] | None = None
+    ) -> None:
         self.directory = directory
+        # A scan of an exported git revision reads files under a temporary prefix; ``alias``
+        # (temporary prefix, work-tree prefix) files its entries under the work tree's paths, so
+        # an unchanged blob hits the entry of the same file in the work tree (by content key).
+        self.alias = alias
         self.path = directory / f"extract-{namespace(options)}.bin"
         self.started_ns = time.time_ns()
         self._old: dict[str, Entry] = _read_file(self.path)
@@ -133,8 +139,15 @@ class ExtractCache:
         self.hits = 0
         self.misses = 0
 
+    def _key(self, path: str) -> str:
+        if self.alias is not None and path.startswith(self.alias[0]):
+            return self.alias[1] + path[len(self.alias[0]) :]
+        return path
+
     def fresh(self, path: str, st: os.stat_result) -> bool:
         """True when the stat of ``path`` proves its entry current (the bytes need no reading)."""
+        if self.alias is not None:  # the stat of an exported file says nothing about the entry
+            return False
         entry = self._old.get(path)
         return (
             entry is not None
@@ -155,23 +168,28 @@ class ExtractCache:
 
     def expected_key(self, path: str) -> bytes | None:
         """The content key last seen for ``path`` (a re-read with this key is a hit)."""
-        entry = self._old.get(path)
+        entry = self._old.get(self._key(path))
         return entry[1] if entry is not None else None
 
     def by_key(self, path: str, key: bytes, stat: StatKey, shown: str) -> records.ModuleRecord | None:
         """The cached record of ``path`` when its bytes hash to ``key``; refreshes its stat."""
+        path = self._key(path)
         entry = self._old.get(path)
         if entry is None or entry[1] != key:
             return None
         record = decode_record(entry[3], shown)
         if record is not None:
             self.hits += 1
-            self._new[path] = (stat, key, self.started_ns, entry[3])
+            if self.alias is None:
+                self._new[path] = (stat, key, self.started_ns, entry[3])
         return record
 
     def store(self, path: str, stat: StatKey, key: bytes, blob: bytes) -> None:
         """Remember a freshly extracted record (``blob`` from :func:`encode_record`)."""
         self.misses += 1
+        path = self._key(path)
+        if self.alias is not None and path in self._old:
+            return  # another revision of a work-tree file: keep the work tree's entry
         self._new[path] = (stat, key, self.started_ns, blob)
 
     def save(self) -> None:

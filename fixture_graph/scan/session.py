@@ -126,7 +126,7 @@ class _Scan:
         cache = None
         if self.config.cache:
             directory = self.rootdir / (self.config.cache_dir or CACHE_DIRNAME)
-            cache = ExtractCache(directory, self.config.extract)
+            cache = ExtractCache(directory, self.config.extract, self.config.cache_alias)
         jobs = self.config.jobs or default_jobs()
         self.loader = FileLoader(self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress)
 
