@@ -69,7 +69,7 @@ bench-plugin: venv ## Overhead of the measurement plugin (disabled and enabled)
 
 BENCH_VENV := out/bench/venv
 
-bench: ## Benchmark vs the parse floor, pytest, pytest-language-server (slow; BENCH_QUICK=1: quick)
+bench: bench-analyzers bench-render ## Every benchmark: scan vs the parse floor, pytest and pytest-language-server, analyzers, renderers (slow; BENCH_QUICK=1: quick)
 	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . pytest hypothesis pandas pytest-language-server pyinstrument
