@@ -29,6 +29,8 @@ from fixture_graph.model import (
 from fixture_graph.scan.builtins import parse_version
 
 GetDefs = Callable[[str], Sequence[FixtureDef] | None]
+# A request-stack entry: (name, definition, index to restore, its requests, next position).
+_Frame = tuple[str | None, FixtureDef | None, int, list[str], int]
 
 
 @dataclass
@@ -49,6 +51,7 @@ def traverse(
     *,
     ignore: frozenset[str] = frozenset(),
     start: tuple[FixtureDef, int] | None = None,
+    shared: SharedWalks | None = None,
 ) -> _Walk:
     """pytest's closure walk from ``initial`` names requested by ``root``.
 
@@ -58,10 +61,12 @@ def traverse(
         root: the id of the requester (a test nodeid or a fixture id).
         ignore: directly parametrized names; they stay in the closure but are not followed.
         start: walk as if inside this definition at this (negative) override index.
+        shared: earlier root walks in the same context, whose subtrees may be reused
+            (see :class:`SharedWalks`); only for walks from a fixture (no ``ignore``).
     """
     out = _Walk()
     current: dict[str, int] = {}
-    frames: list[tuple[str | None, FixtureDef | None, int, list[str], int]] = []
+    frames: list[_Frame] = []
     if start is not None:
         fixture, index = start
         current[fixture.name] = index - 1
@@ -80,6 +85,8 @@ def traverse(
         dep = deps[pos]
         requester = owner.id if owner is not None else root
         seen = current.get(dep)
+        if seen is None and shared is not None and shared.reused(dep):
+            seen = current[dep] = -1
         if seen is None:
             out.names.append(dep)
             current[dep] = -1
@@ -104,9 +111,65 @@ def traverse(
         fixture = defs[index]
         out.edges.add(Edge(requester, fixture.id, dep))
         out.used[fixture.id] = fixture
+        if shared is not None and shared.reuse(fixture, index, frames):
+            continue
         current[dep] = index - 1
         frames.append((dep, fixture, index, list(fixture.argnames), 0))
     return out
+
+
+class SharedWalks:
+    """Reuse the root walks of earlier fixtures inside later walks from the same holder.
+
+    Every fixture gets its own walk, and a walk visits the fixture's whole closure, so a
+    10,000-link chain would be walked 10,000 times (quadratic). Within one holder (one context,
+    so the same definitions are visible), the subtree below definition G at override index k
+    behaves exactly like G's own earlier root walk as long as no name that walk touched (G's
+    own name included) is on the current request stack. Its edges and cycles were recorded by
+    that walk already, so the later walk marks the names as seen and goes on. Names are bits
+    of an int, so a recorded closure costs one bit per name. Fixtures are walked in scan order,
+    so a chain defined dependencies-first is linear; one defined the other way round is not.
+    """
+
+    def __init__(self) -> None:
+        self._bit: dict[str, int] = {}
+        self._done: dict[tuple[str, int], int] = {}
+        self._holder: str | None = None
+        self._reused = 0
+
+    def begin(self, holder: str) -> None:
+        """Start a root walk from a fixture of ``holder``."""
+        self._holder = holder
+        self._reused = 0
+
+    def reused(self, name: str) -> bool:
+        """True when ``name`` was visited by a reused subtree of the current walk."""
+        bit = self._bit.get(name)
+        return bit is not None and bool((self._reused >> bit) & 1)
+
+    def reuse(self, fixture: FixtureDef, index: int, frames: Sequence[_Frame]) -> bool:
+        """True when the subtree below ``fixture`` can be skipped (see the class docstring)."""
+        if fixture.holder != self._holder:
+            return False
+        mask = self._done.get((fixture.id, index))
+        if mask is None:
+            return False
+        for frame in frames:
+            # Any request stack entry the subtree touches (its own name included, since a
+            # re-request past the last definition reports the stack as the cycle) forbids reuse.
+            bit = self._bit.get(frame[0]) if frame[0] is not None else None
+            if bit is not None and (mask >> bit) & 1:
+                return False
+        self._reused |= mask
+        return True
+
+    def record(self, fixture: FixtureDef, index: int, walk: _Walk) -> None:
+        """Remember the names the root walk from ``fixture`` at ``index`` touched."""
+        bits = [self._bit.setdefault(n, len(self._bit)) for n in (fixture.name, *walk.names)]
+        bitmap = bytearray((max(bits) >> 3) + 1)
+        for bit in bits:
+            bitmap[bit >> 3] |= 1 << (bit & 7)
+        self._done[(fixture.id, index)] = self._reused | int.from_bytes(bitmap, "little")
 
 
 class DefinitionIndex:
@@ -128,19 +191,39 @@ class DefinitionIndex:
                 defs.sort(key=lambda f: f.order)
         self.by_name = by_name
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
-        self._cache: dict[tuple[tuple[str, ...], str], tuple[FixtureDef, ...]] = {}
+        self._getters: dict[tuple[str, ...], GetDefs] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
 
     def getter(self, ancestors: tuple[str, ...]) -> GetDefs:
+        # One getter (and one cache) per context: hashing the ancestors tuple on every lookup
+        # costs its depth, which made deeply nested conftests cubic.
+        known = self._getters.get(ancestors)
+        if known is not None:
+            return known
+        cache: dict[str, tuple[FixtureDef, ...]] = {}
+
         def get(name: str) -> tuple[FixtureDef, ...]:
-            key = (ancestors, name)
-            found = self._cache.get(key)
+            found = cache.get(name)
             if found is None:
                 holders = self.by_name.get(name)
                 found = tuple(f for a in ancestors for f in holders.get(a, ())) if holders else ()
-                self._cache[key] = found
+                cache[name] = found
             return found
 
+        self._getters[ancestors] = get
         return get
+
+    def ancestors(self, holder: str) -> tuple[str, ...]:
+        """:func:`holder_ancestors`, memoized: deep trees share one string per node."""
+        missing = []
+        node = holder
+        while node not in self._ancestors and node != SESSION_NODE:
+            missing.append(node)
+            node = holder_parent(node)
+        chain = self._ancestors.get(node, (SESSION_NODE,))
+        for node in reversed(missing):
+            chain = self._ancestors[node] = (*chain, node)
+        return chain
 
     def autouse_names(self, ancestors: tuple[str, ...]) -> list[str]:
         return [n for a in ancestors for n in self.autouse.get(a, ())]
@@ -172,18 +255,29 @@ def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozense
 
 def holder_ancestors(holder: str) -> tuple[str, ...]:
     """The ancestor chain of a holder node, e.g. ``tests/a.py::C`` -> ``("", "tests", "tests/a.py", ...)``."""
-    if holder == SESSION_NODE:
-        return (SESSION_NODE,)
-    path, *classes = holder.split("::")
-    parts = path.split("/")
-    chain = [SESSION_NODE, *("/".join(parts[: i + 1]) for i in range(len(parts)))]
-    for i in range(len(classes)):
-        chain.append("::".join([path, *classes[: i + 1]]))
-    return tuple(chain)
+    chain = []
+    while holder != SESSION_NODE:
+        chain.append(holder)
+        holder = holder_parent(holder)
+    chain.append(SESSION_NODE)
+    return tuple(reversed(chain))
 
 
-def resolve(scan: ScanResult) -> Resolution:
-    """Resolve all tests and all fixture definitions of ``scan``."""
+def holder_parent(holder: str) -> str:
+    """The node above ``holder``: its class, module or directory, up to the Session."""
+    if "::" in holder:
+        return holder.rsplit("::", 1)[0]
+    if "/" in holder:
+        return holder.rsplit("/", 1)[0]
+    return SESSION_NODE
+
+
+def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
+    """Resolve all tests and all fixture definitions of ``scan``.
+
+    ``share_walks=False`` replays every fixture's walk in full (the reference for the tests of
+    :class:`SharedWalks`, which gives the same result in linear time on long chains).
+    """
     index = DefinitionIndex(scan)
     legacy = parse_version(scan.pytest_version) < (9, 0)
     edges: set[Edge] = set()
@@ -238,14 +332,19 @@ def resolve(scan: ScanResult) -> Resolution:
                 winners=winners,
             )
         )
+    shared = SharedWalks() if share_walks else None
     for fixture in scan.fixtures:
-        ancestors = holder_ancestors(fixture.holder)
-        get = index.getter(ancestors)
+        get = index.getter(index.ancestors(fixture.holder))
         defs = get(fixture.name) or ()
         position = next((i for i, f in enumerate(defs) if f.id == fixture.id), None)
         if position is None:
             continue
-        walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
+        start = position - len(defs)
+        if shared is not None:
+            shared.begin(fixture.holder)
+        walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, start), shared=shared)
+        if shared is not None:
+            shared.record(fixture, start, walk)
         edges.update(walk.edges)
         for dynamic in fixture.dynamic_deps:
             targets = get(dynamic)
