@@ -30,6 +30,7 @@ from fixture_graph.scan.ini import IniSettings, determine_setup
 from fixture_graph.scan.modules import ModuleFinder, basedir, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
+from fixture_graph.scan.safe_read import SkippedFile, read_source
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
 
@@ -129,29 +130,15 @@ class _Scan:
         record: ModuleRecord | None
         shown = self.show(path)
         try:
-            size = path.stat().st_size
-            if size > self.config.max_file_bytes:
-                limit = self.config.max_file_bytes
-                self.issues.append(
-                    Issue(
-                        shown,
-                        0,
-                        "file-too-large",
-                        f"{size} bytes is over the {limit}-byte limit; skipped",
-                        True,
-                    )
-                )
-                record = None
-            else:
-                data = path.read_bytes()
-                record = extract_module(shown, data, self.config.extract)
-                local = self._is_local(path)
-                self.issues.extend(i for i in record.issues if local or i.fatal)
-        except OSError as exc:
-            self.issues.append(
-                Issue(shown, 0, "unreadable", f"cannot read file: {exc.strerror or exc}", True)
-            )
+            # Regular files only, never blocking, at most max_file_bytes (see safe_read).
+            data = read_source(path, self.config.max_file_bytes)
+        except SkippedFile as skipped:
+            self.issues.append(Issue(shown, 0, skipped.code, skipped.message, True))
             record = None
+        else:
+            record = extract_module(shown, data, self.config.extract)
+            local = self._is_local(path)
+            self.issues.extend(i for i in record.issues if local or i.fatal)
         self.records[path] = record
         return record
 
