@@ -43,7 +43,10 @@ test: deps check ## Lint, type-check and run the whole test suite
 bench-analyzers: venv ## Time resolution and every analyzer on a 20,000-fixture graph with large SCCs
 	$(PY) tests/bench/bench_analyzers.py 20000
 
+fuzz: venv ## Fuzz longer than make test (FUZZ_EXAMPLES per property, fresh seeds)
+	FIXTURE_GRAPH_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),2000) $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz deps demo check test bench-analyzers clean
+.PHONY: help venv graphviz deps demo check test bench-analyzers fuzz clean

@@ -58,13 +58,13 @@ def check_record(record: ModuleRecord, data: bytes) -> None:
     assert record == extract_module("m.py", data, ExtractOptions()), "extraction is not deterministic"
 
 
-@budget(150)
+@budget(1000)
 @given(st.binary(max_size=400))
 def test_extract_never_raises_on_random_bytes(data: bytes) -> None:
     check_record(extract_module("m.py", data, ExtractOptions()), data)
 
 
-@budget(120)
+@budget(1500)
 @given(module_bytes())
 def test_extract_never_raises_on_fixture_shaped_modules(data: bytes) -> None:
     record = extract_module("m.py", data, ExtractOptions())
@@ -77,7 +77,7 @@ def test_extract_never_raises_on_fixture_shaped_modules(data: bytes) -> None:
         assert record.parsed, record.issues
 
 
-@budget(40)
+@budget(200)
 @given(hypothesmith.from_grammar())
 def test_extract_agrees_with_python_on_generated_programs(source: str) -> None:
     data = source.encode("utf-8", "surrogatepass")
@@ -91,7 +91,7 @@ def test_extract_agrees_with_python_on_generated_programs(source: str) -> None:
         assert record.parsed or {i.code for i in record.issues} & {"too-deep", "decode-error"}
 
 
-@budget(60)
+@budget(400)
 @given(scan_results())
 def test_shared_walks_resolve_exactly_like_full_walks(scan: ScanResult) -> None:
     """Reusing earlier fixture walks (linear on long chains) changes nothing in the result."""
@@ -110,7 +110,7 @@ def _render_all(root: Path) -> dict[str, str]:
 LAYOUT = ("conftest.py", "test_a.py", "helpers.py", "sub/conftest.py", "sub/test_b.py")
 
 
-@budget(25)
+@budget(500)
 @given(st.lists(module_bytes(), min_size=len(LAYOUT), max_size=len(LAYOUT)))
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")
 def test_whole_pipeline_never_raises_and_is_deterministic(files: list[bytes]) -> None:
