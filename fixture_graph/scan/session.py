@@ -37,6 +37,7 @@ from fixture_graph.scope import Scope
 # Session-level registration groups, farthest first (section 4 of pytest's resolution rules).
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
+MAX_CLASS_NESTING = 100  # the parser's indentation limit; deeper can only come from aliases
 _NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
@@ -299,35 +300,44 @@ class _Scan:
                 self._load_plugin(name, GROUP_ENTRY_POINT, origin="-p in addopts")
 
     def _load_plugin(self, dotted: str, group: int, origin: str, importer: Path | None = None) -> None:
-        path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
-        if path is None:
-            where = self.show(importer) if importer else "<environment>"
-            self.issues.append(
-                Issue(
-                    where,
-                    0,
-                    "plugin-not-found",
-                    f"plugin module {dotted!r} ({origin}) not found; its fixtures are unknown",
+        """Register a plugin module, then the ones its ``pytest_plugins`` names, depth first.
+
+        An explicit stack replays pytest's recursive import order, so a 10,000-long chain of
+        plugins naming plugins cannot hit the recursion limit.
+        """
+        pending = [(dotted, group, origin, importer)]
+        while pending:
+            dotted, group, origin, importer = pending.pop()
+            path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
+            if path is None:
+                where = self.show(importer) if importer else "<environment>"
+                self.issues.append(
+                    Issue(
+                        where,
+                        0,
+                        "plugin-not-found",
+                        f"plugin module {dotted!r} ({origin}) not found; its fixtures are unknown",
+                    )
                 )
+                continue
+            if path in self.plugin_modules:
+                continue
+            self.plugin_modules.append(path)
+            if not self._is_local(path) and (path.parent / "__init__.py").is_file():
+                # Imports inside an installed plugin's own top-level package are followed too.
+                base = basedir(path)
+                self.plugin_roots.add(base / path.relative_to(base).parts[0])
+            record = self._read(path)
+            if record is None:
+                continue
+            local = path.is_relative_to(self.rootdir)
+            prefix = f"{self.show(path)}::" if local else f"plugin:{dotted}::"
+            self._register_holder(
+                _Holder(path, SESSION_NODE, FixtureKind.PLUGIN, self._next_session_order(group)),
+                id_prefix=prefix,
             )
-            return
-        if path in self.plugin_modules:
-            return
-        self.plugin_modules.append(path)
-        if not self._is_local(path) and (path.parent / "__init__.py").is_file():
-            # Imports inside an installed plugin's own top-level package are followed too.
-            base = basedir(path)
-            self.plugin_roots.add(base / path.relative_to(base).parts[0])
-        record = self._read(path)
-        if record is None:
-            return
-        local = path.is_relative_to(self.rootdir)
-        prefix = f"{self.show(path)}::" if local else f"plugin:{dotted}::"
-        self._register_holder(
-            _Holder(path, SESSION_NODE, FixtureKind.PLUGIN, self._next_session_order(group)), id_prefix=prefix
-        )
-        for sub in record.pytest_plugins:
-            self._load_plugin(sub, GROUP_PLUGIN, origin=f"pytest_plugins of {self.show(path)}", importer=path)
+            origin = f"pytest_plugins of {self.show(path)}"
+            pending.extend((sub, GROUP_PLUGIN, origin, path) for sub in reversed(record.pytest_plugins))
 
     def _import_fails(self, record: ModuleRecord) -> bool:
         """pytest 9 refuses marks on fixtures when the module is imported (a collection error)."""
@@ -476,7 +486,14 @@ class _Scan:
         ancestors: tuple[str, ...],
         record: ModuleRecord,
         outer_names: tuple[str, ...],
+        enclosing: tuple[ClassRef, ...] = (),
     ) -> None:
+        if any(outer.cls is ref.cls for outer in enclosing) or len(enclosing) >= MAX_CLASS_NESTING:
+            # A class attribute naming an enclosing class (``TestInner = TestA`` in a second
+            # ``class TestA``) would nest forever in a static reading; stop and say so.
+            message = f"class {attr!r} nests an enclosing class or is nested too deep; not collected"
+            self.issues.append(Issue(self.show(path), ref.cls.line, "class-not-collected", message))
+            return
         mro = self.ns.mro(ref)
         is_unittest = any(_is_unittest_base(base) for klass in mro for base in klass.cls.qualified_bases)
         if not is_unittest and not _matches_prefix_or_glob(attr, self.ini.python_classes):
@@ -507,7 +524,9 @@ class _Scan:
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
                 if inner is not None:
-                    self._collect_class(path, name, inner, chain, record, (*outer_names, attr))
+                    self._collect_class(
+                        path, name, inner, chain, record, (*outer_names, attr), (*enclosing, ref)
+                    )
 
     def _add_test(
         self,
