@@ -109,13 +109,11 @@ def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRec
 def _decode(path: str, data: bytes) -> tuple[str | None, Issue | None]:
     if b"\x00" in data:
         return None, Issue(path, 0, "binary-file", "file contains null bytes; not Python source", True)
+    encoding = "utf-8"
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
-    except (SyntaxError, LookupError) as exc:
-        return None, Issue(path, 0, "decode-error", f"cannot decode file: {exc}", True)
-    try:
         return data.decode(encoding), None
-    except (LookupError, UnicodeDecodeError) as exc:
+    except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
         issue = Issue(path, 0, "decode-error", f"cannot decode file: {exc}", True)
     try:
         # CPython's tokenizer never decodes comments, so undecodable bytes there still import.
