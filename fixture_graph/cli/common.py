@@ -200,7 +200,8 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            # backslashreplace: a lone surrogate (an undecodable file name) cannot be UTF-8.
+            handle.write(text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -57,7 +57,7 @@ def walk(
             frames.pop()
             continue
         path = Path(entry.path)
-        kind = _classify(entry, path, rules, ignored, ignored_glob, issue, show)
+        kind = _classify(entry, path, rules, (root, ignored, ignored_glob), issue, show)
         if kind == "dir":
             entered = _enter(path, ignored, ignored_glob, seen, on_dir, issue, show)
             if entered is not None:
@@ -102,19 +102,24 @@ def _classify(
     entry: os.DirEntry[str],
     path: Path,
     rules: WalkRules,
-    ignored: tuple[Path, ...],
-    ignored_glob: tuple[str, ...],
+    where: tuple[Path, tuple[Path, ...], tuple[str, ...]],
     issue: Callable[[Issue], None],
     show: Callable[[Path], str],
 ) -> str:
-    """ "dir" to recurse into, "module" for a test module, "" to skip."""
+    """ "dir" to recurse into, "module" for a test module, "" to skip.
+
+    ``where`` is the walk's root and the ``collect_ignore`` paths and globs in force.
+    """
+    root, ignored, ignored_glob = where
     if _ignored(path, rules, ignored, ignored_glob):
         return ""
     if entry.is_symlink() and not rules.follow_symlinks:
         if _symlink_broken(path):
             issue(Issue(show(path), 0, "symlink-loop", "broken or looping symlink", True))
         elif path.is_dir() or path.suffix == ".py":
-            issue(Issue(show(path), 0, "symlink-skipped", "symlink not followed (use --follow-symlinks)"))
+            outside = "" if path.resolve().is_relative_to(root) else " pointing outside the scanned folder"
+            message = f"symlink{outside} not followed (use --follow-symlinks)"
+            issue(Issue(show(path), 0, "symlink-skipped", message))
         return ""
     try:
         is_dir = entry.is_dir()
@@ -128,6 +133,11 @@ def _classify(
         if (path / "pyvenv.cfg").is_file() or (path / "conda-meta" / "history").is_file():
             return ""
         return "dir"
+    if not is_file and path.suffix == ".py":
+        # A FIFO would block open() forever and a device may never end: never opened.
+        message = "a FIFO, device or socket named like a Python file; never opened"
+        issue(Issue(show(path), 0, "not-a-file", message))
+        return ""
     if (
         is_file
         and path.suffix == ".py"
