@@ -177,6 +177,8 @@ KEYS: dict[str, tuple[str, str, Converter]] = {
     "exclude": ("scan", "exclude", _str_list),
     "follow-symlinks": ("scan", "follow_symlinks", _bool),
     "max-file-bytes": ("scan", "max_file_bytes", _count),
+    "max-tests": ("scan", "max_tests", _count),
+    "max-fixtures": ("scan", "max_fixtures", _count),
     "weights": ("analyze", "weights", _weights),
     "untagged-weight": ("analyze", "untagged_weight", _number),
     "weight-unit": ("analyze", "weight_unit", lambda k, v: _str_list(k, v)[0]),

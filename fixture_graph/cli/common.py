@@ -93,6 +93,8 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
     click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths (relative to rootdir)."),
     click.option("--follow-symlinks", is_flag=True, default=None, help="Follow symlinked directories."),
     click.option("--max-file-bytes", type=int, help="Skip larger files, as an issue [default: 4 MiB]."),
+    click.option("--max-tests", type=int, help="Collect at most this many tests [default: 500000]."),
+    click.option("--max-fixtures", type=int, help="Register at most this many fixtures [default: 200000]."),
     click.option("--debug", is_flag=True, help="Show tracebacks."),
 ]
 
@@ -167,6 +169,8 @@ def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
         "noconftest",
         "follow_symlinks",
         "max_file_bytes",
+        "max_tests",
+        "max_fixtures",
     ):
         if opts.get(flag) is not None:
             scan_kw[flag] = opts[flag]

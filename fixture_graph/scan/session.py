@@ -97,8 +97,9 @@ class _Scan:
     fixtures: list[FixtureDef] = field(default_factory=list)
     tests: list[TestItem] = field(default_factory=list)
     conftests: dict[Path, bool] = field(default_factory=dict)
-    plugin_modules: list[Path] = field(default_factory=list)
+    plugin_modules: dict[Path, None] = field(default_factory=dict)  # an ordered set
     failed_dirs: set[Path] = field(default_factory=set)
+    limits_hit: set[str] = field(default_factory=set)
     session_seq: int = 0
 
     def __post_init__(self) -> None:
@@ -322,7 +323,7 @@ class _Scan:
                 continue
             if path in self.plugin_modules:
                 continue
-            self.plugin_modules.append(path)
+            self.plugin_modules[path] = None
             if not self._is_local(path) and (path.parent / "__init__.py").is_file():
                 # Imports inside an installed plugin's own top-level package are followed too.
                 base = basedir(path)
@@ -442,6 +443,8 @@ class _Scan:
         return record.collect_ignore, record.collect_ignore_glob
 
     def _collect_module(self, path: Path) -> None:
+        if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
+            return
         record = self._import_module(path)
         if record is None or not record.parsed or self._import_fails(record):
             return
@@ -551,6 +554,8 @@ class _Scan:
         for names in class_marks[1]:
             direct.extend(names)
             params.extend(names)
+        if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
+            return
         self.tests.append(
             TestItem(
                 nodeid=nodeid,
@@ -571,6 +576,22 @@ class _Scan:
         )
 
     # -- registration --------------------------------------------------------------------------
+
+    def _room(self, count: int, limit: int, setting: str, path: Path) -> bool:
+        """False once ``count`` reached ``limit``; the first refusal is an issue naming the setting.
+
+        The limits bound memory on a hostile or runaway tree: the report says it is incomplete
+        (a fatal issue, exit 3) instead of growing without bound.
+        """
+        if count < limit:
+            return True
+        code = f"too-many-{setting.removeprefix('max-')}"
+        if code not in self.limits_hit:
+            self.limits_hit.add(code)
+            what = setting.removeprefix("max-")
+            message = f"more than {limit} {what}: the rest are not collected (raise {setting})"
+            self.issues.append(Issue(self.show(path), 0, code, message, True))
+        return False
 
     def _register_holder(self, holder: _Holder, *, id_prefix: str, ns: Namespace | None = None) -> None:
         """Register each fixture attribute of ``holder``, in ``dir()`` (alphabetical) order."""
@@ -621,6 +642,8 @@ class _Scan:
             seq += 1
             # Within one holder, dir() order; Session holders keep their load order first.
             order = (holder.order[0], holder.order[1] * 100000 + seq)
+            if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", holder.path):
+                return
             self.fixtures.append(
                 FixtureDef(
                     id=fixture_id,
@@ -653,6 +676,8 @@ class _Scan:
             )
 
     def _xunit(self, path: Path, node: str, name: str, scope: Scope, seq: int) -> None:
+        if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", path):
+            return
         self.fixtures.append(
             FixtureDef(
                 id=f"{node}::{name}",
