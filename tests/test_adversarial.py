@@ -305,6 +305,51 @@ def test_100_nested_conftests_on_disk_chain_the_override(tmp_path: Path) -> None
     assert deepest["deps"] == [f"{'d/' * 99}conftest.py::db"]
 
 
+def test_tree_deeper_than_path_max_is_an_issue_where_it_stops(tmp_path: Path) -> None:
+    """Paths past PATH_MAX cannot even be stat'ed: the walk says so and keeps what it can read."""
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "pytest.ini").write_text("[pytest]\n")
+    name, levels = "d" * 200, 25
+    fd = os.open(root, os.O_RDONLY)
+    try:
+        for level in range(1, levels + 1):
+            os.mkdir(name, dir_fd=fd)
+            inner = os.open(name, os.O_RDONLY, dir_fd=fd)
+            os.close(fd)
+            fd = inner
+            if level % 5 == 0:
+                with open(os.open("test_x.py", os.O_WRONLY | os.O_CREAT, dir_fd=fd), "w") as handle:
+                    handle.write("def test_x(): pass\n")
+    finally:
+        os.close(fd)
+    limit = os.pathconf(root, "PC_PATH_MAX")
+    expected = [
+        "/".join([name] * level) + "/test_x.py::test_x"
+        for level in range(5, levels + 1, 5)
+        if len(os.fsencode(root / "/".join([name] * level) / "test_x.py")) < limit
+    ]
+    assert 0 < len(expected) < levels // 5
+    report = scan(root)
+    assert sorted(t.nodeid for t in report.scan.tests) == sorted(expected)
+    (issue,) = report.scan.issues
+    assert (issue.code, issue.message) == ("unreadable", "cannot read directory: File name too long")
+
+
+def test_import_names_longer_than_path_max_are_not_found(write_tree: Tree) -> None:
+    long_module = ".".join(["abcdefghij"] * 500)
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": f"from {long_module} import *\nimport {'x' * 5000}\n",
+            "test_a.py": "def test_a(): pass\n",
+        }
+    )
+    report = scan(root)
+    assert report.scan.issues == ()
+    assert [t.nodeid for t in report.scan.tests] == ["test_a.py::test_a"]
+
+
 # -- encodings and bytes ------------------------------------------------------------------------
 
 

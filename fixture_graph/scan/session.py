@@ -27,7 +27,7 @@ from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, determine_setup
-from fixture_graph.scan.modules import ModuleFinder, basedir, module_name
+from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source
@@ -365,7 +365,7 @@ class _Scan:
     def _load_conftest(self, conftest: Path, *, initial: bool) -> bool:
         if conftest in self.conftests:
             return conftest.parent not in self.failed_dirs
-        if not conftest.is_file():
+        if not is_file(conftest):
             return True
         self.conftests[conftest] = initial
         record = self._import_module(conftest)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixture_graph.model import Issue
+from fixture_graph.scan import modules
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +131,7 @@ def _classify(
     if is_dir:
         if entry.name == "__pycache__" or matches_any(entry.name, rules.norecursedirs):
             return ""
-        if (path / "pyvenv.cfg").is_file() or (path / "conda-meta" / "history").is_file():
+        if modules.is_file(path / "pyvenv.cfg") or modules.is_file(path / "conda-meta" / "history"):
             return ""
         return "dir"
     if not is_file and path.suffix == ".py":
