@@ -332,8 +332,12 @@ def test_tree_deeper_than_path_max_is_an_issue_where_it_stops(tmp_path: Path) ->
     assert 0 < len(expected) < levels // 5
     report = scan(root)
     assert sorted(t.nodeid for t in report.scan.tests) == sorted(expected)
-    (issue,) = report.scan.issues
-    assert (issue.code, issue.message) == ("unreadable", "cannot read directory: File name too long")
+    said = {(i.code, i.message) for i in report.scan.issues}
+    assert ("unreadable", "cannot read directory: File name too long") in said
+    assert said <= {  # a test file can be the first path too long, in a folder that is not
+        ("unreadable", "cannot read directory: File name too long"),
+        ("unreadable", "cannot read file: File name too long"),
+    }
 
 
 def test_import_names_longer_than_path_max_are_not_found(write_tree: Tree) -> None:
