@@ -114,14 +114,13 @@ def _classify(
     root, ignored, ignored_glob = where
     if _ignored(path, rules, ignored, ignored_glob):
         return ""
-    if entry.is_symlink() and not rules.follow_symlinks:
+    if entry.is_symlink():
         if _symlink_broken(path):
             issue(Issue(show(path), 0, "symlink-loop", "broken or looping symlink", True))
-        elif path.is_dir() or path.suffix == ".py":
-            outside = "" if path.resolve().is_relative_to(root) else " pointing outside the scanned folder"
-            message = f"symlink{outside} not followed (use --follow-symlinks)"
-            issue(Issue(show(path), 0, "symlink-skipped", message))
-        return ""
+            return ""
+        if not rules.follow_symlinks:
+            _say_skipped(path, root, issue, show)
+            return ""
     try:
         is_dir = entry.is_dir()
         is_file = entry.is_file()
@@ -154,6 +153,17 @@ def _ignored(path: Path, rules: WalkRules, ignored: tuple[Path, ...], ignored_gl
         return True
     text = str(path)
     return any(fnmatch.fnmatch(text, g) for g in (*rules.ignore_glob, *ignored_glob))
+
+
+def _say_skipped(path: Path, root: Path, issue: Callable[[Issue], None], show: Callable[[Path], str]) -> None:
+    """An issue for a symlinked folder or Python file that is not followed, saying where it points."""
+    try:
+        if not (path.is_dir() or path.suffix == ".py"):
+            return
+        outside = "" if path.resolve().is_relative_to(root) else " pointing outside the scanned folder"
+    except OSError:  # e.g. a path longer than the system allows
+        outside = ""
+    issue(Issue(show(path), 0, "symlink-skipped", f"symlink{outside} not followed (use --follow-symlinks)"))
 
 
 def _symlink_broken(path: Path) -> bool:
