@@ -615,6 +615,26 @@ def test_fifos_and_devices_are_never_opened(tmp_path: Path) -> None:
     assert [t["nodeid"] for t in data["tests"]] == ["test_ok.py::test_ok"]
 
 
+def test_fifo_config_files_are_never_opened(tmp_path: Path) -> None:
+    root = tmp_path / "root"
+    root.mkdir()
+    for name in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg", "pytest.toml"):
+        os.mkfifo(root / name)
+    (root / "test_ok.py").write_text("def test_ok(): pass\n")
+    done = subprocess.run(
+        [sys.executable, "-m", "fixture_graph", "--no-plugins", "--format", "json"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["inifile"] is None
+    assert [t["nodeid"] for t in data["tests"]] == ["test_ok.py::test_ok"]
+
+
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero", "/dev/null", "directory"])
 def test_read_source_refuses_anything_but_a_regular_file(tmp_path: Path, special: str) -> None:
     path = tmp_path / "m.py"
