@@ -74,8 +74,12 @@ bench: bench-analyzers bench-render ## Every benchmark: scan vs the parse floor,
 	$(BENCH_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(BENCH_VENV)/bin/python -m pip install --quiet -e . pytest hypothesis pandas pytest-language-server pyinstrument
 	$(BENCH_VENV)/bin/python tests/bench/run.py
+	$(PY) tests/bench/robust_memory.py 50000
+
+fuzz: venv ## Fuzz longer than make test (FUZZ_EXAMPLES per property, fresh seeds)
+	FIXTURE_GRAPH_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),2000) $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz chromium deps demo check test bench bench-analyzers screenshots bench-render validate bench-plugin clean
+.PHONY: help venv graphviz chromium deps demo check test bench bench-analyzers screenshots bench-render validate bench-plugin fuzz clean

@@ -12,6 +12,10 @@ from fixture_graph.scope import Scope
 
 DEFAULT_IMPACT_LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH", "VERY_HIGH")
 DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024
+# Node limits: a 50,000-test suite peaks near 450 MiB (tests/bench/robust_memory.py), so these
+# keep a runaway or hostile tree within a few GiB and say so instead of exhausting memory.
+DEFAULT_MAX_TESTS = 500_000
+DEFAULT_MAX_FIXTURES = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +55,8 @@ class ScanConfig:
     confcutdir: str | None = None
     noconftest: bool = False
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_tests: int = DEFAULT_MAX_TESTS
+    max_fixtures: int = DEFAULT_MAX_FIXTURES
     follow_symlinks: bool = False
     exclude: tuple[str, ...] = ()
     cache: bool = True

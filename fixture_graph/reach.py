@@ -23,6 +23,7 @@ GetDefs = Callable[[str], Sequence[FixtureDef] | None]
 # Closures larger or deeper than this take the walk (this also bounds the recursion depth).
 MAX_NAMES = 400
 MAX_DEPTH = 120
+MAX_ANCESTORS = 200  # deeper conftest trees take the walk (the per-level lookup recurses)
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,7 +98,7 @@ class Reachability:
             return memo[name]
         # In progress: a request that comes back here is a cycle, which is not simple.
         memo[name] = None
-        if depth > MAX_DEPTH:
+        if depth > MAX_DEPTH or len(ancestors) > MAX_ANCESTORS:
             return None
         if len(ancestors) > 1:
             own = self._names_at(ancestors[-1])

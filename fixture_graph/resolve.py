@@ -59,6 +59,7 @@ def traverse(
     *,
     ignore: frozenset[str] = frozenset(),
     start: tuple[FixtureDef, int] | None = None,
+    shared: SharedWalks | None = None,
 ) -> _Walk:
     """pytest's closure walk from ``initial`` names requested by ``root``.
 
@@ -68,6 +69,8 @@ def traverse(
         root: the id of the requester (a test nodeid or a fixture id).
         ignore: directly parametrized names; they stay in the closure but are not followed.
         start: walk as if inside this definition at this (negative) override index.
+        shared: earlier root walks in the same context, whose subtrees may be reused
+            (see :class:`SharedWalks`); only for walks from a fixture (no ``ignore``).
     """
     out = _Walk()
     names, used, links, unknown = out.names, out.used, out.links, out.unknown
@@ -112,6 +115,8 @@ def traverse(
             continue
         requester = requesters[-1]
         seen = current.get(dep)
+        if seen is None and shared is not None and shared.reused(dep):
+            seen = current[dep] = -1
         if seen is None:
             names.append(dep)
             current[dep] = -1
@@ -135,6 +140,8 @@ def traverse(
         fixture = defs[index]
         links.add((requester, fixture.id, dep))
         used[fixture.id] = fixture
+        if shared is not None and shared.reuse(fixture, index, stack_names):
+            continue
         current[dep] = index - 1
         iterators.append(iter(fixture.argnames))
         requesters.append(fixture.id)
@@ -178,6 +185,98 @@ class _Memo:
     cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
 
 
+class SharedWalks:
+    """Reuse the root walks of earlier fixtures inside later walks from the same holder.
+
+    Every fixture gets its own walk, and a walk visits the fixture's whole closure, so a
+    10,000-link chain would be walked 10,000 times (quadratic). Within one holder (one context,
+    so the same definitions are visible), the subtree below definition G at override index k
+    behaves exactly like G's own earlier root walk as long as no name that walk touched (G's
+    own name included) is on the current request stack. Its edges and cycles were recorded by
+    that walk already, so the later walk marks the names as seen and goes on. Names are bits
+    of an int, so a recorded closure costs one bit per name. Fixtures are walked in scan order,
+    so a chain defined dependencies-first is linear; one defined the other way round is not.
+    """
+
+    def __init__(self) -> None:
+        self._bit: dict[str, int] = {}
+        self._done: dict[tuple[str, int], int] = {}
+        self._holder: str | None = None
+        self._reused = 0
+
+    def begin(self, holder: str) -> None:
+        """Start a root walk from a fixture of ``holder``."""
+        self._holder = holder
+        self._reused = 0
+
+    def reused(self, name: str) -> bool:
+        """True when ``name`` was visited by a reused subtree of the current walk."""
+        bit = self._bit.get(name)
+        return bit is not None and bool((self._reused >> bit) & 1)
+
+    def reuse(self, fixture: FixtureDef, index: int, stack: Sequence[str]) -> bool:
+        """True when the subtree below ``fixture`` can be skipped (see the class docstring).
+
+        ``stack`` holds the names of the fixtures on the current request stack.
+        """
+        if fixture.holder != self._holder:
+            return False
+        mask = self._done.get((fixture.id, index))
+        if mask is None:
+            return False
+        for name in stack:
+            # Any request stack entry the subtree touches (its own name included, since a
+            # re-request past the last definition reports the stack as the cycle) forbids reuse.
+            bit = self._bit.get(name)
+            if bit is not None and (mask >> bit) & 1:
+                return False
+        self._reused |= mask
+        return True
+
+    def record(self, fixture: FixtureDef, index: int, walk: _Walk) -> None:
+        """Remember the names the root walk from ``fixture`` at ``index`` touched."""
+        bits = [self._bit.setdefault(n, len(self._bit)) for n in (fixture.name, *walk.names)]
+        bitmap = bytearray((max(bits) >> 3) + 1)
+        for bit in bits:
+            bitmap[bit >> 3] |= 1 << (bit & 7)
+        self._done[(fixture.id, index)] = self._reused | int.from_bytes(bitmap, "little")
+
+
+class _Getter:
+    """``getfixturedefs`` for one node: its parent's answer plus the node's own definitions."""
+
+    __slots__ = ("by_name", "cache", "last", "parent")
+
+    def __init__(
+        self, by_name: dict[str, dict[str, list[FixtureDef]]], last: str | None, parent: _Getter | None
+    ) -> None:
+        self.by_name = by_name
+        self.last = last
+        self.parent = parent
+        self.cache: dict[str, tuple[FixtureDef, ...]] = {}
+
+    def __call__(self, name: str) -> tuple[FixtureDef, ...]:
+        found = self.cache.get(name)
+        if found is not None:
+            return found
+        holders = self.by_name.get(name)
+        if not holders:
+            self.cache[name] = ()
+            return ()
+        # Walk up to the nearest node that knows the answer, then fill the caches downwards.
+        pending: list[_Getter] = []
+        node: _Getter | None = self
+        while node is not None and name not in node.cache:
+            pending.append(node)
+            node = node.parent
+        above: tuple[FixtureDef, ...] = node.cache[name] if node is not None else ()
+        for getter in reversed(pending):
+            own = holders.get(getter.last) if getter.last is not None else None
+            above = (*above, *own) if own else above
+            getter.cache[name] = above
+        return above
+
+
 class DefinitionIndex:
     """Definitions by name and holder, in pytest's farthest-to-closest order.
 
@@ -197,46 +296,54 @@ class DefinitionIndex:
                 defs.sort(key=lambda f: f.order)
         self.by_name = by_name
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
-        self._getters: dict[tuple[str, ...], GetDefs] = {}
+        self._getters: dict[tuple[str, ...], _Getter] = {}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
         names_at: dict[str, set[str]] = defaultdict(set)
         for fixture in scan.fixtures:
             names_at[fixture.holder].add(fixture.name)
         self._names_at = {holder: frozenset(names) for holder, names in names_at.items()}
         self.reach = Reachability(self.getter, lambda holder: self._names_at.get(holder, frozenset()))
 
+    def ancestors(self, holder: str) -> tuple[str, ...]:
+        """:func:`holder_ancestors`, memoized: deep trees share one tuple prefix per node."""
+        missing = []
+        node = holder
+        while node not in self._ancestors and node != SESSION_NODE:
+            missing.append(node)
+            node = holder_parent(node)
+        chain = self._ancestors.get(node, (SESSION_NODE,))
+        for node in reversed(missing):
+            chain = self._ancestors[node] = (*chain, node)
+        return chain
+
     def getter(self, ancestors: tuple[str, ...]) -> GetDefs:
         """Visible definitions of a name from ``ancestors``, farthest first (memoized per node).
 
         Each node's answer extends its parent's, so siblings share the work of the levels above.
+        Built and answered without recursion, so a 10,000-deep conftest tree is fine.
         """
         get = self._getters.get(ancestors)
         if get is None:
-            get = self._getters[ancestors] = self._make_getter(ancestors)
-        return get
-
-    def _make_getter(self, ancestors: tuple[str, ...]) -> GetDefs:
-        cache: dict[str, tuple[FixtureDef, ...]] = {}
-        by_name = self.by_name
-        parent = self.getter(ancestors[:-1]) if len(ancestors) > 1 else None
-        last = ancestors[-1] if ancestors else None
-
-        def get(name: str) -> tuple[FixtureDef, ...]:
-            found = cache.get(name)
-            if found is None:
-                holders = by_name.get(name)
-                if not holders:
-                    found = ()
-                else:
-                    above = parent(name) or () if parent is not None else ()
-                    own = holders.get(last) if last is not None else None
-                    found = (*above, *own) if own else tuple(above)
-                cache[name] = found
-            return found
-
+            missing = [ancestors]
+            while len(missing[-1]) > 1 and missing[-1][:-1] not in self._getters:
+                missing.append(missing[-1][:-1])
+            for prefix in reversed(missing):
+                parent = self._getters.get(prefix[:-1]) if len(prefix) > 1 else None
+                self._getters[prefix] = _Getter(self.by_name, prefix[-1] if prefix else None, parent)
+            get = self._getters[ancestors]
         return get
 
     def autouse_names(self, ancestors: tuple[str, ...]) -> list[str]:
         return [n for a in ancestors for n in self.autouse.get(a, ())]
+
+
+def holder_parent(holder: str) -> str:
+    """The node above ``holder``: its class, module or directory, up to the Session."""
+    if "::" in holder:
+        return holder.rsplit("::", 1)[0]
+    if "/" in holder:
+        return holder.rsplit("/", 1)[0]
+    return SESSION_NODE
 
 
 def holder_ancestors(holder: str) -> tuple[str, ...]:
@@ -251,8 +358,12 @@ def holder_ancestors(holder: str) -> tuple[str, ...]:
     return tuple(chain)
 
 
-def resolve(scan: ScanResult) -> Resolution:
-    """Resolve all tests and all fixture definitions of ``scan``."""
+def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
+    """Resolve all tests and all fixture definitions of ``scan``.
+
+    ``share_walks=False`` replays every fixture's walk in full (the reference the tests hold
+    :class:`SharedWalks` to; with it, long chains resolve in linear time).
+    """
     index = DefinitionIndex(scan)
     # Edges as plain tuples (source, target, name, dynamic): built once, sorted in C at the end.
     edges: set[tuple[str, str, str, bool]] = set()
@@ -300,8 +411,10 @@ def resolve(scan: ScanResult) -> Resolution:
                 winners=cached.winners,
             )
         )
+    # Long chains do not fit the set-based closures; their walks reuse each other (linear).
+    shared = SharedWalks() if share_walks else None
     for fixture in scan.fixtures:
-        ancestors = holder_ancestors(fixture.holder)
+        ancestors = index.ancestors(fixture.holder)
         get = index.getter(ancestors)
         defs = get(fixture.name) or ()
         position = next((i for i, f in enumerate(defs) if f.id == fixture.id), None)
@@ -310,7 +423,12 @@ def resolve(scan: ScanResult) -> Resolution:
         if position == len(defs) - 1 and (reach := index.reach.reach(ancestors, fixture.name)) is not None:
             reaches.setdefault(id(reach), reach)
         else:
-            walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, position - len(defs)))
+            start = position - len(defs)
+            if shared is not None:
+                shared.begin(fixture.holder)
+            walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, start), shared=shared)
+            if shared is not None:
+                shared.record(fixture, start, walk)
             edges.update((source, target, name, False) for source, target, name in walk.links)
             _add_cycles(cycles, walk.cycles, fixture.id)
         for dynamic in fixture.dynamic_deps:

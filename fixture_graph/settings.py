@@ -180,6 +180,8 @@ KEYS: dict[str, tuple[str, str, Converter]] = {
     "cache-dir": ("scan", "cache_dir", lambda k, v: _str_list(k, v)[0]),
     "no-cache": ("scan", "cache", lambda k, v: not _bool(k, v)),
     "jobs": ("scan", "jobs", _count),
+    "max-tests": ("scan", "max_tests", _count),
+    "max-fixtures": ("scan", "max_fixtures", _count),
     "weights": ("analyze", "weights", _weights),
     "untagged-weight": ("analyze", "untagged_weight", _number),
     "weight-unit": ("analyze", "weight_unit", lambda k, v: _str_list(k, v)[0]),

@@ -16,7 +16,7 @@ from fixture_graph.config import AnalyzeConfig
 from fixture_graph.graph import build_graph
 from fixture_graph.measure import FixtureMeasurement, Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ResolvedTest, ScanResult, TestItem
-from fixture_graph.resolve import DefinitionIndex, holder_ancestors
+from fixture_graph.resolve import DefinitionIndex
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -127,7 +127,24 @@ class Context:
 
     def visible(self, fixture: FixtureDef) -> tuple[FixtureDef, ...]:
         """Definitions of ``fixture.name`` visible where ``fixture`` is defined, farthest first."""
-        return tuple(self.index.getter(holder_ancestors(fixture.holder))(fixture.name) or ())
+        return tuple(self.index.getter(self.index.ancestors(fixture.holder))(fixture.name) or ())
+
+    @cached_property
+    def _below(self) -> dict[tuple[str, str], list[str]]:
+        """(name, holder) -> ids of the definitions of ``name`` in nodes strictly below ``holder``.
+
+        Built once by walking up from each definition (depth per definition), so asking for
+        every fixture's overriders stays linear even with 50,000 definitions of one name.
+        """
+        out: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for fixture in self.scan.fixtures:
+            for holder in self.index.ancestors(fixture.holder)[:-1]:
+                out[fixture.name, holder].append(fixture.id)
+        return out
+
+    def overriders(self, fixture: FixtureDef) -> list[str]:
+        """Ids of the definitions of ``fixture.name`` below its holder (they override it there)."""
+        return self._below.get((fixture.name, fixture.holder), [])
 
     def where(self, node: str) -> tuple[str, int]:
         """file and line of a fixture id or test node id."""

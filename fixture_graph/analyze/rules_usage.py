@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
+import heapq
 from collections import defaultdict, deque
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -13,7 +14,6 @@ from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
 from fixture_graph.model import FixtureKind
-from fixture_graph.resolve import holder_ancestors
 from fixture_graph.scope import Scope
 
 
@@ -133,14 +133,8 @@ def unused_fixture(ctx: Context) -> Iterator[Finding]:
             continue
         if any(fnmatch.fnmatch(fixture.file, p) or PurePosixPath(fixture.file).match(p) for p in excluded):
             continue
-        overriders = sorted(
-            f.id
-            for f in ctx.by_name.get(fixture.name, ())
-            if f.id != fixture.id
-            and f.holder != fixture.holder
-            and fixture.holder in holder_ancestors(f.holder)
-        )
-        why = f"; overridden by {', '.join(overriders[:3])}" if overriders else ""
+        overriders = heapq.nsmallest(3, ctx.overriders(fixture))
+        why = f"; overridden by {', '.join(overriders)}" if overriders else ""
         yield Finding(
             code="FG006",
             severity=Severity.INFO,

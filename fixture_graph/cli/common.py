@@ -100,6 +100,8 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
         help="Extraction cache directory [default: .fixture_graph_cache in the rootdir].",
     ),
     click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parsing processes [default: cores]."),
+    click.option("--max-tests", type=int, help="Collect at most this many tests [default: 500000]."),
+    click.option("--max-fixtures", type=int, help="Register at most this many fixtures [default: 200000]."),
     click.option("--debug", is_flag=True, help="Show tracebacks."),
 ]
 
@@ -175,6 +177,8 @@ def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
         "follow_symlinks",
         "max_file_bytes",
         "jobs",
+        "max_tests",
+        "max_fixtures",
     ):
         if opts.get(flag) is not None:
             scan_kw[flag] = opts[flag]
@@ -212,7 +216,8 @@ def write_atomic(path: Path, text: str | bytes) -> None:
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(text.encode("utf-8") if isinstance(text, str) else text)
+            # backslashreplace: a lone surrogate (an undecodable file name) cannot be UTF-8.
+            handle.write(text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -122,7 +122,8 @@ def emit(report: Report, fmt: str, output: Path | None, opts: dict[str, Any] | N
 
     text = render_output(fmt, report, opts or {})
     if output is None:
-        click.echo(text, nl=False)
+        # A lone surrogate (an undecodable file name) would make printing fail half-way.
+        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
         return
     write_atomic(output, text)
     click.echo(render_summary(report), nl=False)

@@ -10,14 +10,15 @@ import os
 from pathlib import Path
 
 from fixture_graph.analyze.findings import Severity
+from fixture_graph.render.escape import printable
 from fixture_graph.report import Report
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
 
 def escape_data(text: str) -> str:
-    """Escape a command's message (``%``, CR and LF)."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    """Escape a command's message (``%``, CR and LF; other controls and bidi characters shown)."""
+    return printable(text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A"))
 
 
 def escape_property(text: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any
 from fixture_graph import __version__
 from fixture_graph.analyze import RULES
 from fixture_graph.analyze.findings import Finding, Location, Severity
+from fixture_graph.render.escape import printable, uri_path
 from fixture_graph.report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -27,7 +28,7 @@ def _camel(name: str) -> str:
 
 
 def _physical(file: str, line: int) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": file, "uriBaseId": "SRCROOT"}}
+    location: dict[str, Any] = {"artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"}}
     if line > 0:
         location["region"] = {"startLine": line, "startColumn": 1}
     return location
@@ -37,21 +38,20 @@ def _related(index: int, related: Location) -> dict[str, Any]:
     return {
         "id": index,
         "physicalLocation": _physical(related.file, related.line),
-        "message": {"text": related.label},
+        "message": {"text": printable(related.label)},
     }
 
 
 def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
     text = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
+    identity = (finding.key or text).encode("utf-8", "surrogateescape")
     result: dict[str, Any] = {
         "ruleId": finding.code,
         "ruleIndex": rule_index[finding.code],
         "level": LEVEL[finding.severity],
-        "message": {"text": text},
+        "message": {"text": printable(text)},
         "locations": [{"physicalLocation": _physical(finding.file, finding.line)}],
-        "partialFingerprints": {
-            "fixtureGraphKey/v1": hashlib.sha256((finding.key or text).encode()).hexdigest()[:32]
-        },
+        "partialFingerprints": {"fixtureGraphKey/v1": hashlib.sha256(identity).hexdigest()[:32]},
     }
     if finding.related:
         result["relatedLocations"] = [_related(i, r) for i, r in enumerate(finding.related)]

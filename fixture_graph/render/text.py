@@ -9,6 +9,7 @@ from __future__ import annotations
 from itertools import groupby
 
 from fixture_graph.analyze.findings import Finding, Severity
+from fixture_graph.render.escape import printable_line
 from fixture_graph.render.summary import format_weight, measured_rows
 from fixture_graph.report import Report
 
@@ -88,9 +89,9 @@ def render_text(report: Report) -> str:
             lines.extend(finding_lines(finding))
         lines.append("")
     lines.extend(summary_lines(report))
-    return "\n".join(lines) + "\n"
+    return "\n".join(printable_line(line) for line in lines) + "\n"
 
 
 def render_summary(report: Report) -> str:
     """Only the summary (printed beside a report written with ``-o``)."""
-    return "\n".join(summary_lines(report)) + "\n"
+    return "\n".join(printable_line(line) for line in summary_lines(report)) + "\n"

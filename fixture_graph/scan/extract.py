@@ -64,6 +64,8 @@ MAX_DOC = 4000
 SUPPRESS_MARKER = "fixture-graph:"
 _SUPPRESS = re.compile(r"#\s*fixture-graph:\s*ignore(?:\[([^\]]*)\])?")
 ALL_CODES = "*"
+# Parser messages that mean "nested deeper than CPython allows", not a typo.
+_DEPTH_LIMITS = ("too many nested", "too complex", "too many levels of indentation")
 
 
 def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRecord:
@@ -84,7 +86,7 @@ def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRec
     try:
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
-        code = "too-deep" if "too many nested" in exc.msg or "too complex" in exc.msg else "syntax-error"
+        code = "too-deep" if any(m in exc.msg for m in _DEPTH_LIMITS) else "syntax-error"
         message = f"syntax error: {exc.msg}"
         return ModuleRecord(
             path=path, issues=(Issue(path, exc.lineno or 0, code, message, True),), parsed=False
@@ -109,11 +111,18 @@ def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRec
 def _decode(path: str, data: bytes) -> tuple[str | None, Issue | None]:
     if b"\x00" in data:
         return None, Issue(path, 0, "binary-file", "file contains null bytes; not Python source", True)
+    encoding = "utf-8"
     try:
         encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
         return data.decode(encoding), None
     except (SyntaxError, LookupError, UnicodeDecodeError) as exc:
-        return None, Issue(path, 0, "decode-error", f"cannot decode file: {exc}", True)
+        issue = Issue(path, 0, "decode-error", f"cannot decode file: {exc}", True)
+    try:
+        # CPython's tokenizer never decodes comments, so undecodable bytes there still import.
+        ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None, issue
+    return data.decode(encoding, "replace"), None
 
 
 def _walk_no_nested_scopes(nodes: list[ast.stmt]) -> Iterator[ast.AST]:

@@ -32,6 +32,7 @@ from fixture_graph.scan.cache import (
 )
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.records import ModuleRecord
+from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.walk import WalkRules, matches_any
 
 # Below this many files to parse, a pool costs more than it saves.
@@ -70,13 +71,10 @@ def load_outcome(
     read gets a newer stat than the one stored, and is never trusted stale.
     """
     try:
-        with open(path, "rb") as handle:
-            st = os.fstat(handle.fileno())
-            if st.st_size > max_bytes:
-                return ("too-large", st.st_size)
-            data = handle.read()
-    except OSError as exc:
-        return ("unreadable", str(exc.strerror or exc))
+        # Regular files only, never blocking, at most max_bytes (see safe_read).
+        data, st = read_source_stat(Path(path), max_bytes)
+    except SkippedFile as skipped:
+        return ("skipped", skipped.code, skipped.message)
     key = content_key(shown, data)
     if expected is not None and key == expected:
         return ("same", stat_key(st), key)
@@ -196,11 +194,8 @@ class FileLoader:
 
     def _finish(self, key: str, shown: str, outcome: Outcome) -> tuple[ModuleRecord | None, Issue | None]:
         kind = outcome[0]
-        if kind == "too-large":
-            message = f"{outcome[1]} bytes is over the {self.max_bytes}-byte limit; skipped"
-            return None, Issue(shown, 0, "file-too-large", message, True)
-        if kind == "unreadable":
-            return None, Issue(shown, 0, "unreadable", f"cannot read file: {outcome[1]}", True)
+        if kind == "skipped":
+            return None, Issue(shown, 0, outcome[1], outcome[2], True)
         stat: StatKey = outcome[1]
         if kind == "same" and self.cache is not None:
             record = self.cache.by_key(key, outcome[2], stat, shown)

@@ -46,7 +46,7 @@ class ModuleFinder:
         rest = spec[level:]
         if not rest:
             init = base / "__init__.py"
-            return init if init.is_file() else None
+            return init if is_file(init) else None
         return _find_under(base, rest.split("."))
 
     def submodule(self, package_file: Path, name: str) -> Path | None:
@@ -62,7 +62,7 @@ def basedir(path: Path) -> Path:
     That is the first ancestor that is not a package (has no ``__init__.py``).
     """
     directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
+    while is_file(directory / "__init__.py") and directory.parent != directory:
         directory = directory.parent
     return directory
 
@@ -71,7 +71,7 @@ def module_name(path: Path) -> str:
     """The ``__name__`` pytest gives ``path`` in prepend mode (package path joined by dots)."""
     parts = [] if path.name == "__init__.py" else [path.stem]
     directory = path.parent
-    while (directory / "__init__.py").is_file() and directory.parent != directory:
+    while is_file(directory / "__init__.py") and directory.parent != directory:
         parts.append(directory.name)
         directory = directory.parent
     return ".".join(reversed(parts))
@@ -103,14 +103,22 @@ def module_exists(base: Path, top: str) -> bool:
     return False
 
 
+def is_file(path: Path) -> bool:
+    """``path.is_file()``, False instead of an error (a name longer than the OS allows)."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
+
+
 def _find_under(base: Path, parts: list[str]) -> Path | None:
     if not parts or not all(p.isidentifier() for p in parts):
         return None
     target = base.joinpath(*parts)
     module = target.with_name(target.name + ".py")
-    if module.is_file():
+    if is_file(module):
         return module
     init = target / "__init__.py"
-    if init.is_file():
+    if is_file(init):
         return init
     return None

@@ -10,7 +10,7 @@ other files through a callback, and never runs any code.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -75,17 +75,48 @@ class NamespaceBuilder:
             return self._cache[path]
         if path in self._busy:
             return {}
-        record = self._read(path)
-        if record is None:
-            return {}
-        self._busy.add(path)
+        self._evaluate(path)
+        return self._cache.get(path, {})
+
+    def _evaluate(self, root: Path) -> None:
+        """Evaluate ``root`` after the modules it imports from, depth first, without recursion.
+
+        This replays what evaluating each module on demand would do (a module imported while it
+        is being evaluated is seen empty, as in an import cycle), but with an explicit stack, so
+        a chain of 10,000 modules star-importing each other cannot hit the recursion limit.
+        """
+        stack: list[tuple[Path, ModuleRecord, Iterator[Path]]] = []
+
+        def enter(path: Path) -> None:
+            record = self._read(path)
+            if record is not None:
+                self._busy.add(path)
+                stack.append((path, record, self._imported_from(record.body, path)))
+
+        enter(root)
         try:
-            ns: Namespace = {}
-            self._apply(record.body, ns, path, None)
+            while stack:
+                path, record, targets = stack[-1]
+                target = next(targets, None)
+                if target is not None:
+                    if target not in self._cache and target not in self._busy:
+                        enter(target)
+                    continue
+                stack.pop()
+                ns: Namespace = {}
+                self._apply(record.body, ns, path, None)
+                self._busy.discard(path)
+                self._cache[path] = ns
         finally:
-            self._busy.discard(path)
-        self._cache[path] = ns
-        return ns
+            self._busy.difference_update(p for p, _, _ in stack)
+
+    def _imported_from(self, body: tuple[Binding, ...], path: Path) -> Iterator[Path]:
+        """The modules :meth:`_apply` will ask for, in order (``from m import ...`` and ``*``)."""
+        for binding in body:
+            if binding.kind in ("star", "from") and self.decide(binding.guards) is not None:
+                target = self._resolve(path, binding.module or "")
+                if target is not None:
+                    yield target
 
     def exported(self, path: Path) -> Namespace:
         """The names ``from <path> import *`` binds."""
@@ -137,11 +168,12 @@ class NamespaceBuilder:
         """Resolve ``name`` or ``module.attr`` in ``ns`` (used for base classes)."""
         head, _, rest = dotted.partition(".")
         value = ns.get(head, OTHER)
-        if not rest:
-            return value
-        if value.kind == "module" and value.file is not None:
-            return self.lookup_dotted(value.file, self.module(value.file), rest)
-        return OTHER
+        while rest:
+            if value.kind != "module" or value.file is None:
+                return OTHER
+            head, _, rest = rest.partition(".")
+            value = self.module(value.file).get(head, OTHER)
+        return value
 
     # -- private ----------------------------------------------------------------------------
 

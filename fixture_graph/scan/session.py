@@ -29,7 +29,7 @@ from fixture_graph.scan.cache import CACHE_DIRNAME, ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.ini import IniSettings, determine_setup
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
-from fixture_graph.scan.modules import ModuleFinder, basedir, module_exists, module_name
+from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
 from fixture_graph.scan.walk import WalkRules, walk
@@ -39,6 +39,7 @@ from fixture_graph.scope import Scope
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
+MAX_CLASS_NESTING = 100  # the parser's indentation limit; deeper can only come from aliases
 _NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
@@ -104,8 +105,9 @@ class _Scan:
     fixtures: list[FixtureDef] = field(default_factory=list)
     tests: list[TestItem] = field(default_factory=list)
     conftests: dict[Path, bool] = field(default_factory=dict)
-    plugin_modules: list[Path] = field(default_factory=list)
+    plugin_modules: dict[Path, None] = field(default_factory=dict)  # an ordered set
     failed_dirs: set[Path] = field(default_factory=set)
+    limits_hit: set[str] = field(default_factory=set)
     session_seq: int = 0
 
     def __post_init__(self) -> None:
@@ -357,35 +359,44 @@ class _Scan:
                 self._load_plugin(name, GROUP_ENTRY_POINT, origin="-p in addopts")
 
     def _load_plugin(self, dotted: str, group: int, origin: str, importer: Path | None = None) -> None:
-        path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
-        if path is None:
-            where = self.show(importer) if importer else "<environment>"
-            self.issues.append(
-                Issue(
-                    where,
-                    0,
-                    "plugin-not-found",
-                    f"plugin module {dotted!r} ({origin}) not found; its fixtures are unknown",
+        """Register a plugin module, then the ones its ``pytest_plugins`` names, depth first.
+
+        An explicit stack replays pytest's recursive import order, so a 10,000-long chain of
+        plugins naming plugins cannot hit the recursion limit.
+        """
+        pending = [(dotted, group, origin, importer)]
+        while pending:
+            dotted, group, origin, importer = pending.pop()
+            path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
+            if path is None:
+                where = self.show(importer) if importer else "<environment>"
+                self.issues.append(
+                    Issue(
+                        where,
+                        0,
+                        "plugin-not-found",
+                        f"plugin module {dotted!r} ({origin}) not found; its fixtures are unknown",
+                    )
                 )
+                continue
+            if path in self.plugin_modules:
+                continue
+            self.plugin_modules[path] = None
+            if not self._is_local(path) and (path.parent / "__init__.py").is_file():
+                # Imports inside an installed plugin's own top-level package are followed too.
+                base = basedir(path)
+                self.plugin_roots.add(base / path.relative_to(base).parts[0])
+            record = self._read(path)
+            if record is None:
+                continue
+            local = path.is_relative_to(self.rootdir)
+            prefix = f"{self.show(path)}::" if local else f"plugin:{dotted}::"
+            self._register_holder(
+                _Holder(path, SESSION_NODE, FixtureKind.PLUGIN, self._next_session_order(group)),
+                id_prefix=prefix,
             )
-            return
-        if path in self.plugin_modules:
-            return
-        self.plugin_modules.append(path)
-        if not self._is_local(path) and (path.parent / "__init__.py").is_file():
-            # Imports inside an installed plugin's own top-level package are followed too.
-            base = basedir(path)
-            self.plugin_roots.add(base / path.relative_to(base).parts[0])
-        record = self._read(path)
-        if record is None:
-            return
-        local = path.is_relative_to(self.rootdir)
-        prefix = f"{self.show(path)}::" if local else f"plugin:{dotted}::"
-        self._register_holder(
-            _Holder(path, SESSION_NODE, FixtureKind.PLUGIN, self._next_session_order(group)), id_prefix=prefix
-        )
-        for sub in record.pytest_plugins:
-            self._load_plugin(sub, GROUP_PLUGIN, origin=f"pytest_plugins of {self.show(path)}", importer=path)
+            origin = f"pytest_plugins of {self.show(path)}"
+            pending.extend((sub, GROUP_PLUGIN, origin, path) for sub in reversed(record.pytest_plugins))
 
     def _import_fails(self, record: ModuleRecord) -> bool:
         """pytest 9 refuses marks on fixtures when the module is imported (a collection error)."""
@@ -412,7 +423,7 @@ class _Scan:
     def _load_conftest(self, conftest: Path, *, initial: bool) -> bool:
         if conftest in self.conftests:
             return conftest.parent not in self.failed_dirs
-        if not conftest.is_file():
+        if not is_file(conftest):
             return True
         self.conftests[conftest] = initial
         record = self._import_module(conftest)
@@ -483,6 +494,8 @@ class _Scan:
         return record.collect_ignore, record.collect_ignore_glob
 
     def _collect_module(self, path: Path) -> None:
+        if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
+            return
         record = self._import_module(path)
         if record is None or not record.parsed or self._import_fails(record):
             return
@@ -527,7 +540,14 @@ class _Scan:
         ancestors: tuple[str, ...],
         record: ModuleRecord,
         outer_names: tuple[str, ...],
+        enclosing: tuple[ClassRef, ...] = (),
     ) -> None:
+        if any(outer.cls is ref.cls for outer in enclosing) or len(enclosing) >= MAX_CLASS_NESTING:
+            # A class attribute naming an enclosing class (``TestInner = TestA`` in a second
+            # ``class TestA``) would nest forever in a static reading; stop and say so.
+            message = f"class {attr!r} nests an enclosing class or is nested too deep; not collected"
+            self.issues.append(Issue(self.show(path), ref.cls.line, "class-not-collected", message))
+            return
         mro = self.ns.mro(ref)
         is_unittest = self._is_unittest(mro)
         if not is_unittest and not _matches_prefix_or_glob(attr, self.ini.python_classes):
@@ -561,7 +581,7 @@ class _Scan:
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
                 if inner is not None:
-                    self._collect_class(path, name, inner, chain, record, qualname)
+                    self._collect_class(path, name, inner, chain, record, qualname, (*enclosing, ref))
 
     def _is_unittest(self, mro: list[ClassRef]) -> bool:
         """True when a base we cannot read looks like ``unittest.TestCase`` (or a known subclass).
@@ -601,6 +621,8 @@ class _Scan:
         for names in class_marks[1]:
             direct.extend(names)
             params.extend(names)
+        if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
+            return
         self.tests.append(
             TestItem(
                 nodeid=nodeid,
@@ -622,6 +644,22 @@ class _Scan:
         )
 
     # -- registration --------------------------------------------------------------------------
+
+    def _room(self, count: int, limit: int, setting: str, path: Path) -> bool:
+        """False once ``count`` reached ``limit``; the first refusal is an issue naming the setting.
+
+        The limits bound memory on a hostile or runaway tree: the report says it is incomplete
+        (a fatal issue, exit 3) instead of growing without bound.
+        """
+        if count < limit:
+            return True
+        code = f"too-many-{setting.removeprefix('max-')}"
+        if code not in self.limits_hit:
+            self.limits_hit.add(code)
+            what = setting.removeprefix("max-")
+            message = f"more than {limit} {what}: the rest are not collected (raise {setting})"
+            self.issues.append(Issue(self.show(path), 0, code, message, True))
+        return False
 
     def _register_holder(self, holder: _Holder, *, id_prefix: str, ns: Namespace | None = None) -> None:
         """Register each fixture attribute of ``holder``, in ``dir()`` (alphabetical) order."""
@@ -672,6 +710,8 @@ class _Scan:
             seq += 1
             # Within one holder, dir() order; Session holders keep their load order first.
             order = (holder.order[0], holder.order[1] * 100000 + seq)
+            if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", holder.path):
+                return
             self.fixtures.append(
                 FixtureDef(
                     id=fixture_id,
@@ -705,6 +745,8 @@ class _Scan:
             )
 
     def _xunit(self, path: Path, node: str, name: str, scope: Scope, seq: int) -> None:
+        if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", path):
+            return
         self.fixtures.append(
             FixtureDef(
                 id=f"{node}::{name}",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixture_graph.model import Issue
+from fixture_graph.scan import modules
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ def walk(
             frames.pop()
             continue
         path = Path(entry.path)
-        kind = _classify(entry, path, rules, ignored, ignored_glob, issue, show)
+        kind = _classify(entry, path, rules, (root, ignored, ignored_glob), issue, show)
         if kind == "dir":
             entered = _enter(path, ignored, ignored_glob, seen, on_dir, issue, show)
             if entered is not None:
@@ -102,20 +103,24 @@ def _classify(
     entry: os.DirEntry[str],
     path: Path,
     rules: WalkRules,
-    ignored: tuple[Path, ...],
-    ignored_glob: tuple[str, ...],
+    where: tuple[Path, tuple[Path, ...], tuple[str, ...]],
     issue: Callable[[Issue], None],
     show: Callable[[Path], str],
 ) -> str:
-    """ "dir" to recurse into, "module" for a test module, "" to skip."""
+    """ "dir" to recurse into, "module" for a test module, "" to skip.
+
+    ``where`` is the walk's root and the ``collect_ignore`` paths and globs in force.
+    """
+    root, ignored, ignored_glob = where
     if _ignored(path, rules, ignored, ignored_glob):
         return ""
-    if entry.is_symlink() and not rules.follow_symlinks:
+    if entry.is_symlink():
         if _symlink_broken(path):
             issue(Issue(show(path), 0, "symlink-loop", "broken or looping symlink", True))
-        elif path.is_dir() or path.suffix == ".py":
-            issue(Issue(show(path), 0, "symlink-skipped", "symlink not followed (use --follow-symlinks)"))
-        return ""
+            return ""
+        if not rules.follow_symlinks:
+            _say_skipped(path, root, issue, show)
+            return ""
     try:
         is_dir = entry.is_dir()
         is_file = entry.is_file()
@@ -125,9 +130,14 @@ def _classify(
     if is_dir:
         if entry.name == "__pycache__" or matches_any(entry.name, rules.norecursedirs):
             return ""
-        if (path / "pyvenv.cfg").is_file() or (path / "conda-meta" / "history").is_file():
+        if modules.is_file(path / "pyvenv.cfg") or modules.is_file(path / "conda-meta" / "history"):
             return ""
         return "dir"
+    if not is_file and path.suffix == ".py":
+        # A FIFO would block open() forever and a device may never end: never opened.
+        message = "a FIFO, device or socket named like a Python file; never opened"
+        issue(Issue(show(path), 0, "not-a-file", message))
+        return ""
     if (
         is_file
         and path.suffix == ".py"
@@ -143,6 +153,17 @@ def _ignored(path: Path, rules: WalkRules, ignored: tuple[Path, ...], ignored_gl
         return True
     text = str(path)
     return any(fnmatch.fnmatch(text, g) for g in (*rules.ignore_glob, *ignored_glob))
+
+
+def _say_skipped(path: Path, root: Path, issue: Callable[[Issue], None], show: Callable[[Path], str]) -> None:
+    """An issue for a symlinked folder or Python file that is not followed, saying where it points."""
+    try:
+        if not (path.is_dir() or path.suffix == ".py"):
+            return
+        outside = "" if path.resolve().is_relative_to(root) else " pointing outside the scanned folder"
+    except OSError:  # e.g. a path longer than the system allows
+        outside = ""
+    issue(Issue(show(path), 0, "symlink-skipped", f"symlink{outside} not followed (use --follow-symlinks)"))
 
 
 def _symlink_broken(path: Path) -> bool:
