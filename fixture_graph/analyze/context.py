@@ -7,7 +7,7 @@ definition, which definitions are visible where) happens here, once, in linear t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -38,7 +38,6 @@ class Context:
     resolution: Resolution
     config: AnalyzeConfig
     measurements: Measurements | None = None
-    _memo: dict[str, object] = field(default_factory=dict)
 
     @cached_property
     def measured(self) -> dict[str, FixtureMeasurement]:
