@@ -224,8 +224,9 @@ def pytest_suite() -> Suite | None:
 
 
 def bench_suite(suite: Suite, baselines: bool) -> None:
-    fg = [PY, "-m", "fixture_graph", "scan", *suite.args]
     cache = suite.root / CACHE
+    # The rootdir may be deeper than the suite root (pandas ships its own pyproject.toml).
+    fg = [PY, "-m", "fixture_graph", "scan", "--cache-dir", str(cache), *suite.args]
 
     def clear_cache() -> None:
         shutil.rmtree(cache, ignore_errors=True)
@@ -386,13 +387,24 @@ def render(suites: list[Suite], help_cell: Cell, heavy: list[str], extra: Cell |
     return "\n".join(lines) + "\n"
 
 
+def _save_json(suites: list[Suite]) -> None:
+    data = {
+        s.name: {
+            "files_read": s.files_read,
+            "cells": {k: {"walls": v.walls, "rss_kb": v.rss_kb, "note": v.note} for k, v in s.cells.items()},
+        }
+        for s in suites
+    }
+    (OUT / "bench.json").write_text(json.dumps(data, indent=1))
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     wanted = os.environ.get("BENCH_SUITES")
     names = (
         wanted.split(",")
         if wanted
-        else (["synth-1000"] if QUICK else ["synth-1000", "synth-10000", "synth-50000", "pandas", "pytest"])
+        else (["synth-1000"] if QUICK else ["pytest", "pandas", "synth-1000", "synth-10000", "synth-50000"])
     )
     suites: list[Suite] = []
     for name in names:
@@ -405,21 +417,12 @@ def main() -> None:
             continue
         bench_suite(suite, baselines=not QUICK)
         suites.append(suite)
+        _save_json(suites)
     help_cell, heavy = help_startup()
     extra = None if QUICK else analysis_20k()
     table = render(suites, help_cell, heavy, extra)
     (OUT / "bench.md").write_text(table)
-    (OUT / "bench.json").write_text(
-        json.dumps(
-            {
-                s.name: {
-                    k: {"walls": v.walls, "rss_kb": v.rss_kb, "note": v.note} for k, v in s.cells.items()
-                }
-                for s in suites
-            },
-            indent=1,
-        )
-    )
+    _save_json(suites)
     print()
     print(table)
     print(f"wrote {OUT / 'bench.md'}")
