@@ -116,13 +116,22 @@ class Context:
         """Written in the suite (conftest, test module or class), not a builtin or plugin."""
         return fixture.kind in USER_KINDS
 
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        """Every definition's weight, computed once (per-test costs look them up many times)."""
+        if self.uses_measured_cost:
+            measured = self.measured
+            return {
+                f.id: round(measured_mb(measured[f.id]), 1) if f.id in measured else 0.0
+                for f in self.scan.fixtures
+            }
+        return {f.id: self.config.weight(f.impact) for f in self.scan.fixtures}
+
     def weight(self, fixture_id: str) -> float:
         """The impact weight of a definition: declared, or measured MB with ``cost = "measured"``."""
-        if self.uses_measured_cost:
-            measured = self.measured.get(fixture_id)
-            return round(measured_mb(measured), 1) if measured is not None else 0.0
-        fixture = self.fixtures.get(fixture_id)
-        return self.config.weight(fixture.impact if fixture else None)
+        return self.weights.get(
+            fixture_id, self.config.untagged_weight if not self.uses_measured_cost else 0.0
+        )
 
     def visible(self, fixture: FixtureDef) -> tuple[FixtureDef, ...]:
         """Definitions of ``fixture.name`` visible where ``fixture`` is defined, farthest first."""
