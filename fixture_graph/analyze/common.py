@@ -19,7 +19,7 @@ def chain_text(ctx: Context, ids: tuple[str, ...] | list[str]) -> str:
 
 def weight_text(value: float) -> str:
     """``8`` rather than ``8.0``; fractions keep one decimal."""
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}"
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def impact_text(ctx: Context, fixture_id: str) -> str:

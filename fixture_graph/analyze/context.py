@@ -22,12 +22,6 @@ if TYPE_CHECKING:
     import networkx as nx
 
 USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
-MB = 1024 * 1024
-
-
-def measured_mb(measurement: FixtureMeasurement) -> float:
-    """A fixture's measured memory in MB: the traced peak, or the RSS growth when larger."""
-    return max(measurement.peak_alloc_bytes, measurement.rss_delta_bytes, 0) / MB
 
 
 @dataclass
@@ -122,7 +116,7 @@ class Context:
         if self.uses_measured_cost:
             measured = self.measured
             return {
-                f.id: round(measured_mb(measured[f.id]), 1) if f.id in measured else 0.0
+                f.id: round(measured[f.id].megabytes, 1) if f.id in measured else 0.0
                 for f in self.scan.fixtures
             }
         return {f.id: self.config.weight(f.impact) for f in self.scan.fixtures}

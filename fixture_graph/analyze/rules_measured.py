@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from fixture_graph.analyze.context import Context, measured_mb
+from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
 from fixture_graph.measure import FixtureMeasurement
@@ -53,7 +53,7 @@ def impact_drift(ctx: Context) -> Iterator[Finding]:
         fixture = ctx.fixtures.get(fixture_id)
         if fixture is None or not ctx.is_user(fixture) or measurement.setups == 0:
             continue
-        mb = measured_mb(measurement)
+        mb = measurement.megabytes
         seconds = measurement.setup_max_s
         fits = _fitting(levels, mb, seconds)
         cost = _cost_text(mb, measurement)

@@ -44,6 +44,11 @@ class FixtureMeasurement:
     scope: str = ""
 
     @property
+    def megabytes(self) -> float:
+        """Measured memory in MB: the traced allocation peak, or the RSS growth when larger."""
+        return max(self.peak_alloc_bytes, self.rss_delta_bytes, 0) / (1024 * 1024)
+
+    @property
     def setup_mean_s(self) -> float:
         """Average setup time (0.0 when it never ran)."""
         return self.setup_total_s / self.setups if self.setups else 0.0

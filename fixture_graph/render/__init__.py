@@ -8,6 +8,7 @@ formats also take :class:`~fixture_graph.render.view.GraphOptions` (the view to 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol
 
 from fixture_graph.render.dot import render_dot
 from fixture_graph.render.export import render_graphml, render_node_link
@@ -21,7 +22,14 @@ from fixture_graph.render.text import render_summary, render_text
 from fixture_graph.render.view import GraphOptions
 from fixture_graph.report import Report
 
-GRAPH_RENDERERS: dict[str, Callable[[Report, GraphOptions], str]] = {
+
+class GraphRenderer(Protocol):
+    """A graph format: renders the view ``options`` selects, or the default view without them."""
+
+    def __call__(self, report: Report, options: GraphOptions | None = None) -> str: ...
+
+
+GRAPH_RENDERERS: dict[str, GraphRenderer] = {
     "dot": render_dot,
     "graphml": render_graphml,
     "html": render_html,
@@ -35,12 +43,8 @@ RENDERERS: dict[str, Callable[[Report], str]] = {
     "json": render_json,
     "sarif": render_sarif,
     "text": render_text,
-    "dot": render_dot,
-    "graphml": render_graphml,
-    "html": render_html,
-    "markdown": render_markdown,
-    "node-link": render_node_link,
-    "svg": render_svg,
+    # Graph formats with their default view (the CLI passes view options to GRAPH_RENDERERS).
+    **GRAPH_RENDERERS,
 }
 
 __all__ = ["RENDERERS", "render_summary"]

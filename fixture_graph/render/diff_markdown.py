@@ -12,13 +12,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fixture_graph.analyze.common import weight_text
 from fixture_graph.compare import ReportDiff
 from fixture_graph.model import FixtureDef
 from fixture_graph.render.diff_out import delta_rows
 from fixture_graph.render.escape import dot_string, md_code, md_text, mermaid_label, shorten
 from fixture_graph.render.markdown import SEVERITY_ICON
 from fixture_graph.render.style import scope_fill
-from fixture_graph.render.summary import format_weight, ordered_findings
+from fixture_graph.render.summary import ordered_findings
 
 MARKER = "<!-- fixture-graph -->"
 BUDGET = 64_000
@@ -197,7 +198,7 @@ def render_diff_markdown(diff: ReportDiff, *, svg_url: str | None = None, budget
             "|---|---:|---:|",
         ]
         parts += [
-            f"| {md_code(d.nodeid)} | {format_weight(d.before)} | {format_weight(d.after)} |"
+            f"| {md_code(d.nodeid)} | {weight_text(d.before)} | {weight_text(d.after)} |"
             for d in diff.heavier_tests
         ]
     head = "\n".join(parts) + "\n"
@@ -244,7 +245,7 @@ def _changes(diff: ReportDiff) -> list[str]:
     add([f"- \u2796 edge {md_code(s)} \u2192 {md_code(t)}" for s, t in diff.edges_removed])
     before, after = diff.heaviest_before, diff.heaviest_after
     if before != after:
-        weight = format_weight(after.weight) if after else "0"
-        was = format_weight(before.weight) if before else "0"
+        weight = weight_text(after.weight) if after else "0"
+        was = weight_text(before.weight) if before else "0"
         lines.append(f"- heaviest chain: {was} \u2192 **{weight}**")
     return lines

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Chain
 from fixture_graph.compare import ReportDiff
 from fixture_graph.render.json_out import finding_json
-from fixture_graph.render.summary import format_weight
 from fixture_graph.render.text import finding_lines
 
 DIFF_SCHEMA = "fixture-graph-diff/1"
@@ -20,7 +20,7 @@ def _chain(diff: ReportDiff, chain: Chain | None, *, head: bool) -> str:
         return "none"
     report = diff.head if head else diff.base
     names = {f.id: f.name for f in report.scan.fixtures}
-    return f"{format_weight(chain.weight)}: " + " -> ".join(names.get(i, i) for i in chain.ids)
+    return f"{weight_text(chain.weight)}: " + " -> ".join(names.get(i, i) for i in chain.ids)
 
 
 def delta_rows(diff: ReportDiff) -> list[tuple[str, str, str]]:
@@ -43,8 +43,8 @@ def delta_rows(diff: ReportDiff) -> list[tuple[str, str, str]]:
         ("findings", str(len(base.analysis.findings)), str(len(head.analysis.findings))),
         (
             "heaviest chain",
-            format_weight(before.weight) if before else "0",
-            format_weight(after.weight) if after else "0",
+            weight_text(before.weight) if before else "0",
+            weight_text(after.weight) if after else "0",
         ),
     ]
 
@@ -75,7 +75,7 @@ def render_diff_text(diff: ReportDiff) -> str:
         lines.append(f"            now {_chain(diff, diff.heaviest_after, head=True)}")
     for delta in diff.heavier_tests:
         lines.append(
-            f"heavier test: {delta.nodeid} {format_weight(delta.before)} -> {format_weight(delta.after)}"
+            f"heavier test: {delta.nodeid} {weight_text(delta.before)} -> {weight_text(delta.after)}"
         )
     if diff.fixed_findings:
         lines.append(f"fixed findings: {len(diff.fixed_findings)}")

@@ -22,12 +22,12 @@ import jinja2
 from markupsafe import Markup
 
 from fixture_graph import __version__
+from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding
 from fixture_graph.model import FixtureDef
 from fixture_graph.render.escape import clean_text
 from fixture_graph.render.style import SCOPE_ORDER, scope_fill
 from fixture_graph.render.summary import (
-    format_weight,
     measured_rows,
     ordered_findings,
     override_chain,
@@ -64,7 +64,7 @@ def environment() -> jinja2.Environment:
         keep_trailing_newline=True,
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
-    env.filters["weight"] = format_weight
+    env.filters["weight"] = weight_text
     env.filters["clean"] = clean_text
     return env
 

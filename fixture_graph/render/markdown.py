@@ -11,10 +11,11 @@ import dataclasses
 from collections import defaultdict
 from urllib.parse import quote
 
+from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import md_code, md_text, mermaid_label, shorten
 from fixture_graph.render.style import CYCLE_COLOUR, SCOPE_ORDER, SEVERITY_COLOUR, scope_fill
-from fixture_graph.render.summary import format_weight, measured_rows, ordered_findings, summarize
+from fixture_graph.render.summary import measured_rows, ordered_findings, summarize
 from fixture_graph.render.view import GraphIndex, GraphOptions, build_index, build_view, find_fixtures
 from fixture_graph.report import Report
 
@@ -72,7 +73,7 @@ def _summary(report: Report, index: GraphIndex) -> str:
         if len(ids) > CHAIN_LIMIT:
             names.insert(CHAIN_LIMIT - 1, f"\u2026 {len(ids) - CHAIN_LIMIT} more \u2026")
         lines.append(
-            f"Heaviest chain ({format_weight(s.heaviest_chain.weight)} {md_text(s.weight_unit)}): "
+            f"Heaviest chain ({weight_text(s.heaviest_chain.weight)} {md_text(s.weight_unit)}): "
             + " \u2192 ".join(names)
         )
         lines.append("")

@@ -79,11 +79,6 @@ def override_chain(fixture: FixtureDef, same_name: Iterable[FixtureDef]) -> list
     return [f.id for f in sorted(line, key=lambda f: (_depth(f.holder), f.order, f.id))]
 
 
-def format_weight(weight: float) -> str:
-    """``28`` rather than ``28.0``; fractions keep one decimal."""
-    return f"{weight:.0f}" if float(weight).is_integer() else f"{weight:.1f}"
-
-
 def _within(outer: str, inner: str) -> bool:
     """True when node ``inner`` is ``outer`` or below it (``""`` is the Session)."""
     return outer == "" or inner == outer or inner.startswith((outer + "/", outer + "::"))
@@ -122,7 +117,7 @@ def measured_rows(report: Report) -> list[MeasuredRow]:
             m.id,
             fixtures[m.id].name,
             fixtures[m.id].impact,
-            max(m.peak_alloc_bytes, m.rss_delta_bytes, 0) / (1024 * 1024),
+            m.megabytes,
             m.setup_max_s,
             m.setups,
         )

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import printable_line
-from fixture_graph.render.summary import format_weight, measured_rows
+from fixture_graph.render.summary import measured_rows
 from fixture_graph.report import Report
 
 MAX_RELATED = 8
@@ -55,7 +56,7 @@ def summary_lines(report: Report) -> list[str]:
                 f"{by_id[i].name} [{by_id[i].impact}]" if by_id[i].impact else by_id[i].name
                 for i in chain.ids
             )
-            lines.append(f"    {format_weight(chain.weight)} {unit}: {names}")
+            lines.append(f"    {weight_text(chain.weight)} {unit}: {names}")
     measured = measured_rows(report)
     if measured:
         lines.append(f"measured cost ({len(measured)} fixtures measured), heaviest:")
@@ -65,7 +66,7 @@ def summary_lines(report: Report) -> list[str]:
     if heaviest:
         lines.append("heaviest tests:")
         for cost in heaviest:
-            lines.append(f"    {format_weight(cost.weight)} {unit}: {cost.nodeid} ({cost.fixtures} fixtures)")
+            lines.append(f"    {weight_text(cost.weight)} {unit}: {cost.nodeid} ({cost.fixtures} fixtures)")
     if scan.issues:
         fatal = sum(1 for i in scan.issues if i.fatal)
         lines.append(f"issues: {len(scan.issues)} ({fatal} unreadable)")
