@@ -8,9 +8,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from helpers.cli import run
 
-from fixture_graph.cli import ExitCode, main
+from fixture_graph.cli import ExitCode
 from fixture_graph.config import ScanConfig
 from fixture_graph.graph import build_graph
 from fixture_graph.report import build_report
@@ -18,16 +18,6 @@ from fixture_graph.scan.session import scan_paths
 
 Tree = Callable[[dict[str, str]], Path]
 INI = {"pytest.ini": "[pytest]\n"}
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["--no-plugins", *args])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, result.output
 
 
 def test_override_chain_is_not_a_cycle_and_json_has_the_chain(write_tree: Tree) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
 import pytest
-from click.testing import CliRunner
+from helpers.cli import run
 from helpers.hostile import (
     COMMAND_DIR,
     EVIL_DIR,
@@ -26,7 +26,7 @@ from helpers.hostile import (
 )
 
 import fixture_graph
-from fixture_graph.cli import ExitCode, main
+from fixture_graph.cli import ExitCode
 from fixture_graph.cli.common import write_atomic
 from fixture_graph.config import ScanConfig
 from fixture_graph.render import RENDERERS
@@ -40,16 +40,6 @@ PACKAGE = Path(fixture_graph.__file__).parent
 def hostile_report(tmp_path: Path) -> Report:
     root = write_hostile_tree(tmp_path / "hostile")
     return build_report(scan_paths([], ScanConfig(scan_plugins=False), invocation_dir=root))
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, ["--no-plugins", *args])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, result.output
 
 
 # -- escaping ---------------------------------------------------------------------------------

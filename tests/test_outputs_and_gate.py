@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers.cli import run
 
 from fixture_graph.cli import ExitCode, main
 
@@ -39,16 +40,6 @@ FINDINGS_TREE = {
         def test_typo(engnie): pass
     """,
 }
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        result = CliRunner().invoke(main, [*args, "--no-plugins"])
-    finally:
-        os.chdir(cwd)
-    return result.exit_code, result.output
 
 
 def check_golden(name: str, text: str, root: Path) -> None:
