@@ -15,7 +15,7 @@ from fixture_graph.analyze.findings import Chain, TestCost
 from fixture_graph.config import AnalyzeConfig
 from fixture_graph.graph import build_graph
 from fixture_graph.measure import FixtureMeasurement, Measurements
-from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ResolvedTest, ScanResult, TestItem
+from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult, TestItem
 from fixture_graph.resolve import DefinitionIndex
 
 if TYPE_CHECKING:
@@ -70,11 +70,6 @@ class Context:
     def items(self) -> dict[str, TestItem]:
         """Collected tests by node id."""
         return {t.nodeid: t for t in self.scan.tests}
-
-    @cached_property
-    def resolved(self) -> dict[str, ResolvedTest]:
-        """Resolved tests by node id."""
-        return {t.nodeid: t for t in self.resolution.tests}
 
     @cached_property
     def fan_in(self) -> Counter[str]:
