@@ -24,6 +24,7 @@ from fixture_graph.model import (
     Resolution,
     ResolvedTest,
     ScanResult,
+    TestItem,
     UnknownRequest,
 )
 from fixture_graph.reach import Reach, Reachability
@@ -183,6 +184,12 @@ class _Memo:
     closure_defs: tuple[str, ...]
     unknown: tuple[tuple[str, str], ...] = ()
     cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
+    # Every name the walk reached (pytest 9's closure; 8.x lists a subset as ``closure``).
+    reached_names: frozenset[str] = frozenset()
+    # What the closure adds to the resolution once a test uses it: requests between
+    # definitions (walked, or in set-based reaches).
+    links: tuple[tuple[str, str, str], ...] = ()
+    reaches: tuple[Reach, ...] = ()
 
 
 class SharedWalks:
@@ -277,6 +284,30 @@ class _Getter:
         return above
 
 
+class _Getters:
+    """``getter(ancestors)``: the :class:`_Getter` of one node, memoized (see :class:`DefinitionIndex`).
+
+    Each node's answer extends its parent's, so siblings share the work of the levels above.
+    Built and answered without recursion, so a 10,000-deep conftest tree is fine.
+    """
+
+    def __init__(self, by_name: dict[str, dict[str, list[FixtureDef]]]) -> None:
+        self.by_name = by_name
+        self._getters: dict[tuple[str, ...], _Getter] = {}
+
+    def __call__(self, ancestors: tuple[str, ...]) -> GetDefs:
+        get = self._getters.get(ancestors)
+        if get is None:
+            missing = [ancestors]
+            while len(missing[-1]) > 1 and missing[-1][:-1] not in self._getters:
+                missing.append(missing[-1][:-1])
+            for prefix in reversed(missing):
+                parent = self._getters.get(prefix[:-1]) if len(prefix) > 1 else None
+                self._getters[prefix] = _Getter(self.by_name, prefix[-1] if prefix else None, parent)
+            get = self._getters[ancestors]
+        return get
+
+
 class DefinitionIndex:
     """Definitions by name and holder, in pytest's farthest-to-closest order.
 
@@ -296,13 +327,16 @@ class DefinitionIndex:
                 defs.sort(key=lambda f: f.order)
         self.by_name = by_name
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
-        self._getters: dict[tuple[str, ...], _Getter] = {}
         self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._local: dict[tuple[str, ...], tuple[tuple[str, ...], frozenset[str]]] = {}
         names_at: dict[str, set[str]] = defaultdict(set)
         for fixture in scan.fixtures:
             names_at[fixture.holder].add(fixture.name)
-        self._names_at = {holder: frozenset(names) for holder, names in names_at.items()}
-        self.reach = Reachability(self.getter, lambda holder: self._names_at.get(holder, frozenset()))
+        self._names_at = own = {holder: frozenset(names) for holder, names in names_at.items()}
+        # Neither callback refers back to the index, so the index and its memo form no reference
+        # cycle: both are freed as soon as the last user lets go (the CLI collects cycles rarely).
+        self.getter = _Getters(by_name)
+        self.reach = Reachability(self.getter, lambda holder: own.get(holder, frozenset()))
 
     def ancestors(self, holder: str) -> tuple[str, ...]:
         """:func:`holder_ancestors`, memoized: deep trees share one tuple prefix per node."""
@@ -316,22 +350,18 @@ class DefinitionIndex:
             chain = self._ancestors[node] = (*chain, node)
         return chain
 
-    def getter(self, ancestors: tuple[str, ...]) -> GetDefs:
-        """Visible definitions of a name from ``ancestors``, farthest first (memoized per node).
+    def local_names(self, ancestors: tuple[str, ...], nodeid: str) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The directories in a test's ``ancestors``, and the names its module and classes define.
 
-        Each node's answer extends its parent's, so siblings share the work of the levels above.
-        Built and answered without recursion, so a 10,000-deep conftest tree is fine.
+        The module is the first ancestor that ``nodeid`` continues with ``::``; every test with
+        the same ancestors sits in the same module, so the answer is kept per ancestor chain.
         """
-        get = self._getters.get(ancestors)
-        if get is None:
-            missing = [ancestors]
-            while len(missing[-1]) > 1 and missing[-1][:-1] not in self._getters:
-                missing.append(missing[-1][:-1])
-            for prefix in reversed(missing):
-                parent = self._getters.get(prefix[:-1]) if len(prefix) > 1 else None
-                self._getters[prefix] = _Getter(self.by_name, prefix[-1] if prefix else None, parent)
-            get = self._getters[ancestors]
-        return get
+        found = self._local.get(ancestors)
+        if found is None:
+            cut = next((i for i, a in enumerate(ancestors) if nodeid.startswith(f"{a}::")), len(ancestors))
+            names = frozenset().union(*(self._names_at.get(a, frozenset()) for a in ancestors[cut:]))
+            found = self._local[ancestors] = (ancestors[:cut], names)
+        return found
 
     def autouse_names(self, ancestors: tuple[str, ...]) -> list[str]:
         return [n for a in ancestors for n in self.autouse.get(a, ())]
@@ -372,6 +402,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
     memo: dict[tuple[object, ...], _Memo] = {}
+    applied: set[int] = set()  # the memos whose links and definitions are in the resolution
     legacy_closure = parse_version(scan.pytest_version) < (9, 0)
     reaches: dict[int, Reach] = {}
     for test in scan.tests:
@@ -386,13 +417,13 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
             )
         )
         get = index.getter(test.ancestors)
-        key = (test.ancestors, initial, test.direct_params)
-        cached = memo.get(key)
-        if cached is None:
-            cached = memo[key] = _closure(
-                index, test.ancestors, initial, test.direct_params, edges, reaches, legacy_closure
-            )
+        cached = _shared_closure(index, memo, test, initial, legacy_closure)
+        if id(cached) not in applied:
+            applied.add(id(cached))
             reached.update(cached.closure_defs)
+            edges.update((source, target, name, False) for source, target, name in cached.links)
+            for reach in cached.reaches:
+                reaches.setdefault(id(reach), reach)
         edges.update((test.nodeid, target, name, False) for target, name in cached.from_test)
         for dynamic in test.dynamic_deps:
             if targets := get(dynamic):
@@ -420,8 +451,9 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         position = next((i for i, f in enumerate(defs) if f.id == fixture.id), None)
         if position is None:
             continue
-        if position == len(defs) - 1 and (reach := index.reach.reach(ancestors, fixture.name)) is not None:
-            reaches.setdefault(id(reach), reach)
+        own = index.reach.reach(ancestors, fixture.name) if position == len(defs) - 1 else None
+        if own is not None:
+            reaches.setdefault(id(own), own)
         else:
             start = position - len(defs)
             if shared is not None:
@@ -446,13 +478,42 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     )
 
 
+def _shared_closure(
+    index: DefinitionIndex,
+    memo: dict[tuple[object, ...], _Memo],
+    test: TestItem,
+    initial: tuple[str, ...],
+    legacy: bool,
+) -> _Memo:
+    """The test's closure, shared with every test that requests the same names from the same place.
+
+    "The same place" is the test's directory whenever its module and classes define none of the
+    names in the closure: their definitions are then never consulted, so a closure computed from
+    the directory is exactly the test's (an unknown name is in the closure too, so a module that
+    defines it takes its own walk). This lets the tests of sibling modules share one closure.
+    A closure computed but not used adds nothing to the resolution (see ``_Memo.links``).
+    """
+    outer, local = index.local_names(test.ancestors, test.nodeid)
+    keys = [(test.ancestors, initial, test.direct_params)]
+    if outer != test.ancestors:
+        keys.insert(0, (outer, initial, test.direct_params))
+    for key in keys:
+        cached = memo.get(key)
+        if cached is None:
+            ancestors = key[0]
+            assert isinstance(ancestors, tuple)
+            cached = memo[key] = _closure(index, ancestors, initial, test.direct_params, legacy)
+        if local.isdisjoint(cached.reached_names):
+            break
+    assert cached is not None
+    return cached
+
+
 def _closure(
     index: DefinitionIndex,
     ancestors: tuple[str, ...],
     initial: tuple[str, ...],
     direct_params: tuple[str, ...],
-    edges: set[tuple[str, str, str, bool]],
-    reaches: dict[int, Reach],
     legacy: bool = False,
 ) -> _Memo:
     """A test's closure: set-based when it is simple, else pytest's walk replayed.
@@ -462,9 +523,10 @@ def _closure(
     get = index.getter(ancestors)
     ignore = frozenset(direct_params)
     simple = index.reach.closure(ancestors, initial, ignore)
+    links: tuple[tuple[str, str, str], ...] = ()
+    reaches: tuple[Reach, ...] = ()
     if simple is not None:
-        for reach in simple.reaches:
-            reaches.setdefault(id(reach), reach)
+        reaches = simple.reaches
         names, used, from_test = simple.names, simple.used, simple.from_test
         unknown: tuple[tuple[str, str], ...] = ()
         found_cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
@@ -472,13 +534,16 @@ def _closure(
         walk = traverse(initial, get, "", ignore=ignore)
         names, used = frozenset(walk.names), frozenset(walk.used)
         from_test = tuple((target, name) for source, target, name in walk.links if source == "")
-        edges.update((source, target, name, False) for source, target, name in walk.links if source != "")
+        links = tuple(link for link in walk.links if link[0] != "")
         unknown, found_cycles = tuple(walk.unknown), tuple(walk.cycles)
+    reached_names = names
     if legacy:
         names = frozenset(closure_names_8x(initial, get, ignore))
     closure = tuple(sorted(names))
     winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
-    return _Memo(winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles)
+    return _Memo(
+        winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles, reached_names, links, reaches
+    )
 
 
 def _add_cycles(

@@ -194,3 +194,50 @@ def test_long_left_deep_expression_in_a_fixture_does_not_crash() -> None:
     deeper = "+".join(["1"] * 50000)
     record = extract(f"import pytest\n@pytest.fixture\ndef f(request):\n    return {deeper}\n")
     assert [i.code for i in record.issues] == ["too-deep"]
+
+
+def test_text_checks_never_hide_a_yield_or_getfixturevalue() -> None:
+    # Bodies are only walked when their source mentions the word; the line numbers behind that
+    # check must match the parser's, and NFKC-normalized spellings must still be walked.
+    source = (
+        "import pytest\n"
+        "\x0c\n"  # a form feed: str.splitlines() counts a line here, the parser does not
+        "@pytest.fixture\n"
+        "def plain():\n"
+        "    return 1\n"
+        "@pytest.fixture\n"
+        "def gen():\n"
+        "    yield 1\n"
+        "def test_dyn(request):\n"
+        "    request.getfixturevalue('plain')\n"
+    )
+    record = extract_module("test_m.py", source.encode(), ExtractOptions())
+    found = funcs(record)
+    assert (found["plain"].is_yield, found["gen"].is_yield) == (False, True)
+    assert found["test_dyn"].getfixturevalue == ("plain",)
+    wide = (
+        "import pytest\n"
+        "@pytest.fixture\n"
+        "def gen():\n"
+        "    return '\u00e9'\n"
+        "def test_dyn(request):\n"
+        "    request.\uff47etfixturevalue('gen')\n"  # fullwidth g: NFKC makes it getfixturevalue
+        "def test_other(request):\n"
+        "    yield_ = request\n"
+    )
+    record = extract_module("test_w.py", wide.encode(), ExtractOptions())
+    assert record.issues == ()
+    found = funcs(record)
+    assert found["test_dyn"].getfixturevalue == ("gen",)
+    assert not found["gen"].is_yield
+    assert not found["test_other"].is_yield
+
+
+def test_test_modules_skip_import_uses_unless_asked() -> None:
+    source = b"import pandas as pd\ndef test_x():\n    pd.DataFrame()\n"
+    skipped = extract_module("test_x.py", source, ExtractOptions())
+    assert (skipped.uses_tracked, skipped.top_imports) == (False, ())
+    tracked = extract_module("test_x.py", source, ExtractOptions(), track_uses=True)
+    assert tracked.uses_tracked
+    (imp,) = tracked.top_imports
+    assert (imp.module, imp.used_by, imp.module_level) == ("pandas", ("test_x",), False)

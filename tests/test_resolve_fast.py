@@ -1,7 +1,8 @@
 """The set-based closures (fixture_graph/reach.py) must give exactly what pytest's walk gives.
 
-Each scan is resolved twice: as shipped, and with the set-based path switched off so that every
-closure is the replayed walk. The two Resolutions must be equal, field by field.
+Each scan is resolved twice: as shipped, and with the set-based path and the sharing of
+closures between sibling modules switched off, so that every test's closure is its own replayed
+walk. The two Resolutions must be equal, field by field.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from fixture_graph import model
 from fixture_graph.config import ScanConfig
 from fixture_graph.model import SESSION_NODE, FixtureDef, FixtureKind, Resolution, ScanResult
 from fixture_graph.reach import Reachability
-from fixture_graph.resolve import resolve
+from fixture_graph.resolve import DefinitionIndex, resolve
 from fixture_graph.scan.session import scan_paths
 from fixture_graph.scope import Scope
 
@@ -28,11 +29,18 @@ def walk_only(scan: ScanResult, monkeypatch: pytest.MonkeyPatch) -> Resolution:
     with monkeypatch.context() as patch:
         patch.setattr(Reachability, "reach", lambda *a, **k: None)
         patch.setattr(Reachability, "closure", lambda *a, **k: None)
+        patch.setattr(
+            DefinitionIndex, "local_names", lambda self, ancestors, nodeid: (ancestors, frozenset())
+        )
         return resolve(scan)
 
 
-def random_scan(seed: int) -> ScanResult:
-    """Few names, many holders: overrides, self-requests, cycles, unknowns and params all occur."""
+def random_scan(seed: int, combos: int = 0) -> ScanResult:
+    """Few names, many holders: overrides, self-requests, cycles, unknowns and params all occur.
+
+    With ``combos``, tests request one of that many name lists, so tests of sibling modules
+    often ask for the same names (and may share a closure).
+    """
     rng = random.Random(seed)
     pool = [f"n{i}" for i in range(8)] + ["request"]
     holders = [(SESSION_NODE, (SESSION_NODE,))]
@@ -63,6 +71,7 @@ def random_scan(seed: int) -> ScanResult:
                 autouse=rng.random() < 0.1,
             )
         )
+    requests = [tuple(dict.fromkeys(rng.sample(pool, k=rng.randint(0, 4)))) for _ in range(combos)]
     tests = []
     for t in range(12):
         _, chain = rng.choice([h for h in holders if h[0]])
@@ -74,7 +83,9 @@ def random_scan(seed: int) -> ScanResult:
                 file="t.py",
                 line=t,
                 ancestors=chain,
-                argnames=tuple(dict.fromkeys(rng.sample(pool, k=rng.randint(0, 4)))),
+                argnames=rng.choice(requests)
+                if requests
+                else tuple(dict.fromkeys(rng.sample(pool, k=rng.randint(0, 4)))),
                 usefixtures=tuple(rng.sample(pool, k=1)) if rng.random() < 0.2 else (),
                 direct_params=params,
                 param_names=params,
@@ -86,6 +97,12 @@ def random_scan(seed: int) -> ScanResult:
 @pytest.mark.parametrize("seed", range(300))
 def test_random_graphs(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     scan = random_scan(seed)
+    assert resolve(scan) == walk_only(scan, monkeypatch)
+
+
+@pytest.mark.parametrize("seed", range(300))
+def test_random_graphs_with_shared_requests(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    scan = random_scan(seed, combos=3)
     assert resolve(scan) == walk_only(scan, monkeypatch)
 
 

@@ -451,6 +451,33 @@ def test_fg009_heavy_import_in_conftest_and_where_to_move_it(write_tree: Tree) -
     assert "browser" in local.message
 
 
+def test_fg009_follows_a_test_module_that_a_conftest_star_imports(write_tree: Tree) -> None:
+    # Test modules are extracted without their imports' uses (a conftest rarely loads one);
+    # when one does, the scan extracts it again, so the advice is as exact as for a conftest.
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": "from test_shared import *\n",
+            "test_shared.py": """
+                import pytest
+                import pandas as pd
+                import torch
+                MODEL = torch.nn
+                @pytest.fixture
+                def frame():
+                    return pd.DataFrame()
+                def test_frame(frame): pass
+            """,
+        }
+    )
+    pandas, torch = found(analyze(root), "FG009")
+    assert (pandas.file, pandas.line, torch.line) == ("test_shared.py", 2, 3)
+    assert "loaded by conftest.py" in pandas.message
+    assert pandas.fix == "move it inside frame, the only code that uses it"
+    assert torch.fix is not None
+    assert "used while the module is imported" in torch.fix
+
+
 def test_fg009_near_miss_lazy_import_and_light_modules(write_tree: Tree) -> None:
     root = write_tree(
         {

@@ -7,6 +7,7 @@ only assembles them. Tracebacks are shown only with ``--debug``.
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 import click
@@ -22,6 +23,7 @@ from fixture_graph.cli.verify_cmd import verify
 __all__ = ["ExitCode", "main"]
 
 DEFAULT_COMMAND = "scan"
+GC_THRESHOLDS = (200_000, 50, 100)
 
 
 class DefaultGroup(click.Group):
@@ -49,6 +51,11 @@ def main(**_: Any) -> None:
     Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error, 3 some input
     could not be read.
     """
+    # The scan builds hundreds of thousands of small, long-lived, acyclic records; with the
+    # default thresholds the cycle collector re-traverses all of them over and over (about
+    # 40% of a large warm run). The scan and resolution break their own reference cycles, so
+    # rarer collections only delay freeing a little cyclic garbage from libraries.
+    gc.set_threshold(*GC_THRESHOLDS)
 
 
 main.add_command(scan)

@@ -68,13 +68,19 @@ ALL_CODES = "*"
 _DEPTH_LIMITS = ("too many nested", "too complex", "too many levels of indentation")
 
 
-def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRecord:
+def extract_module(
+    path: str, data: bytes, options: ExtractOptions, *, track_uses: bool | None = None
+) -> ModuleRecord:
     """Parse ``data`` (the bytes of ``path``) and return its record.
 
     Args:
         path: the path shown in issues (relative to the rootdir where possible).
         data: the file's bytes.
         options: the extraction settings (impact decorator names and levels).
+        track_uses: record which names each function uses and which imports run at import
+            time (for FG009). None: for every module except test modules (``test_*.py``,
+            ``*_test.py``), which conftests almost never import; the scan extracts such a
+            module again with True when one does (``ModuleRecord.uses_tracked``).
 
     Returns:
         The record; on unreadable input, an empty record whose ``issues`` say why.
@@ -97,7 +103,7 @@ def extract_module(path: str, data: bytes, options: ExtractOptions) -> ModuleRec
     except ValueError as exc:
         return ModuleRecord(path=path, issues=(Issue(path, 0, "decode-error", str(exc), True),), parsed=False)
     try:
-        return _Extractor(path, source, tree, options).run()
+        return _Extractor(path, source, tree, options, track_uses).run()
     except RecursionError:
         message = "too deeply nested to extract"
         return ModuleRecord(path=path, issues=(Issue(path, 0, "too-deep", message, True),), parsed=False)
@@ -155,7 +161,9 @@ def _str_list(node: ast.expr | None) -> tuple[str, ...] | None:
 class _Extractor:
     """One pass over a module's statements; expressions are only looked at where needed."""
 
-    def __init__(self, path: str, source: str, tree: ast.Module, options: ExtractOptions) -> None:
+    def __init__(
+        self, path: str, source: str, tree: ast.Module, options: ExtractOptions, track_uses: bool | None
+    ) -> None:
         self.path = path
         self.lines = source.splitlines(keepends=True)
         self.tree = tree
@@ -178,13 +186,19 @@ class _Extractor:
         self.flags: dict[str, EnvExpr] = {}
         # Cheap text checks that let most functions skip two walks of their body (identifiers
         # are NFKC-normalized, so non-ASCII source always takes the walks).
+        # Line-based text checks need str.splitlines to number lines as the parser does; it
+        # also splits at form feeds and other ASCII separators the parser does not.
+        self.plain_lines = not any(c in source for c in "\x0b\x0c\x1c\x1d\x1e")
         ascii_only = source.isascii()
         self.may_yield = "yield" in source or not ascii_only
         self.may_getfixturevalue = "getfixturevalue" in source or not ascii_only
         # Which names each function uses matters for FG009 (where an import could move), which is
-        # about conftests and the modules they load, never test modules: skip the walk there.
+        # about conftests and the modules they load, almost never test modules: skip the walks
+        # there (the scan extracts such a module again, tracking uses, if a conftest loads it).
         base = path.rsplit("/", 1)[-1]
-        self.track_uses = not (base.startswith("test_") or base.endswith("_test.py"))
+        if track_uses is None:
+            track_uses = not (base.startswith("test_") or base.endswith("_test.py"))
+        self.track_uses = track_uses
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -203,8 +217,9 @@ class _Extractor:
             collect_ignore=tuple(self.collect_ignore),
             collect_ignore_glob=tuple(self.collect_ignore_glob),
             issues=tuple(self.issues),
-            top_imports=self._top_imports(),
+            top_imports=self._top_imports() if self.track_uses else (),
             suppressions=tuple(sorted(self.suppress.items())),
+            uses_tracked=self.track_uses,
         )
 
     def _top_imports(self) -> tuple[TopImport, ...]:
@@ -610,7 +625,7 @@ class _Extractor:
             def_line=node.lineno,
             argnames=argnames,
             is_async=isinstance(node, ast.AsyncFunctionDef),
-            is_yield=self.may_yield
+            is_yield=self._mentions(node, "yield", self.may_yield)
             and any(isinstance(n, ast.Yield | ast.YieldFrom) for n in _walk_no_nested_scopes(node.body)),
             is_staticmethod=is_static,
             fixture=fixture,
@@ -652,6 +667,19 @@ class _Extractor:
             return 0
         return 0 if len(deco.args) >= (3 if is_object else 2) else 1
 
+    def _mentions(self, node: ast.FunctionDef | ast.AsyncFunctionDef, word: str, in_module: bool) -> bool:
+        """Whether ``word`` may occur in the function's source (False saves a walk of its body).
+
+        ``in_module`` is the same test on the whole module. Identifiers are NFKC-normalized, so
+        non-ASCII source may spell the word differently: there it is always True.
+        """
+        if not in_module:
+            return False
+        if not self.plain_lines:
+            return True
+        segment = "".join(self.lines[node.lineno - 1 : node.end_lineno or len(self.lines)])
+        return word in segment or not segment.isascii()
+
     def _source_hash(self, first: int, last: int) -> str:
         """A short hash of a definition's source lines, so a diff can tell an edited fixture."""
         chunk = "".join(self.lines[first - 1 : last])
@@ -666,7 +694,7 @@ class _Extractor:
 
     def _getfixturevalue(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
         """Literal ``getfixturevalue`` names in the body; also notes which names the body uses."""
-        if not self.may_getfixturevalue and not self.track_uses:
+        if not self.track_uses and not self._mentions(node, "getfixturevalue", self.may_getfixturevalue):
             return ()
         found: list[str] = []
         uses: set[str] | None = None

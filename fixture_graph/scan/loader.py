@@ -12,6 +12,7 @@ in-process. Every path gives the same record and the same issue whichever way it
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -144,7 +145,7 @@ class FileLoader:
         for index, names in enumerate(self._chunks):
             for name in names:
                 self._pending[name] = index
-        self._pool = _context().Pool(processes=min(self.jobs, len(chunks)))
+        self._pool = _context().Pool(processes=min(self.jobs, len(chunks)), initializer=_worker_start)
         self._results = self._pool.imap(_load_chunk, [(c, self.max_bytes, self.options) for c in chunks])
 
     def load(self, path: Path, shown: str) -> tuple[ModuleRecord | None, Issue | None]:
@@ -215,6 +216,13 @@ class FileLoader:
         return load_outcome(
             key, shown, self.max_bytes, self.options, expected, in_process=True, encode=self.cache is not None
         )
+
+
+def _worker_start() -> None:
+    """A worker only parses and extracts: ASTs hold no reference cycles, and the worker is gone
+    when the scan ends, so the cycle collector would only re-scan every live node (it costs
+    about a third of the parse time on large files)."""
+    gc.disable()
 
 
 def _context() -> Any:

@@ -156,3 +156,5 @@ class ModuleRecord:
     parsed: bool = True
     top_imports: tuple[TopImport, ...] = ()
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    # False when ``top_imports`` (and the uses behind them) were not extracted (test modules).
+    uses_tracked: bool = True

@@ -27,11 +27,13 @@ from fixture_graph.model import (
 from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.cache import CACHE_DIRNAME, ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
+from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, determine_setup
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FuncInfo, ModuleRecord
+from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
 
@@ -70,7 +72,13 @@ def scan_paths(
     if not args:
         args = _default_args(ini, cwd)
     env = load_environment(config.python)
-    return _Scan(config, ini, env, args, progress).run()
+    state = _Scan(config, ini, env, args, progress)
+    try:
+        return state.run()
+    finally:
+        # The state refers to itself (the namespace builder holds its bound methods), so without
+        # this every record would stay alive until the cycle collector ran (the CLI runs it rarely).
+        state.release()
 
 
 def _default_args(ini: IniSettings, cwd: Path) -> list[Path]:
@@ -241,6 +249,20 @@ class _Scan:
             ),
         )
 
+    def release(self) -> None:
+        """Drop the per-file state: the records and the namespace builder's caches."""
+        self.records.clear()
+        self.__dict__.pop("ns", None)
+        self.__dict__.pop("loader", None)
+
+    def _with_uses(self, path: Path, record: ModuleRecord) -> ModuleRecord:
+        """``record`` extracted again with its imports' uses (a test module a conftest loads)."""
+        try:
+            data, _ = read_source_stat(path, self.config.max_file_bytes)
+        except SkippedFile:
+            return record
+        return extract_module(record.path, data, self.loader.options, track_uses=True)
+
     def _collection_imports(self) -> tuple[CollectionImport, ...]:
         """Top-level imports that run when the loaded conftests are imported, transitively.
 
@@ -260,6 +282,8 @@ class _Scan:
                 if path in seen or record is None:
                     continue
                 seen.add(path)
+                if not record.uses_tracked:
+                    record = self._with_uses(path, record)
                 for imp in record.top_imports:
                     undecided = self.ns.decide(imp.guards)
                     if undecided is None:  # an env guard that --env decided false
