@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 
 from fixture_graph.scope import Scope
 
+# The per-file cache (and the CLI's replays) live here under the rootdir, like .pytest_cache.
+CACHE_DIRNAME = ".fixture_graph_cache"
+
 DEFAULT_IMPACT_LEVELS = ("MINIMAL", "LOW", "MEDIUM", "HIGH", "VERY_HIGH")
 DEFAULT_MAX_FILE_BYTES = 4 * 1024 * 1024
 # Node limits: a 50,000-test suite peaks near 450 MiB (tests/bench/robust_memory.py), so these

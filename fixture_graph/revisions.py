@@ -15,8 +15,7 @@ from pathlib import Path
 from fixture_graph.config import AnalyzeConfig, GateConfig, ScanConfig
 from fixture_graph.report import Report, build_report
 from fixture_graph.scan import git
-from fixture_graph.scan.cache import CACHE_DIRNAME
-from fixture_graph.scan.ini import determine_setup
+from fixture_graph.scan.ini import cache_directory, locate
 from fixture_graph.scan.session import scan_paths
 
 
@@ -74,14 +73,7 @@ def _work_tree_cache(paths: tuple[Path, ...], scan: ScanConfig, cwd: Path) -> Pa
     """The cache directory a scan of the work tree uses (under its rootdir, or ``cache_dir``)."""
     if scan.cache_dir is not None and Path(scan.cache_dir).is_absolute():
         return Path(scan.cache_dir)
-    ini = determine_setup(
-        [(cwd / p).resolve() for p in paths] or [cwd],
-        cwd,
-        inifile=scan.inifile,
-        rootdir_arg=scan.rootdir,
-        confcutdir_arg=scan.confcutdir,
-    )
-    return ini.rootdir / (scan.cache_dir or CACHE_DIRNAME)
+    return cache_directory(scan, locate(paths, scan, cwd)[2].rootdir)
 
 
 def rootdir_relative(report: Report, repo: Path, repo_paths: set[str]) -> set[str]:

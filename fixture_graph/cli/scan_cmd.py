@@ -21,7 +21,7 @@ from fixture_graph.cli.common import (
 from fixture_graph.cli.graph_opts import GRAPH_FORMATS, GRAPH_OPTIONS, render_output, write_graph_outputs
 
 if TYPE_CHECKING:
-    from fixture_graph.analyze.findings import Finding
+    from fixture_graph.replay import Replay
     from fixture_graph.report import Report
 
 FORMATS = ("text", "json", "github", "sarif", *GRAPH_FORMATS)
@@ -74,24 +74,85 @@ def scan(
         from fixture_graph.baseline import dump_baseline, load_baseline, split_by_baseline
 
         configs = build_configs(paths, opts)
-        report = make_report(configs, measurements)
-        emit(report, fmt, output, opts)
-        graphs_failed = write_graph_outputs(report, opts)
-        failing = report.analysis.findings
+        run, graphs_failed = _run(configs, fmt, measurements, opts)
+        _print(run, output)
+        worst = run.worst
         if write_baseline is not None:
+            failing = run.load_findings()
             write_atomic(write_baseline, dump_baseline(failing))
             click.echo(f"wrote a baseline of {len(failing)} findings to {write_baseline}", err=True)
-            failing = ()
+            worst = 0
         elif baseline is not None:
-            split = split_by_baseline(failing, load_baseline(baseline))
-            failing = split.new
+            split = split_by_baseline(run.load_findings(), load_baseline(baseline))
+            worst = max((int(f.severity) for f in split.new), default=0)
             click.echo(
                 f"baseline: {len(split.known)} known findings do not fail, {len(split.new)} new", err=True
             )
             for key in split.stale:
                 click.echo(f"baseline: stale entry (no longer found; remove it): {key}", err=True)
-        code = ExitCode.USAGE if graphs_failed else exit_code(report, configs.gate.fail_on, failing)
+        code = ExitCode.USAGE if graphs_failed else gate_code(worst, run.fatal, configs.gate.fail_on)
     sys.exit(code)
+
+
+def _run(configs: Configs, fmt: str, measurements: Path | None, opts: dict[str, Any]) -> tuple[Replay, int]:
+    """The run's output and findings: replayed when nothing changed, else scanned (and stored).
+
+    Returns the run and the exit code of writing ``--dot``/``--svg``/``--html`` files.
+    """
+    from fixture_graph.replay import Replay, load_replay, store_replay
+
+    slot = replay_slot(configs, fmt, measurements, opts)
+    if slot is not None:
+        replayed = load_replay(*slot)
+        if replayed is not None:
+            return replayed, ExitCode.OK
+    from fixture_graph.render import render_summary
+    from fixture_graph.scan.inputs import recording
+
+    with recording() as recorder:
+        report = make_report(configs, measurements)
+    run = Replay.of(
+        output=render_output(fmt, report, opts),
+        summary=render_summary(report),
+        fatal=report.has_fatal_issues,
+        findings=report.analysis.findings,
+    )
+    if slot is not None:
+        store_replay(slot[0], slot[1], recorder.finish(), run)
+    return run, write_graph_outputs(report, opts)
+
+
+def replay_slot(
+    configs: Configs, fmt: str, measurements: Path | None, opts: dict[str, Any]
+) -> tuple[Path, str] | None:
+    """Where this run's replay lives and its key, or None when the run cannot be replayed.
+
+    Not replayed: without the cache; with inputs the recording does not cover (another
+    interpreter's environment, a measurements file, an env-expanded rootdir); with extra
+    picture files to write; and for formats drawn by Graphviz, whose output depends on it.
+    """
+    from fixture_graph.replay import replay_key, replay_path
+    from fixture_graph.scan.ini import cache_directory, locate
+
+    scan_config = configs.scan
+    if (
+        not scan_config.cache
+        or scan_config.python is not None
+        or scan_config.cache_alias is not None
+        or "$" in (scan_config.rootdir or "")
+        or measurements is not None
+        or fmt in GRAPH_FORMATS
+        or any(opts.get(k) for k in ("dot_file", "svg_file", "html_file"))
+    ):
+        return None
+    directory = cache_directory(scan_config, locate(configs.paths, scan_config)[2].rootdir)
+    try:
+        # Made before the scan records its inputs, so making it cannot look like a change.
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    key = replay_key(configs, fmt, sorted(opts.items()))
+    return replay_path(directory, key), key
 
 
 def make_report(configs: Configs, measurements: Path | None = None) -> Report:
@@ -116,32 +177,24 @@ def make_report(configs: Configs, measurements: Path | None = None) -> Report:
     return build_report(scan_result, configs.analyze, configs.gate, measurements=measured)
 
 
-def emit(report: Report, fmt: str, output: Path | None, opts: dict[str, Any] | None = None) -> None:
-    """Print ``fmt`` (or write it to ``output`` and print the summary)."""
-    from fixture_graph.render import render_summary
-
-    text = render_output(fmt, report, opts or {})
+def _print(run: Replay, output: Path | None) -> None:
     if output is None:
         # A lone surrogate (an undecodable file name) would make printing fail half-way.
-        click.echo(text.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
+        click.echo(run.output.encode("utf-8", "backslashreplace").decode("utf-8"), nl=False)
         return
-    write_atomic(output, text)
-    click.echo(render_summary(report), nl=False)
+    write_atomic(output, run.output)
+    click.echo(run.summary, nl=False)
     click.echo(f"wrote {output}")
 
 
-def exit_code(report: Report, fail_on: str, failing: tuple[Finding, ...] | None = None) -> int:
-    """1 for a finding at or above ``fail_on``; else 3 when input was unreadable; else 0.
-
-    ``failing`` are the findings that may fail the run (all of them unless a baseline says otherwise).
-    """
+def gate_code(worst: int, fatal: bool, fail_on: str) -> int:
+    """1 when the worst failing finding is at or above ``fail_on``; else 3 when input was
+    unreadable; else 0. ``worst`` is the highest severity among the findings that may fail the
+    run (those not in a baseline), 0 for none."""
     from fixture_graph.analyze.findings import Severity
 
-    pool = report.analysis.findings if failing is None else failing
-    if fail_on != "never":
-        threshold = Severity.parse(fail_on)
-        if any(f.severity >= threshold for f in pool):
-            return ExitCode.FINDINGS
-    if report.has_fatal_issues:
+    if fail_on != "never" and worst >= Severity.parse(fail_on):
+        return ExitCode.FINDINGS
+    if fatal:
         return ExitCode.INPUT
     return ExitCode.OK

@@ -38,7 +38,6 @@ from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import records
 
-CACHE_DIRNAME = ".fixture_graph_cache"
 FORMAT = 1
 MAGIC = b"fixture-graph extract cache\n"
 # A file changed this close to the moment its entry was verified may change again unseen

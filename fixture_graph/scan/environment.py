@@ -15,6 +15,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixture_graph.scan import inputs
+
 _SYS_PATH_SNIPPET = "import json, sys; print(json.dumps(sys.path))"
 
 
@@ -57,7 +59,7 @@ def load_environment(python: str | None) -> TargetEnvironment:
             raw = json.loads(done.stdout)
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise EnvironmentError_(f"cannot run --python {python}: {exc}") from exc
-    paths = tuple(dict.fromkeys(Path(p).resolve() for p in raw if p and Path(p).is_dir()))
+    paths = tuple(dict.fromkeys(inputs.resolve(Path(p)) for p in raw if p and inputs.is_dir(Path(p))))
     dists = _distributions(paths)
     version = next((v for name, v, _ in dists if name == "pytest"), None)
     eps: list[EntryPoint] = []
@@ -86,11 +88,11 @@ def _distributions(paths: tuple[Path, ...]) -> list[tuple[str, str, Path]]:
     seen: dict[str, tuple[str, str, Path]] = {}
     for base in paths:
         try:
-            entries = sorted(base.iterdir())
+            entries = sorted(Path(e.path) for e in inputs.scandir(base))
         except OSError:
             continue
         for entry in entries:
-            if entry.suffix not in (".dist-info", ".egg-info") or not entry.is_dir():
+            if entry.suffix not in (".dist-info", ".egg-info") or not inputs.is_dir(entry):
                 continue
             stem = entry.name.rsplit(".", 1)[0]
             name, _, version = stem.partition("-")
@@ -102,8 +104,9 @@ def _distributions(paths: tuple[Path, ...]) -> list[tuple[str, str, Path]]:
 
 def _entry_points(dist_dir: Path, dist: str) -> list[EntryPoint]:
     path = dist_dir / "entry_points.txt"
-    if not path.is_file():
+    if not inputs.is_file(path):
         return []
+    inputs.note_file(path)
     parser = configparser.ConfigParser(delimiters=("=",), interpolation=None)
     parser.optionxform = str  # type: ignore[assignment,method-assign]
     try:

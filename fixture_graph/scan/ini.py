@@ -12,13 +12,16 @@ from __future__ import annotations
 import os
 import shlex
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import iniconfig
 
+from fixture_graph.config import CACHE_DIRNAME, ScanConfig
 from fixture_graph.model import Issue
+from fixture_graph.scan import inputs
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -82,11 +85,11 @@ def determine_setup(
     Raises:
         ConfigFileError: when the chosen config file cannot be parsed.
     """
-    dirs = [p if p.is_dir() else p.parent for p in args if p.exists()]
+    dirs = [p if inputs.is_dir(p) else p.parent for p in args if inputs.exists(p)]
     rootdir: Path | None
     inipath: Path | None
     if inifile:
-        inipath = Path(inifile).resolve()
+        inipath = inputs.resolve(Path(inifile))
         cfg = _load_config(inipath) or {}
         rootdir = inipath.parent
     else:
@@ -94,7 +97,7 @@ def determine_setup(
         rootdir, inipath, cfg = _locate_config(invocation_dir, [ancestor])
         if rootdir is None:
             for candidate in (ancestor, *ancestor.parents):
-                if (candidate / "setup.py").is_file():
+                if inputs.is_file(candidate / "setup.py"):
                     rootdir = candidate
                     break
             else:
@@ -105,8 +108,29 @@ def determine_setup(
                     if rootdir.parent == rootdir:
                         rootdir = ancestor
     if rootdir_arg:
-        rootdir = Path(os.path.expandvars(rootdir_arg)).resolve()
+        rootdir = inputs.resolve(Path(os.path.expandvars(rootdir_arg)))
     return _settings(rootdir, inipath, cfg, confcutdir_arg)
+
+
+def locate(
+    paths: Iterable[str | Path], config: ScanConfig, invocation_dir: Path | None = None
+) -> tuple[Path, list[Path], IniSettings]:
+    """The invocation directory, the resolved path arguments, and pytest's rootdir and ini."""
+    cwd = inputs.resolve(invocation_dir or Path.cwd())
+    args = [inputs.resolve(cwd / p) for p in paths]
+    ini = determine_setup(
+        args or [cwd],
+        cwd,
+        inifile=config.inifile,
+        rootdir_arg=config.rootdir,
+        confcutdir_arg=config.confcutdir,
+    )
+    return cwd, args, ini
+
+
+def cache_directory(config: ScanConfig, rootdir: Path) -> Path:
+    """Where the per-file cache (and the CLI's replays) live: ``--cache-dir``, else under the rootdir."""
+    return rootdir / (config.cache_dir or CACHE_DIRNAME)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -117,7 +141,7 @@ def determine_setup(
 def _common_ancestor(invocation_dir: Path, paths: list[Path]) -> Path:
     ancestor: Path | None = None
     for path in paths:
-        if not path.exists():
+        if not inputs.exists(path):
             continue
         if ancestor is None:
             ancestor = path
@@ -129,7 +153,7 @@ def _common_ancestor(invocation_dir: Path, paths: list[Path]) -> Path:
             ancestor = Path(os.path.commonpath([path, ancestor]))
     if ancestor is None:
         return invocation_dir
-    return ancestor.parent if ancestor.is_file() else ancestor
+    return ancestor.parent if inputs.is_file(ancestor) else ancestor
 
 
 def _locate_config(invocation_dir: Path, args: list[Path]) -> tuple[Path | None, Path | None, dict[str, Any]]:
@@ -138,7 +162,7 @@ def _locate_config(invocation_dir: Path, args: list[Path]) -> tuple[Path | None,
         for base in (arg, *arg.parents):
             for name in CONFIG_NAMES:
                 candidate = base / name
-                if not candidate.is_file():
+                if not inputs.is_file(candidate):
                     continue
                 if name == "pyproject.toml" and found_pyproject is None:
                     found_pyproject = candidate
@@ -152,6 +176,7 @@ def _locate_config(invocation_dir: Path, args: list[Path]) -> tuple[Path | None,
 
 def _load_config(path: Path) -> dict[str, Any] | None:
     """The pytest section of ``path`` as a dict, or None if it holds no pytest configuration."""
+    inputs.note_file(path)
     try:
         if path.suffix == ".toml":
             return _load_toml(path)
@@ -203,7 +228,7 @@ def _settings(
     opts = _parse_addopts(addopts)
     confcutdir_text = confcutdir_arg or opts.get("confcutdir")
     if confcutdir_text:
-        confcutdir: Path | None = (Path.cwd() / confcutdir_text).resolve()
+        confcutdir: Path | None = inputs.resolve(Path.cwd() / confcutdir_text)
     else:
         confcutdir = base
     return IniSettings(
@@ -215,12 +240,12 @@ def _settings(
         python_functions=_args(cfg.get("python_functions")) or ("test",),
         norecursedirs=_args(cfg["norecursedirs"]) if "norecursedirs" in cfg else DEFAULT_NORECURSEDIRS,
         usefixtures=_args(cfg.get("usefixtures")),
-        pythonpath=tuple((base / p).resolve() for p in _args(cfg.get("pythonpath"))),
+        pythonpath=tuple(inputs.resolve(base / p) for p in _args(cfg.get("pythonpath"))),
         confcutdir=confcutdir,
         noconftest=bool(opts.get("noconftest")),
         plugins=tuple(p for p in opts.get("plugins", []) if not p.startswith("no:")),
         disabled_plugins=tuple(p[3:] for p in opts.get("plugins", []) if p.startswith("no:")),
-        ignore=tuple((base / p).resolve() for p in opts.get("ignore", [])),
+        ignore=tuple(inputs.resolve(base / p) for p in opts.get("ignore", [])),
         ignore_glob=tuple(opts.get("ignore_glob", [])),
     )
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
+from fixture_graph.scan import inputs
 from fixture_graph.scan.cache import (
     ExtractCache,
     StatKey,
@@ -162,6 +163,7 @@ class FileLoader:
             if st is not None and st.st_size <= self.max_bytes:
                 record = self.cache.trusted(key, st, shown)
                 if record is not None:
+                    inputs.note_file(key, stat_key(st))
                     return record, None
         outcome = self._take(key)
         if outcome is None:
@@ -196,8 +198,12 @@ class FileLoader:
     def _finish(self, key: str, shown: str, outcome: Outcome) -> tuple[ModuleRecord | None, Issue | None]:
         kind = outcome[0]
         if kind == "skipped":
+            inputs.note_file(key, inputs.UNTRUSTED)  # no stat from before the attempt
             return None, Issue(shown, 0, outcome[1], outcome[2], True)
         stat: StatKey = outcome[1]
+        # Taken before the bytes were read (perhaps long before, by a worker): a later change
+        # shows as a different stat next time.
+        inputs.note_file(key, stat)
         if kind == "same" and self.cache is not None:
             record = self.cache.by_key(key, outcome[2], stat, shown)
             if record is not None:

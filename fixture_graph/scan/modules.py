@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from fixture_graph.scan import inputs
+
 
 class ModuleFinder:
     """Resolve module names to files over an ordered search path, with memoization."""
@@ -85,16 +87,17 @@ def module_exists(base: Path, top: str) -> bool:
     """
     if not top.isidentifier():
         return False
-    if (base / f"{top}.py").is_file() or (base / top).is_dir():
+    if inputs.is_file(base / f"{top}.py") or inputs.is_dir(base / top):
         return True
     try:
-        entries = list(base.glob(f"{top}.*"))
+        entries = inputs.glob(base, f"{top}.*")
     except OSError:
         return False
     if any(e.suffix in (".so", ".pyd", ".pyc") for e in entries):
         return True
-    for finder in base.glob("__editable__*finder.py"):
+    for finder in inputs.glob(base, "__editable__*finder.py"):
         try:
+            inputs.note_file(finder)
             text = finder.read_text(encoding="utf-8", errors="replace")
         except OSError:
             continue
@@ -103,12 +106,7 @@ def module_exists(base: Path, top: str) -> bool:
     return False
 
 
-def is_file(path: Path) -> bool:
-    """``path.is_file()``, False instead of an error (a name longer than the OS allows)."""
-    try:
-        return path.is_file()
-    except OSError:
-        return False
+is_file = inputs.is_file
 
 
 def _find_under(base: Path, parts: list[str]) -> Path | None:

@@ -24,11 +24,12 @@ from fixture_graph.model import (
     ScanResult,
     TestItem,
 )
+from fixture_graph.scan import inputs
 from fixture_graph.scan.builtins import active_builtins, parse_version
-from fixture_graph.scan.cache import CACHE_DIRNAME, ExtractCache
+from fixture_graph.scan.cache import ExtractCache, stat_key
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
-from fixture_graph.scan.ini import IniSettings, determine_setup
+from fixture_graph.scan.ini import IniSettings, cache_directory, locate
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
@@ -60,15 +61,7 @@ def scan_paths(
         fixture_graph.scan.environment.EnvironmentError_: ``--python`` cannot be run.
     """
     config = config or ScanConfig()
-    cwd = (invocation_dir or Path.cwd()).resolve()
-    args = [(cwd / p).resolve() for p in paths]
-    ini = determine_setup(
-        args or [cwd],
-        cwd,
-        inifile=config.inifile,
-        rootdir_arg=config.rootdir,
-        confcutdir_arg=config.confcutdir,
-    )
+    cwd, args, ini = locate(paths, config, invocation_dir)
     if not args:
         args = _default_args(ini, cwd)
     env = load_environment(config.python)
@@ -85,7 +78,7 @@ def _default_args(ini: IniSettings, cwd: Path) -> list[Path]:
     if cwd == ini.rootdir and ini.testpaths:
         found: list[Path] = []
         for pattern in ini.testpaths:
-            found.extend(sorted(p.resolve() for p in ini.rootdir.glob(pattern)))
+            found.extend(sorted(inputs.resolve(p) for p in inputs.glob(ini.rootdir, pattern)))
         if found:
             return found
     return [cwd]
@@ -135,7 +128,7 @@ class _Scan:
         self._basedirs: dict[Path, Path] = {}
         cache = None
         if self.config.cache:
-            directory = self.rootdir / (self.config.cache_dir or CACHE_DIRNAME)
+            directory = cache_directory(self.config, self.rootdir)
             cache = ExtractCache(directory, self.config.extract, self.config.cache_alias)
         jobs = self.config.jobs or default_jobs()
         self.loader = FileLoader(self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress)
@@ -258,9 +251,11 @@ class _Scan:
     def _with_uses(self, path: Path, record: ModuleRecord) -> ModuleRecord:
         """``record`` extracted again with its imports' uses (a test module a conftest loads)."""
         try:
-            data, _ = read_source_stat(path, self.config.max_file_bytes)
+            data, st = read_source_stat(path, self.config.max_file_bytes)
         except SkippedFile:
+            inputs.note_file(path, inputs.UNTRUSTED)
             return record
+        inputs.note_file(path, stat_key(st))
         return extract_module(record.path, data, self.loader.options, track_uses=True)
 
     def _collection_imports(self) -> tuple[CollectionImport, ...]:
@@ -406,7 +401,7 @@ class _Scan:
             if path in self.plugin_modules:
                 continue
             self.plugin_modules[path] = None
-            if not self._is_local(path) and (path.parent / "__init__.py").is_file():
+            if not self._is_local(path) and is_file(path.parent / "__init__.py"):
                 # Imports inside an installed plugin's own top-level package are followed too.
                 base = basedir(path)
                 self.plugin_roots.add(base / path.relative_to(base).parts[0])
@@ -437,7 +432,7 @@ class _Scan:
         """Load the conftests from confcutdir down to ``path``; False if one failed."""
         if self.config.noconftest or self.ini.noconftest:
             return True
-        directory = path if path.is_dir() else path.parent
+        directory = path if inputs.is_dir(path) else path.parent
         ok = True
         for parent in reversed((directory, *directory.parents)):
             if self._in_confcutdir(parent):
@@ -475,9 +470,9 @@ class _Scan:
     def _load_initial_conftests(self) -> None:
         for arg in self.args:
             self._load_conftests_for(arg, initial=True)
-            if arg.is_dir():
-                for sub in sorted(arg.glob("test*")):
-                    if sub.is_dir():
+            if inputs.is_dir(arg):
+                for sub in inputs.glob(arg, "test*"):
+                    if inputs.is_dir(sub):
                         self._load_conftests_for(sub, initial=True)
 
     def _register_conftest_fixtures(self) -> None:
@@ -498,10 +493,10 @@ class _Scan:
     # -- collection ----------------------------------------------------------------------------
 
     def _collect_arg(self, arg: Path) -> None:
-        if not arg.exists():
+        if not inputs.exists(arg):
             self.issues.append(Issue(self.show(arg), 0, "not-found", "path does not exist", True))
             return
-        if arg.is_file():
+        if inputs.is_file(arg):
             if self._load_conftests_for(arg, initial=True):
                 self._collect_module(arg)
             return

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fixture_graph.model import Issue
-from fixture_graph.scan import modules
+from fixture_graph.scan import inputs, modules
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +76,7 @@ def _enter(
     issue: Callable[[Issue], None],
     show: Callable[[Path], str],
 ) -> tuple[Iterator[os.DirEntry[str]], tuple[Path, ...], tuple[str, ...]] | None:
+    inputs.note_dir(directory)  # its stat, its listing, and the probes below all depend on it
     try:
         st = directory.stat()
     except OSError as exc:
@@ -94,7 +95,7 @@ def _enter(
     except OSError as exc:
         issue(Issue(show(directory), 0, "unreadable", f"cannot list directory: {exc.strerror}", True))
         return None
-    ignored = ignored + tuple((directory / p).resolve() for p in extra[0])
+    ignored = ignored + tuple(inputs.resolve(directory / p) for p in extra[0])
     ignored_glob = ignored_glob + tuple(str(directory / p) for p in extra[1])
     return iter(entries), ignored, ignored_glob
 
@@ -115,6 +116,7 @@ def _classify(
     if _ignored(path, rules, ignored, ignored_glob):
         return ""
     if entry.is_symlink():
+        inputs.note_symlink(path)
         if _symlink_broken(path):
             issue(Issue(show(path), 0, "symlink-loop", "broken or looping symlink", True))
             return ""

@@ -14,6 +14,10 @@ the cache it wrote), in one process; (b) cold = no cache directory; (c) warm = n
 (d) warm after 1% of the test files were edited (a fresh edit before each run, the warm cache
 restored each time); (e) ``pytest --collect-only -q``; (f) ``pytest-language-server fixtures list``.
 
+Commands run without ``PYTHONDONTWRITEBYTECODE`` (bytecode is cached as on a developer's machine).
+A warm run whose inputs are all unchanged replays the previous run's output (``fixture_graph/
+replay.py``); warm after 1% edits takes the per-file cache path instead.
+
 Environment: ``BENCH_QUICK=1`` (1k synthetic only, 1 run, no baselines), ``BENCH_SUITES``
 (comma list: synth-1000, synth-10000, synth-50000, pandas, pytest), ``BENCH_REPEATS`` (5),
 ``BENCH_TIMEOUT`` (seconds per command, 900).
@@ -47,6 +51,9 @@ SLOW = 30.0
 PY = sys.executable
 BIN = Path(sys.executable).parent
 CACHE = ".fixture_graph_cache"
+# Every command runs as on a developer's machine: Python may cache bytecode (a shell or CI that
+# sets PYTHONDONTWRITEBYTECODE would make every run, pytest's included, compile from source).
+_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 _WRAPPER = """
 import json, resource, subprocess, sys, time
@@ -117,6 +124,7 @@ def measure(cmd: list[str], cwd: Path, timeout: float = TIMEOUT) -> tuple[float,
         capture_output=True,
         text=True,
         check=True,
+        env=_ENV,
     )
     data = json.loads(done.stdout)
     return data["wall"], data["rss_kb"], data["code"]

@@ -1,0 +1,169 @@
+"""Replay a whole run's output when nothing it depends on has changed.
+
+A warm run with the per-file cache still resolves and analyzes every test, which on a large
+suite costs far more than checking that nothing changed. So a run that recorded its inputs
+(:mod:`fixture_graph.scan.inputs`: every directory listed or probed, every file read, every
+symlink resolved) stores its rendered output next to them, under a key made of everything else
+the output depends on (the tool's code, the configuration, the options, the interpreter and its
+``sys.path``, the working directory). The next run with the same key checks the inputs with
+stats alone and, when every one is unchanged, prints the stored output instead of scanning.
+
+Never stale: a recording with a stamp too young to trust is not stored, any doubt is a miss,
+and a file that is not exactly what was written (truncated, foreign, tampered) is a miss too.
+Entries are plain tuples of strings and numbers, unpickled by an unpickler that refuses every
+class (a cache inside a repository must never run code).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fixture_graph import __version__
+from fixture_graph.analyze.findings import Finding, Location, Severity
+from fixture_graph.scan.inputs import Inputs, still_fresh
+
+MAGIC = b"fixture-graph replay 2\n"
+_DIGEST = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What a run printed, and what its exit code and baseline handling need.
+
+    ``worst`` is the highest severity among the findings (0 when there are none), which is all
+    the gate needs; the findings themselves are only built when a baseline asks for them.
+    """
+
+    output: str
+    summary: str
+    fatal: bool
+    worst: int
+    load_findings: Callable[[], tuple[Finding, ...]]
+
+    @classmethod
+    def of(cls, output: str, summary: str, fatal: bool, findings: tuple[Finding, ...]) -> Replay:
+        """A run made just now, from its findings."""
+        worst = max((int(f.severity) for f in findings), default=0)
+        return cls(output, summary, fatal, worst, lambda: findings)
+
+
+def replay_key(*parts: object) -> str:
+    """The key of a run: ``parts`` (configuration and options), the code, the interpreter."""
+    text = repr((__version__, sys.version, sys.executable, sys.path, os.getcwd(), parts))
+    digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
+    digest.update(_code_digest())
+    return digest.hexdigest()
+
+
+def replay_path(cache_dir: Path, key: str) -> Path:
+    """Where the replay for ``key`` is kept (one file per key)."""
+    return cache_dir / f"replay-{key[:24]}.bin"
+
+
+def load_replay(path: Path, key: str) -> Replay | None:
+    """The stored run for ``key`` at ``path`` if its inputs are unchanged; else None."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(MAGIC)
+    if not data.startswith(MAGIC) or len(data) < head + _DIGEST:
+        return None
+    payload = data[head + _DIGEST :]
+    if hashlib.sha256(payload).digest() != data[head : head + _DIGEST]:
+        return None
+    try:
+        stored = _PlainUnpickler(io.BytesIO(payload)).load()
+        stored_key, inputs, output, summary, fatal, worst, findings = stored
+        if stored_key != key:
+            return None
+        dirs, files, links = inputs
+        if not still_fresh(Inputs(dirs, files, links, racy=False)):
+            return None
+        return Replay(output, summary, bool(fatal), int(worst), lambda: tuple(_finding(f) for f in findings))
+    except Exception:  # anything malformed is a miss, never a crash
+        return None
+
+
+def store_replay(path: Path, key: str, inputs: Inputs, replay: Replay) -> bool:
+    """Store ``replay`` for ``key`` (atomically); False when the inputs are too young to trust."""
+    if inputs.racy:
+        with contextlib.suppress(OSError):
+            path.unlink()  # an older entry for the key would only ever be a miss now
+        return False
+    findings = tuple(_plain_finding(f) for f in replay.load_findings())
+    recorded = (inputs.dirs, inputs.files, inputs.links)
+    stored = (key, recorded, replay.output, replay.summary, replay.fatal, replay.worst, findings)
+    payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".replay-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
+            os.replace(temp, path)
+        except BaseException:
+            os.unlink(temp)
+            raise
+    except OSError:
+        return False
+    return True
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Builds tuples, strings, numbers and None only: every class lookup is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"replay entries hold no objects ({module}.{name})")
+
+
+def _plain_finding(f: Finding) -> tuple[Any, ...]:
+    related = tuple((r.file, r.line, r.label) for r in f.related)
+    return (f.code, int(f.severity), f.message, f.file, f.line, f.symbol, related, f.fix, f.col, f.key)
+
+
+def _finding(plain: tuple[Any, ...]) -> Finding:
+    code, severity, message, file, line, symbol, related, fix, col, key = plain
+    return Finding(
+        code=code,
+        severity=Severity(severity),
+        message=message,
+        file=file,
+        line=line,
+        symbol=symbol,
+        related=tuple(Location(*r) for r in related),
+        fix=fix,
+        col=col,
+        key=key,
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _code_digest() -> bytes:
+    """The package's own files (code and templates): a development build changes the key too."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    roots = [package, package.parent / "templates"]
+    for root in roots:
+        if not root.is_dir():
+            continue
+        for directory, subdirs, files in os.walk(root):
+            subdirs[:] = sorted(d for d in subdirs if d != "__pycache__")
+            for name in sorted(files):
+                if name.endswith((".pyc", ".pyo")):
+                    continue
+                path = os.path.join(directory, name)
+                st = os.stat(path)
+                digest.update(f"{os.path.relpath(path, root)}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    return digest.digest()
