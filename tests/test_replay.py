@@ -15,7 +15,7 @@ import os
 import pickle
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -255,7 +255,7 @@ class Watch:
 
 
 @pytest.fixture
-def watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watch]:
+def watch(monkeypatch: pytest.MonkeyPatch) -> Watch:
     seen = Watch()
     for name in ("stat", "lstat", "scandir", "listdir", "open", "readlink"):
         real = getattr(os, name)
@@ -275,7 +275,7 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> Iterator[Watch]:
 
     monkeypatch.setattr(builtins, "open", watched_open)
     monkeypatch.setattr(io, "open", watched_open)
-    yield seen
+    return seen
 
 
 def covered(path: str, recorded: inputs.Inputs, cache: Path) -> bool:
