@@ -28,11 +28,17 @@ MAX_ANCESTORS = 200  # deeper conftest trees take the walk (the per-level lookup
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """The closure below one name: names reached, definitions used, requests made inside it."""
+    """The closure below one name: names reached, definitions used, requests made inside it.
+
+    ``winners`` pairs each reached name that has a definition with its closest one (what the
+    test gets for it), and ``top`` is that definition for the name itself.
+    """
 
     names: frozenset[str]
     used: frozenset[str]
     links: frozenset[tuple[str, str, str]]
+    winners: frozenset[tuple[str, str]] = frozenset()
+    top: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +49,7 @@ class SimpleClosure:
     used: frozenset[str]
     from_test: tuple[tuple[str, str], ...]
     reaches: tuple[Reach, ...]
+    winners: frozenset[tuple[str, str]] = frozenset()
 
 
 _REQUEST = Reach(frozenset(("request",)), frozenset(), frozenset())
@@ -67,27 +74,33 @@ class Reachability:
         self, ancestors: tuple[str, ...], initial: Sequence[str], ignore: frozenset[str]
     ) -> SimpleClosure | None:
         """The closure of a test's ``initial`` names, or None when the walk is needed."""
-        get = self._getter(ancestors)
+        memo = self._memo.get(ancestors)
         names: set[str] = set()
         used: set[str] = set()
+        winners: set[tuple[str, str]] = set()
         reaches: list[Reach] = []
         from_test: list[tuple[str, str]] = []
         for name in initial:
             if name in ignore:
                 names.add(name)
                 continue
-            reach = self.reach(ancestors, name)
+            reach = memo.get(name) if memo is not None else None
             if reach is None:
-                return None
+                reach = self.reach(ancestors, name)
+                if reach is None:
+                    return None
+                memo = self._memo[ancestors]
             if not ignore.isdisjoint(reach.names):
                 return None
             names |= reach.names
             used |= reach.used
+            winners |= reach.winners
             reaches.append(reach)
-            defs = get(name)
-            if defs:
-                from_test.append((defs[-1].id, name))
-        return SimpleClosure(frozenset(names), frozenset(used), tuple(from_test), tuple(reaches))
+            if reach.top is not None:
+                from_test.append((reach.top, name))
+        return SimpleClosure(
+            frozenset(names), frozenset(used), tuple(from_test), tuple(reaches), frozenset(winners)
+        )
 
     def reach(self, ancestors: tuple[str, ...], name: str, depth: int = 0) -> Reach | None:
         """The closure below ``name`` seen from ``ancestors``, or None when it is not simple."""
@@ -119,6 +132,7 @@ class Reachability:
         if not defs:
             # pytest's ``request`` is no definition, yet no unknown name either.
             return _REQUEST if name == "request" else None
+        top = defs[-1].id
         position = len(defs) - 1
         parts: list[Reach] = []
         links = set()
@@ -151,4 +165,6 @@ class Reachability:
             names,
             frozenset(used).union(*(p.used for p in parts)),
             frozenset(links).union(*(p.links for p in parts)),
+            frozenset(((name, top),)).union(*(p.winners for p in parts)),
+            top,
         )

@@ -525,9 +525,11 @@ def _closure(
     simple = index.reach.closure(ancestors, initial, ignore)
     links: tuple[tuple[str, str, str], ...] = ()
     reaches: tuple[Reach, ...] = ()
+    simple_winners: frozenset[tuple[str, str]] | None = None
     if simple is not None:
         reaches = simple.reaches
         names, used, from_test = simple.names, simple.used, simple.from_test
+        simple_winners = simple.winners
         unknown: tuple[tuple[str, str], ...] = ()
         found_cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     else:
@@ -540,7 +542,10 @@ def _closure(
     if legacy:
         names = frozenset(closure_names_8x(initial, get, ignore))
     closure = tuple(sorted(names))
-    winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
+    if simple_winners is not None and not legacy:
+        winners = tuple(sorted(simple_winners))  # one per name, so in closure order
+    else:
+        winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
     return _Memo(
         winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles, reached_names, links, reaches
     )

@@ -202,8 +202,16 @@ class Context:
     @cached_property
     def test_costs(self) -> tuple[TestCost, ...]:
         """Every test's closure weight (each definition once), heaviest first."""
-        costs = [
-            TestCost(t.nodeid, sum(self.weight(d) for d in t.closure_defs), len(t.closure_defs))
-            for t in self.resolution.tests
-        ]
-        return tuple(sorted(costs, key=lambda c: (-c.weight, c.nodeid)))
+        weights = self.weights
+        default = self.config.untagged_weight if not self.uses_measured_cost else 0.0
+        # Tests that share a closure share its tuple (see resolve's memo): sum each one once.
+        totals: dict[int, float] = {}
+        costs = []
+        for test in self.resolution.tests:
+            defs = test.closure_defs
+            total = totals.get(id(defs))
+            if total is None:
+                total = totals[id(defs)] = sum([weights.get(d, default) for d in defs])
+            costs.append(TestCost(test.nodeid, total, len(defs)))
+        costs.sort(key=lambda c: (-c.weight, c.nodeid))
+        return tuple(costs)

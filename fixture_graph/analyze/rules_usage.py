@@ -102,6 +102,8 @@ def excess_session_fixtures(ctx: Context) -> Iterator[Finding]:
 def _reached(ctx: Context) -> set[str]:
     """Definitions some test reaches, including through ``getfixturevalue`` edges."""
     reached = set(ctx.resolution.reached)
+    if not any(edge.dynamic for edge in ctx.resolution.edges):
+        return reached
     queue = deque(
         target
         for source, targets in ctx.requests_from.items()

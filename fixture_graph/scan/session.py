@@ -123,6 +123,7 @@ class _Scan:
             self._read, self._resolve_import, self._submodule, env_map, self._importable
         )
         self._importable_cache: dict[str, bool] = {}
+        self._followable_memo: dict[Path, bool] = {}
         self._shown: dict[Path, str] = {}
         self._local: dict[Path, bool] = {}
         self._basedirs: dict[Path, Path] = {}
@@ -167,11 +168,15 @@ class _Scan:
         return record
 
     def _followable(self, path: Path) -> bool:
-        return (
-            self._is_local(path)
-            or any(path.is_relative_to(r) for r in self.plugin_roots)
-            or path in self.plugin_modules
-        )
+        if self._is_local(path):
+            return True
+        # Memoized per path; loading a plugin (which grows both sets) clears the memo.
+        found = self._followable_memo.get(path)
+        if found is None:
+            found = self._followable_memo[path] = (
+                any(path.is_relative_to(r) for r in self.plugin_roots) or path in self.plugin_modules
+            )
+        return found
 
     def _import_module(self, path: Path) -> ModuleRecord | None:
         """Read a conftest or test module the way pytest imports it (prepend mode).
@@ -401,10 +406,12 @@ class _Scan:
             if path in self.plugin_modules:
                 continue
             self.plugin_modules[path] = None
+            self._followable_memo.clear()
             if not self._is_local(path) and is_file(path.parent / "__init__.py"):
                 # Imports inside an installed plugin's own top-level package are followed too.
                 base = basedir(path)
                 self.plugin_roots.add(base / path.relative_to(base).parts[0])
+                self._followable_memo.clear()
             record = self._read(path)
             if record is None:
                 continue
