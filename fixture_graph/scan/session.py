@@ -8,6 +8,7 @@ resolution can follow pytest's visibility and override rules without touching th
 from __future__ import annotations
 
 import fnmatch
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -140,18 +141,14 @@ class _Scan:
         """``path`` relative to the rootdir, POSIX style (pytest's nodeid spelling)."""
         shown = self._shown.get(path)
         if shown is None:
-            shown = self._shown[path] = (
-                path.relative_to(self.rootdir).as_posix()
-                if path.is_relative_to(self.rootdir)
-                else path.as_posix()
-            )
+            shown = self._shown[path] = _relative(path, self.rootdir) or path.as_posix()
         return shown
 
     def _is_local(self, path: Path) -> bool:
         """True for the suite's own files (under the rootdir or a ``pythonpath`` entry)."""
         local = self._local.get(path)
         if local is None:
-            local = self._local[path] = any(path.is_relative_to(r) for r in self.local_roots)
+            local = self._local[path] = any(_relative(path, r) is not None for r in self.local_roots)
         return local
 
     def _read(self, path: Path) -> ModuleRecord | None:
@@ -543,12 +540,9 @@ class _Scan:
 
     def _ancestors(self, path: Path) -> tuple[str, ...]:
         chain = [SESSION_NODE]
-        try:
-            rel = path.parent.relative_to(self.rootdir)
-        except ValueError:
-            rel = None
+        rel = _relative(path.parent, self.rootdir)
         if rel is not None:
-            parts = rel.parts
+            parts = () if rel == "." else rel.split("/")
             chain.extend("/".join(parts[: i + 1]) for i in range(len(parts)))
         else:
             chain.append(self.show(path.parent))
@@ -814,6 +808,22 @@ def _is_unittest_base(base: str) -> bool:
     """A base class name that is (statically) a ``unittest.TestCase`` or a known subclass."""
     root, _, last = base.rpartition(".")
     return last.endswith("TestCase") and (not root or root.split(".")[0] in _UNITTEST_PACKAGES)
+
+
+def _relative(path: Path, root: Path) -> str | None:
+    """``path.relative_to(root).as_posix()``, or None when ``path`` is not under ``root``.
+
+    Both are absolute and normalized (resolved, or joined from a listing), so comparing the
+    strings is exact, and much cheaper than pathlib's part-by-part walk (once per file).
+    """
+    text, base = str(path), str(root)
+    if text == base:
+        return "."
+    prefix = base if base.endswith(os.sep) else base + os.sep
+    if not text.startswith(prefix):
+        return None
+    rel = text[len(prefix) :]
+    return rel if os.sep == "/" else rel.replace(os.sep, "/")
 
 
 def _matches_prefix_or_glob(name: str, patterns: tuple[str, ...]) -> bool:
