@@ -33,7 +33,7 @@ from fixture_graph import __version__
 from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.scan.inputs import Inputs, still_fresh
 
-MAGIC = b"fixture-graph replay 2\n"
+MAGIC = b"fixture-graph replay 3\n"
 _DIGEST = 32
 
 
@@ -88,8 +88,8 @@ def load_replay(path: Path, key: str) -> Replay | None:
         stored_key, inputs, output, summary, fatal, worst, findings = stored
         if stored_key != key:
             return None
-        dirs, files, links = inputs
-        if not still_fresh(Inputs(dirs, files, links, racy=False)):
+        dirs, files, links, probes = inputs
+        if not still_fresh(Inputs(dirs, files, links, probes, racy=False)):
             return None
         return Replay(output, summary, bool(fatal), int(worst), lambda: tuple(_finding(f) for f in findings))
     except Exception:  # anything malformed is a miss, never a crash
@@ -103,7 +103,7 @@ def store_replay(path: Path, key: str, inputs: Inputs, replay: Replay) -> bool:
             path.unlink()  # an older entry for the key would only ever be a miss now
         return False
     findings = tuple(_plain_finding(f) for f in replay.load_findings())
-    recorded = (inputs.dirs, inputs.files, inputs.links)
+    recorded = (inputs.dirs, inputs.files, inputs.links, inputs.probes)
     stored = (key, recorded, replay.output, replay.summary, replay.fatal, replay.worst, findings)
     payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
     try:

@@ -279,9 +279,9 @@ def watch(monkeypatch: pytest.MonkeyPatch) -> Watch:
 
 
 def covered(path: str, recorded: inputs.Inputs, cache: Path) -> bool:
-    dirs = {d for d, _ in recorded.dirs}
-    files = {f for f, _ in recorded.files}
-    if path in files or path in dirs or os.path.dirname(path) in dirs:
+    listed = {d for d, _ in recorded.dirs}
+    known = listed | {f for f, _ in recorded.files} | {p for p, _ in recorded.probes}
+    if path in known or os.path.dirname(path) in listed:
         return True
     if path.startswith(str(cache)):
         return True  # the tool's own cache: validated by content, never an input

@@ -6,8 +6,10 @@ files it reads, the entries of the directories it lists, and the outcome of ever
 :class:`Recorder` is active, the scan's file-system helpers below note each of these *before*
 they look, the way ``make`` and git's index do:
 
-* a directory listed or probed into: its ``st_mtime_ns`` (creating, deleting or renaming an entry
-  changes it) and inode, or None when it did not exist;
+* a directory listed: its ``st_mtime_ns`` (creating, deleting or renaming an entry changes it),
+  inode and type, or None when it did not exist;
+* a path probed (does ``x/__init__.py`` exist, is this a directory): the answer, which is simply
+  asked again (whatever else changes in its folder does not matter);
 * a file read: its stat (size, mtime, ctime, inode), taken before the bytes are read;
 * a path resolved through symlinks: the answer, which is simply asked again.
 
@@ -47,6 +49,7 @@ class Inputs:
     dirs: tuple[tuple[str, DirStamp | None], ...]
     files: tuple[tuple[str, FileStamp | None], ...]
     links: tuple[tuple[str, str], ...]
+    probes: tuple[tuple[str, int], ...]
     racy: bool
 
 
@@ -58,6 +61,7 @@ class Recorder:
         self.dirs: dict[str, DirStamp | None] = {}
         self.files: dict[str, FileStamp | None] = {}
         self.links: dict[str, str] = {}
+        self.probes: dict[str, int] = {}
 
     def directory(self, path: Path | str) -> None:
         """``path`` is about to be listed, or probed into."""
@@ -70,6 +74,12 @@ class Recorder:
         key = os.fspath(path)
         if key not in self.files:
             self.files[key] = stamp if stamp is not None else _file_stamp(key)
+
+    def probe(self, path: Path | str) -> None:
+        """``path`` is about to be probed (exists? a file? a directory?)."""
+        key = os.fspath(path)
+        if key not in self.probes:
+            self.probes[key] = _kind(key)
 
     def link(self, path: Path | str, resolved: Path | str) -> None:
         """``path`` resolved (through any symlinks) to ``resolved``."""
@@ -87,6 +97,7 @@ class Recorder:
             dirs=tuple(sorted(self.dirs.items())),
             files=tuple(sorted(self.files.items(), key=lambda item: item[0])),
             links=tuple(sorted(self.links.items())),
+            probes=tuple(sorted(self.probes.items())),
             racy=racy,
         )
 
@@ -115,6 +126,8 @@ def still_fresh(inputs: Inputs) -> bool:
     for key, stamp in inputs.files:
         if _file_stamp(key) != stamp:
             return False
+    if any(_kind(key) != kind for key, kind in inputs.probes):
+        return False
     return all(os.path.realpath(key) == resolved for key, resolved in inputs.links)
 
 
@@ -122,7 +135,7 @@ def still_fresh(inputs: Inputs) -> bool:
 
 
 def note_dir(path: Path) -> None:
-    """Record that the caller is about to list ``path`` (or probe names inside it)."""
+    """Record that the caller is about to list ``path``."""
     recorder = _ACTIVE.get()
     if recorder is not None:
         recorder.directory(path)
@@ -144,9 +157,16 @@ def note_symlink(path: Path) -> None:
         recorder.directory(os.path.dirname(target))
 
 
+def note_probe(path: Path) -> None:
+    """Record that the caller is about to ask whether ``path`` exists, and as what."""
+    recorder = _ACTIVE.get()
+    if recorder is not None:
+        recorder.probe(path)
+
+
 def is_file(path: Path) -> bool:
     """``path.is_file()``, False instead of an error (a name longer than the OS allows)."""
-    note_dir(path.parent)
+    note_probe(path)
     try:
         return path.is_file()
     except OSError:
@@ -155,7 +175,7 @@ def is_file(path: Path) -> bool:
 
 def is_dir(path: Path) -> bool:
     """``path.is_dir()``, False instead of an error."""
-    note_dir(path.parent)
+    note_probe(path)
     try:
         return path.is_dir()
     except OSError:
@@ -164,7 +184,7 @@ def is_dir(path: Path) -> bool:
 
 def exists(path: Path) -> bool:
     """``path.exists()``, False instead of an error."""
-    note_dir(path.parent)
+    note_probe(path)
     try:
         return path.exists()
     except OSError:
@@ -228,6 +248,18 @@ def _dir_stamp(key: str) -> DirStamp | None:
     # The inode tells a directory replaced by another (or a symlink retargeted) from the same
     # one, and a directory that became a file (or the reverse) must not look unchanged.
     return (st.st_mtime_ns, st.st_ino, stat.S_ISDIR(st.st_mode))
+
+
+MISSING, OTHER_KIND, DIRECTORY = 0, 1, 2
+
+
+def _kind(key: str) -> int:
+    """What a probe of ``key`` sees: nothing, a directory, or something else (a file)."""
+    try:
+        st = os.stat(key)
+    except (OSError, ValueError):
+        return MISSING
+    return DIRECTORY if stat.S_ISDIR(st.st_mode) else OTHER_KIND
 
 
 def _file_stamp(key: str) -> FileStamp | None:
