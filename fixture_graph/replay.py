@@ -27,14 +27,17 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fixture_graph import __version__
-from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.scan.inputs import Inputs, still_fresh
 
-MAGIC = b"fixture-graph replay 3\n"
+if TYPE_CHECKING:
+    from fixture_graph.analyze.findings import Finding
+
+MAGIC = b"fixture-graph replay 4\n"
 _DIGEST = 32
+KEEP = 8
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +94,7 @@ def load_replay(path: Path, key: str) -> Replay | None:
         dirs, files, links, probes = inputs
         if not still_fresh(Inputs(dirs, files, links, probes, racy=False)):
             return None
-        return Replay(output, summary, bool(fatal), int(worst), lambda: tuple(_finding(f) for f in findings))
+        return Replay(output, summary, bool(fatal), int(worst), lambda: _findings(findings))
     except Exception:  # anything malformed is a miss, never a crash
         return None
 
@@ -102,7 +105,8 @@ def store_replay(path: Path, key: str, inputs: Inputs, replay: Replay) -> bool:
         with contextlib.suppress(OSError):
             path.unlink()  # an older entry for the key would only ever be a miss now
         return False
-    findings = tuple(_plain_finding(f) for f in replay.load_findings())
+    # Pickled apart: a replay that needs no baseline never even unpickles them.
+    findings = pickle.dumps(tuple(_plain_finding(f) for f in replay.load_findings()), pickle.HIGHEST_PROTOCOL)
     recorded = (inputs.dirs, inputs.files, inputs.links, inputs.probes)
     stored = (key, recorded, replay.output, replay.summary, replay.fatal, replay.worst, findings)
     payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
@@ -118,7 +122,19 @@ def store_replay(path: Path, key: str, inputs: Inputs, replay: Replay) -> bool:
             raise
     except OSError:
         return False
+    _prune(path.parent)
     return True
+
+
+def _prune(directory: Path) -> None:
+    """Keep the :data:`KEEP` newest replays (each option set has its own; old ones pile up)."""
+    try:
+        found = sorted(directory.glob("replay-*.bin"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+    except OSError:
+        return
+    for old in found[KEEP:]:
+        with contextlib.suppress(OSError):
+            old.unlink()
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -133,20 +149,27 @@ def _plain_finding(f: Finding) -> tuple[Any, ...]:
     return (f.code, int(f.severity), f.message, f.file, f.line, f.symbol, related, f.fix, f.col, f.key)
 
 
-def _finding(plain: tuple[Any, ...]) -> Finding:
-    code, severity, message, file, line, symbol, related, fix, col, key = plain
-    return Finding(
-        code=code,
-        severity=Severity(severity),
-        message=message,
-        file=file,
-        line=line,
-        symbol=symbol,
-        related=tuple(Location(*r) for r in related),
-        fix=fix,
-        col=col,
-        key=key,
-    )
+def _findings(blob: bytes) -> tuple[Finding, ...]:
+    from fixture_graph.analyze.findings import Finding, Location, Severity
+
+    out = []
+    for plain in _PlainUnpickler(io.BytesIO(blob)).load():
+        code, severity, message, file, line, symbol, related, fix, col, key = plain
+        out.append(
+            Finding(
+                code=code,
+                severity=Severity(severity),
+                message=message,
+                file=file,
+                line=line,
+                symbol=symbol,
+                related=tuple(Location(*r) for r in related),
+                fix=fix,
+                col=col,
+                key=key,
+            )
+        )
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=1)

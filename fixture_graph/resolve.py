@@ -13,7 +13,7 @@ The walk is iterative, so a 10,000-link chain cannot hit Python's recursion limi
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from fixture_graph.model import (
@@ -184,12 +184,20 @@ class _Memo:
     closure_defs: tuple[str, ...]
     unknown: tuple[tuple[str, str], ...] = ()
     cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
-    # Every name the walk reached (pytest 9's closure; 8.x lists a subset as ``closure``).
-    reached_names: frozenset[str] = frozenset()
-    # What the closure adds to the resolution once a test uses it: requests between
-    # definitions (walked, or in set-based reaches).
-    links: tuple[tuple[str, str, str], ...] = ()
-    reaches: tuple[Reach, ...] = ()
+    # With pytest 8.x, every name the walk reached (``closure`` lists a subset); else None, as
+    # the walk's names are ``closure`` itself.
+    reached_names: frozenset[str] | None = None
+
+    @property
+    def walked(self) -> Iterable[str]:
+        """Every name the walk reached."""
+        return self.closure if self.reached_names is None else self.reached_names
+
+
+# What a closure adds to the resolution once a test uses it: the requests between definitions
+# its walk made, and the set-based reaches (whose requests are added at the end). Kept aside
+# until then, and dropped once applied, so memos stay small.
+_Effects = tuple[tuple[tuple[str, str, str], ...], tuple[Reach, ...]]
 
 
 class SharedWalks:
@@ -402,7 +410,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     reached: set[str] = set()
     tests: list[ResolvedTest] = []
     memo: dict[tuple[object, ...], _Memo] = {}
-    applied: set[int] = set()  # the memos whose links and definitions are in the resolution
+    pending: dict[int, _Effects] = {}  # by memo id, until a test uses the memo
     legacy_closure = parse_version(scan.pytest_version) < (9, 0)
     reaches: dict[int, Reach] = {}
     for test in scan.tests:
@@ -417,12 +425,12 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
             )
         )
         get = index.getter(test.ancestors)
-        cached = _shared_closure(index, memo, test, initial, legacy_closure)
-        if id(cached) not in applied:
-            applied.add(id(cached))
+        cached = _shared_closure(index, memo, pending, test, initial, legacy_closure)
+        effects = pending.pop(id(cached), None)
+        if effects is not None:
             reached.update(cached.closure_defs)
-            edges.update((source, target, name, False) for source, target, name in cached.links)
-            for reach in cached.reaches:
+            edges.update((source, target, name, False) for source, target, name in effects[0])
+            for reach in effects[1]:
                 reaches.setdefault(id(reach), reach)
         edges.update((test.nodeid, target, name, False) for target, name in cached.from_test)
         for dynamic in test.dynamic_deps:
@@ -481,6 +489,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
 def _shared_closure(
     index: DefinitionIndex,
     memo: dict[tuple[object, ...], _Memo],
+    pending: dict[int, _Effects],
     test: TestItem,
     initial: tuple[str, ...],
     legacy: bool,
@@ -491,7 +500,7 @@ def _shared_closure(
     names in the closure: their definitions are then never consulted, so a closure computed from
     the directory is exactly the test's (an unknown name is in the closure too, so a module that
     defines it takes its own walk). This lets the tests of sibling modules share one closure.
-    A closure computed but not used adds nothing to the resolution (see ``_Memo.links``).
+    A closure computed but not used adds nothing to the resolution (its effects stay pending).
     """
     outer, local = index.local_names(test.ancestors, test.nodeid)
     keys = [(test.ancestors, initial, test.direct_params)]
@@ -502,8 +511,10 @@ def _shared_closure(
         if cached is None:
             ancestors = key[0]
             assert isinstance(ancestors, tuple)
-            cached = memo[key] = _closure(index, ancestors, initial, test.direct_params, legacy)
-        if local.isdisjoint(cached.reached_names):
+            cached, effects = _closure(index, ancestors, initial, test.direct_params, legacy)
+            memo[key] = cached
+            pending[id(cached)] = effects
+        if local.isdisjoint(cached.walked):
             break
     assert cached is not None
     return cached
@@ -515,7 +526,7 @@ def _closure(
     initial: tuple[str, ...],
     direct_params: tuple[str, ...],
     legacy: bool = False,
-) -> _Memo:
+) -> tuple[_Memo, _Effects]:
     """A test's closure: set-based when it is simple, else pytest's walk replayed.
 
     ``legacy`` lists the names as pytest 8.x does (see :func:`closure_names_8x`).
@@ -538,17 +549,16 @@ def _closure(
         from_test = tuple((target, name) for source, target, name in walk.links if source == "")
         links = tuple(link for link in walk.links if link[0] != "")
         unknown, found_cycles = tuple(walk.unknown), tuple(walk.cycles)
-    reached_names = names
+    reached_names = None
     if legacy:
-        names = frozenset(closure_names_8x(initial, get, ignore))
+        reached_names, names = names, frozenset(closure_names_8x(initial, get, ignore))
     closure = tuple(sorted(names))
     if simple_winners is not None and not legacy:
         winners = tuple(sorted(simple_winners))  # one per name, so in closure order
     else:
         winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
-    return _Memo(
-        winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles, reached_names, links, reaches
-    )
+    memo = _Memo(winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles, reached_names)
+    return memo, (links, reaches)
 
 
 def _add_cycles(

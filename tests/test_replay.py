@@ -23,7 +23,7 @@ from helpers.cli import run
 
 from fixture_graph.cli import scan_cmd
 from fixture_graph.config import CACHE_DIRNAME, ScanConfig
-from fixture_graph.replay import MAGIC
+from fixture_graph.replay import KEEP, MAGIC
 from fixture_graph.scan import inputs
 from fixture_graph.scan.session import scan_paths
 
@@ -172,6 +172,12 @@ def test_options_are_part_of_the_key(tree: Path, scans: Scans) -> None:
     assert scans.count == 3
     run(tree, "--env", "CI=1")
     assert scans.count == 3
+
+
+def test_only_the_newest_replays_are_kept(tree: Path) -> None:
+    for n in range(KEEP + 3):
+        run(tree, "--env", f"N={n}")
+    assert len(replays(tree)) == KEEP
 
 
 def test_young_stamps_are_not_trusted(tmp_path: Path, scans: Scans) -> None:

@@ -71,18 +71,20 @@ def scan(
     testpaths, else the current directory). Nothing is imported or executed.
     """
     with user_errors(bool(opts.get("debug"))):
-        from fixture_graph.baseline import dump_baseline, load_baseline, split_by_baseline
-
         configs = build_configs(paths, opts)
         run, graphs_failed = _run(configs, fmt, measurements, opts)
         _print(run, output)
         worst = run.worst
         if write_baseline is not None:
+            from fixture_graph.baseline import dump_baseline
+
             failing = run.load_findings()
             write_atomic(write_baseline, dump_baseline(failing))
             click.echo(f"wrote a baseline of {len(failing)} findings to {write_baseline}", err=True)
             worst = 0
         elif baseline is not None:
+            from fixture_graph.baseline import load_baseline, split_by_baseline
+
             split = split_by_baseline(run.load_findings(), load_baseline(baseline))
             worst = max((int(f.severity) for f in split.new), default=0)
             click.echo(
@@ -109,8 +111,11 @@ def _run(configs: Configs, fmt: str, measurements: Path | None, opts: dict[str, 
     from fixture_graph.render import render_summary
     from fixture_graph.scan.inputs import recording
 
-    with recording() as recorder:
+    if slot is None:
         report = make_report(configs, measurements)
+    else:
+        with recording() as recorder:
+            report = make_report(configs, measurements)
     run = Replay.of(
         output=render_output(fmt, report, opts),
         summary=render_summary(report),

@@ -15,13 +15,15 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import iniconfig
 
 from fixture_graph.config import CACHE_DIRNAME, ScanConfig
-from fixture_graph.model import Issue
 from fixture_graph.scan import inputs
+
+if TYPE_CHECKING:
+    from fixture_graph.model import Issue
 
 if sys.version_info >= (3, 11):
     import tomllib
