@@ -27,7 +27,7 @@ from __future__ import annotations
 import os
 import stat
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -173,27 +173,23 @@ def note_probe(path: Path) -> None:
 
 def is_file(path: Path) -> bool:
     """``path.is_file()``, False instead of an error (a name longer than the OS allows)."""
-    note_probe(path)
-    try:
-        return path.is_file()
-    except OSError:
-        return False
+    return _probe(path, Path.is_file)
 
 
 def is_dir(path: Path) -> bool:
     """``path.is_dir()``, False instead of an error."""
-    note_probe(path)
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
+    return _probe(path, Path.is_dir)
 
 
 def exists(path: Path) -> bool:
     """``path.exists()``, False instead of an error."""
+    return _probe(path, Path.exists)
+
+
+def _probe(path: Path, test: Callable[[Path], bool]) -> bool:
     note_probe(path)
     try:
-        return path.exists()
+        return test(path)
     except OSError:
         return False
 
