@@ -37,16 +37,13 @@ from fixture_graph import __version__
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import records
+from fixture_graph.scan.inputs import RACY_NS, StatKey, stat_key
 
 FORMAT = 1
 MAGIC = b"fixture-graph extract cache\n"
-# A file changed this close to the moment its entry was verified may change again unseen
-# within the same timestamp tick, so its stat is not trusted (git calls this "racy clean").
-RACY_NS = 2_000_000_000
 # Entries not used for this long are dropped when the cache is written.
 MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000
 
-StatKey = tuple[int, int, int, int]
 # (stat, content key, verified at (ns), pickled record)
 Entry = tuple[StatKey, bytes, int, bytes]
 
@@ -66,11 +63,6 @@ _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECOR
 # ---------------------------------------------------------------------------------------------
 # Public functions
 # ---------------------------------------------------------------------------------------------
-
-
-def stat_key(st: os.stat_result) -> StatKey:
-    """What must stay equal for a file's bytes to be trusted unchanged without reading them."""
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 def content_key(shown: str, data: bytes) -> bytes:

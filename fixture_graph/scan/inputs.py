@@ -33,13 +33,21 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 
-# Same rule as the extraction cache (scan/cache.py): younger stamps are not trusted.
+# A file changed this close to the moment its stat was taken may change again unseen within the
+# same timestamp tick, so the stat is not trusted (git calls this "racy clean"). The extraction
+# cache (scan/cache.py) follows the same rule.
 RACY_NS = 2_000_000_000
 
-FileStamp = tuple[int, int, int, int]
+# What must stay equal for a file's bytes to be trusted unchanged without reading them.
+StatKey = tuple[int, int, int, int]
 # A stamp no file has: for a file whose state before it was read is unknown (never fresh).
-UNTRUSTED: FileStamp = (-1, -1, -1, -1)
+UNTRUSTED: StatKey = (-1, -1, -1, -1)
 DirStamp = tuple[int, int, bool]
+
+
+def stat_key(st: os.stat_result) -> StatKey:
+    """(size, mtime, ctime, inode) of a stat."""
+    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,7 @@ class Inputs:
     """The recorded inputs of one scan (plain tuples of paths and stamps, sorted)."""
 
     dirs: tuple[tuple[str, DirStamp | None], ...]
-    files: tuple[tuple[str, FileStamp | None], ...]
+    files: tuple[tuple[str, StatKey | None], ...]
     links: tuple[tuple[str, str], ...]
     probes: tuple[tuple[str, int], ...]
     racy: bool
@@ -57,19 +65,19 @@ class Recorder:
     """Collects the inputs of one scan; see the module docstring."""
 
     def __init__(self) -> None:
-        self.started_ns = _now_ns()
+        self.started_ns = time.time_ns()
         self.dirs: dict[str, DirStamp | None] = {}
-        self.files: dict[str, FileStamp | None] = {}
+        self.files: dict[str, StatKey | None] = {}
         self.links: dict[str, str] = {}
         self.probes: dict[str, int] = {}
 
     def directory(self, path: Path | str) -> None:
-        """``path`` is about to be listed, or probed into."""
+        """``path`` is about to be listed."""
         key = os.fspath(path)
         if key not in self.dirs:
             self.dirs[key] = _dir_stamp(key)
 
-    def file(self, path: Path | str, stamp: FileStamp | None = None) -> None:
+    def file(self, path: Path | str, stamp: StatKey | None = None) -> None:
         """``path`` is about to be read (``stamp``: its stat, when the reader already took it)."""
         key = os.fspath(path)
         if key not in self.files:
@@ -123,15 +131,14 @@ def still_fresh(inputs: Inputs) -> bool:
     for key, dir_stamp in inputs.dirs:
         if _dir_stamp(key) != dir_stamp:
             return False
-    stat_of = os.stat  # the loop below is the whole cost of a replay on a large tree
-    for key, stamp in inputs.files:
+    for key, stamp in inputs.files:  # the whole cost of a replay on a large tree
         try:
-            st = stat_of(key)
+            st = os.stat(key)
         except OSError:
             if stamp is not None:
                 return False
             continue
-        if stamp != (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino):
+        if stamp != stat_key(st):
             return False
     if any(_kind(key) != kind for key, kind in inputs.probes):
         return False
@@ -148,7 +155,7 @@ def note_dir(path: Path) -> None:
         recorder.directory(path)
 
 
-def note_file(path: Path | str, stamp: FileStamp | None = None) -> None:
+def note_file(path: Path | str, stamp: StatKey | None = None) -> None:
     """Record that the caller is about to read ``path`` (whose stat may already be known)."""
     recorder = _ACTIVE.get()
     if recorder is not None:
@@ -210,12 +217,6 @@ def scandir(path: Path | str) -> list[os.DirEntry[str]]:
         return list(entries)
 
 
-def read_text(path: Path) -> str:
-    """``path.read_text("utf-8")``."""
-    note_file(path)
-    return path.read_text(encoding="utf-8")
-
-
 def glob(base: Path, pattern: str) -> list[Path]:
     """``base.glob(pattern)``, sorted, recording every directory the match may list.
 
@@ -239,10 +240,6 @@ def glob(base: Path, pattern: str) -> list[Path]:
 # -- stamps ----------------------------------------------------------------------------------------
 
 
-def _now_ns() -> int:
-    return time.time_ns()
-
-
 def _dir_stamp(key: str) -> DirStamp | None:
     try:
         st = os.stat(key)
@@ -253,7 +250,7 @@ def _dir_stamp(key: str) -> DirStamp | None:
     return (st.st_mtime_ns, st.st_ino, stat.S_ISDIR(st.st_mode))
 
 
-MISSING, OTHER_KIND, DIRECTORY = 0, 1, 2
+_MISSING, _OTHER_KIND, _DIRECTORY = 0, 1, 2
 
 
 def _kind(key: str) -> int:
@@ -261,13 +258,12 @@ def _kind(key: str) -> int:
     try:
         st = os.stat(key)
     except (OSError, ValueError):
-        return MISSING
-    return DIRECTORY if stat.S_ISDIR(st.st_mode) else OTHER_KIND
+        return _MISSING
+    return _DIRECTORY if stat.S_ISDIR(st.st_mode) else _OTHER_KIND
 
 
-def _file_stamp(key: str) -> FileStamp | None:
+def _file_stamp(key: str) -> StatKey | None:
     try:
-        st = os.stat(key)
+        return stat_key(os.stat(key))
     except OSError:
         return None
-    return (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)

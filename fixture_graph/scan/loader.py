@@ -24,14 +24,7 @@ from typing import Any
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import inputs
-from fixture_graph.scan.cache import (
-    ExtractCache,
-    StatKey,
-    content_key,
-    decode_record,
-    encode_record,
-    stat_key,
-)
+from fixture_graph.scan.cache import ExtractCache, content_key, decode_record, encode_record
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.records import ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
@@ -80,10 +73,10 @@ def load_outcome(
         return ("skipped", skipped.code, skipped.message)
     key = content_key(shown, data)
     if expected is not None and key == expected:
-        return ("same", stat_key(st), key)
+        return ("same", inputs.stat_key(st), key)
     record = extract_module(shown, data, options)
     blob = encode_record(record) if encode else None
-    return ("record", stat_key(st), key, blob, record if in_process else None)
+    return ("record", inputs.stat_key(st), key, blob, record if in_process else None)
 
 
 def _load_chunk(args: tuple[list[tuple[str, str, bytes | None]], int, ExtractOptions]) -> list[Outcome]:
@@ -164,7 +157,7 @@ class FileLoader:
             if st is not None and st.st_size <= self.max_bytes:
                 record = self.cache.trusted(key, st, shown)
                 if record is not None:
-                    inputs.note_file(key, stat_key(st))
+                    inputs.note_file(key, inputs.stat_key(st))
                     return record, None
         outcome = self._take(key)
         if outcome is None:
@@ -201,7 +194,7 @@ class FileLoader:
         if kind == "skipped":
             inputs.note_file(key, inputs.UNTRUSTED)  # no stat from before the attempt
             return None, Issue(shown, 0, outcome[1], outcome[2], True)
-        stat: StatKey = outcome[1]
+        stat: inputs.StatKey = outcome[1]
         # Taken before the bytes were read (perhaps long before, by a worker): a later change
         # shows as a different stat next time.
         inputs.note_file(key, stat)

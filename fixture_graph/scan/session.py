@@ -27,7 +27,7 @@ from fixture_graph.model import (
 )
 from fixture_graph.scan import inputs
 from fixture_graph.scan.builtins import active_builtins, parse_version
-from fixture_graph.scan.cache import ExtractCache, stat_key
+from fixture_graph.scan.cache import ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, cache_directory, locate
@@ -257,7 +257,7 @@ class _Scan:
         except SkippedFile:
             inputs.note_file(path, inputs.UNTRUSTED)
             return record
-        inputs.note_file(path, stat_key(st))
+        inputs.note_file(path, inputs.stat_key(st))
         return extract_module(record.path, data, self.loader.options, track_uses=True)
 
     def _collection_imports(self) -> tuple[CollectionImport, ...]:
