@@ -19,11 +19,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
-import io
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,12 +29,12 @@ from typing import TYPE_CHECKING, Any
 
 from fixture_graph import __version__
 from fixture_graph.scan.inputs import Inputs, still_fresh
+from fixture_graph.storage import loads_plain, read_checked, write_checked
 
 if TYPE_CHECKING:
     from fixture_graph.analyze.findings import Finding
 
 MAGIC = b"fixture-graph replay 4\n"
-_DIGEST = 32
 KEEP = 8
 
 
@@ -76,19 +74,11 @@ def replay_path(cache_dir: Path, key: str) -> Path:
 
 def load_replay(path: Path, key: str) -> Replay | None:
     """The stored run for ``key`` at ``path`` if its inputs are unchanged; else None."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    head = len(MAGIC)
-    if not data.startswith(MAGIC) or len(data) < head + _DIGEST:
-        return None
-    payload = data[head + _DIGEST :]
-    if hashlib.sha256(payload).digest() != data[head : head + _DIGEST]:
+    payload = read_checked(path, MAGIC)
+    if payload is None:
         return None
     try:
-        stored = _PlainUnpickler(io.BytesIO(payload)).load()
-        stored_key, inputs, output, summary, fatal, worst, findings = stored
+        stored_key, inputs, output, summary, fatal, worst, findings = loads_plain(payload)
         if stored_key != key:
             return None
         dirs, files, links, probes = inputs
@@ -109,17 +99,8 @@ def store_replay(path: Path, key: str, inputs: Inputs, replay: Replay) -> bool:
     findings = pickle.dumps(tuple(_plain_finding(f) for f in replay.load_findings()), pickle.HIGHEST_PROTOCOL)
     recorded = (inputs.dirs, inputs.files, inputs.links, inputs.probes)
     stored = (key, recorded, replay.output, replay.summary, replay.fatal, replay.worst, findings)
-    payload = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=".replay-", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + hashlib.sha256(payload).digest() + payload)
-            os.replace(temp, path)
-        except BaseException:
-            os.unlink(temp)
-            raise
+        write_checked(path, MAGIC, pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return False
     _prune(path.parent)
@@ -137,13 +118,6 @@ def _prune(directory: Path) -> None:
             old.unlink()
 
 
-class _PlainUnpickler(pickle.Unpickler):
-    """Builds tuples, strings, numbers and None only: every class lookup is refused."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"replay entries hold no objects ({module}.{name})")
-
-
 def _plain_finding(f: Finding) -> tuple[Any, ...]:
     related = tuple((r.file, r.line, r.label) for r in f.related)
     return (f.code, int(f.severity), f.message, f.file, f.line, f.symbol, related, f.fix, f.col, f.key)
@@ -153,7 +127,7 @@ def _findings(blob: bytes) -> tuple[Finding, ...]:
     from fixture_graph.analyze.findings import Finding, Location, Severity
 
     out = []
-    for plain in _PlainUnpickler(io.BytesIO(blob)).load():
+    for plain in loads_plain(blob):
         code, severity, message, file, line, symbol, related, fix, col, key = plain
         out.append(
             Finding(

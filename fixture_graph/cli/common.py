@@ -10,7 +10,6 @@ import dataclasses
 import enum
 import os
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -212,16 +211,10 @@ def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
 
 def write_atomic(path: Path, text: str | bytes) -> None:
     """Write via a temporary file and rename, so a failed run never leaves half a report."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            # backslashreplace: a lone surrogate (an undecodable file name) cannot be UTF-8.
-            handle.write(text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from fixture_graph.storage import write_atomic as write_bytes
+
+    # backslashreplace: a lone surrogate (an undecodable file name) cannot be UTF-8.
+    write_bytes(path, text.encode("utf-8", "backslashreplace") if isinstance(text, str) else text)
 
 
 @contextmanager

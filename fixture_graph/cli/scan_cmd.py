@@ -138,6 +138,7 @@ def replay_slot(
     """
     from fixture_graph.replay import replay_key, replay_path
     from fixture_graph.scan.ini import cache_directory, locate
+    from fixture_graph.storage import make_cache_directory
 
     scan_config = configs.scan
     if (
@@ -153,7 +154,7 @@ def replay_slot(
     directory = cache_directory(scan_config, locate(configs.paths, scan_config)[2].rootdir)
     try:
         # Made before the scan records its inputs, so making it cannot look like a change.
-        directory.mkdir(parents=True, exist_ok=True)
+        make_cache_directory(directory)
     except OSError:
         return None
     key = replay_key(configs, fmt, sorted(opts.items()))

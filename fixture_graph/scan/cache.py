@@ -27,7 +27,6 @@ import io
 import os
 import pickle
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,6 +37,7 @@ from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import records
 from fixture_graph.scan.inputs import RACY_NS, StatKey, stat_key
+from fixture_graph.storage import loads_plain, make_cache_directory, read_checked, write_checked
 
 FORMAT = 1
 MAGIC = b"fixture-graph extract cache\n"
@@ -193,8 +193,8 @@ class ExtractCache:
         merged.update(self._new)
         payload = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            _ensure_directory(self.directory)
-            _write_atomic(self.path, MAGIC + hashlib.sha256(payload).digest() + payload)
+            make_cache_directory(self.directory)
+            write_checked(self.path, MAGIC, payload)
         except OSError:
             return
 
@@ -243,24 +243,12 @@ class _RecordUnpickler(pickle.Unpickler):
         return cls
 
 
-class _EntriesUnpickler(pickle.Unpickler):
-    """The cache file holds only dicts, tuples, ints and bytes: no global at all."""
-
-    def find_class(self, module: str, name: str) -> Any:
-        raise pickle.UnpicklingError(f"refused global {module}.{name}")
-
-
 def _read_file(path: Path) -> dict[str, Entry]:
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return {}
-    head = len(MAGIC)
-    digest, payload = data[head : head + 32], data[head + 32 :]
-    if data[:head] != MAGIC or hashlib.sha256(payload).digest() != digest:
+    payload = read_checked(path, MAGIC)
+    if payload is None:
         return {}
     try:
-        entries = _EntriesUnpickler(io.BytesIO(payload)).load()
+        entries = loads_plain(payload)  # only dicts, tuples, ints and bytes: no global at all
     except Exception:
         return {}
     if not isinstance(entries, dict):
@@ -280,27 +268,3 @@ def _valid_entry(path: object, entry: object) -> bool:
         and type(entry[2]) is int
         and isinstance(entry[3], bytes)
     )
-
-
-def _ensure_directory(directory: Path) -> None:
-    """Create the cache directory with a ``.gitignore`` and a ``CACHEDIR.TAG``, as pytest does."""
-    if (directory / ".gitignore").is_file():
-        return
-    directory.mkdir(parents=True, exist_ok=True)
-    _write_atomic(directory / ".gitignore", b"# Created by fixture-graph automatically.\n*\n")
-    _write_atomic(
-        directory / "CACHEDIR.TAG",
-        b"Signature: 8a477f597d28d172789f06886806bc55\n"
-        b"# This file is a cache directory tag created by fixture-graph.\n",
-    )
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -1,0 +1,79 @@
+"""Files the tool writes for itself: atomic replacement, checksummed payloads, plain pickles.
+
+The per-file extraction cache, the run replays and the reports written with ``-o`` share these
+rules: a file is replaced in one rename, so a reader (or a concurrent run) never sees half of
+one; a cache file starts with a magic line and the SHA-256 of its payload, so a truncated,
+foreign or damaged file reads as absent; and a plain pickle may hold only containers, strings,
+numbers and bytes, so a cache inside a repository can never make the tool run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+_DIGEST = 32
+_GITIGNORE = b"# Created by fixture-graph automatically.\n*\n"
+_CACHEDIR_TAG = (
+    b"Signature: 8a477f597d28d172789f06886806bc55\n"
+    b"# This file is a cache directory tag created by fixture-graph.\n"
+)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same folder and one rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def write_checked(path: Path, magic: bytes, payload: bytes) -> None:
+    """Write ``payload`` after ``magic`` and its SHA-256 (read back with :func:`read_checked`)."""
+    write_atomic(path, magic + hashlib.sha256(payload).digest() + payload)
+
+
+def read_checked(path: Path, magic: bytes) -> bytes | None:
+    """The payload of a :func:`write_checked` file, or None when it is absent or does not check out."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    head = len(magic)
+    if not data.startswith(magic) or len(data) < head + _DIGEST:
+        return None
+    payload = data[head + _DIGEST :]
+    if hashlib.sha256(payload).digest() != data[head : head + _DIGEST]:
+        return None
+    return payload
+
+
+class PlainUnpickler(pickle.Unpickler):
+    """Builds containers, strings, numbers and bytes only: every class lookup is refused."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        raise pickle.UnpicklingError(f"refused global {module}.{name}")
+
+
+def loads_plain(data: bytes) -> Any:
+    """Unpickle ``data`` with :class:`PlainUnpickler` (errors propagate; callers treat them as a miss)."""
+    return PlainUnpickler(io.BytesIO(data)).load()
+
+
+def make_cache_directory(directory: Path) -> None:
+    """Create a cache folder with a ``.gitignore`` and a ``CACHEDIR.TAG``, as pytest does."""
+    if (directory / ".gitignore").is_file():
+        return
+    directory.mkdir(parents=True, exist_ok=True)
+    write_atomic(directory / ".gitignore", _GITIGNORE)
+    write_atomic(directory / "CACHEDIR.TAG", _CACHEDIR_TAG)
