@@ -165,6 +165,12 @@ def test_any_change_is_a_miss_and_the_answer_is_new(tmp_path: Path, scans: Scans
     assert after == fresh
 
 
+def test_graph_formats_drawn_without_graphviz_are_replayed(tree: Path, scans: Scans) -> None:
+    first = run(tree, "--format", "markdown")
+    assert run(tree, "--format", "markdown") == first
+    assert scans.count == 1
+
+
 def test_options_are_part_of_the_key(tree: Path, scans: Scans) -> None:
     run(tree)
     run(tree, "--env", "CI=1")
@@ -191,7 +197,7 @@ def test_young_stamps_are_not_trusted(tmp_path: Path, scans: Scans) -> None:
     assert scans.count == 2
 
 
-@pytest.mark.parametrize("args", [("--no-cache",), ("--format", "dot"), ("--dot", "g.dot")])
+@pytest.mark.parametrize("args", [("--no-cache",), ("--format", "svg"), ("--dot", "g.dot")])
 def test_runs_that_are_never_replayed(tree: Path, scans: Scans, args: tuple[str, ...]) -> None:
     run(tree, *args)
     run(tree, *args)

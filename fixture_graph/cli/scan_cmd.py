@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     from fixture_graph.report import Report
 
 FORMATS = ("text", "json", "github", "sarif", *GRAPH_FORMATS)
+DRAWN_BY_GRAPHVIZ = ("svg", "html")
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]})
@@ -111,18 +113,15 @@ def _run(configs: Configs, fmt: str, measurements: Path | None, opts: dict[str, 
     from fixture_graph.render import render_summary
     from fixture_graph.scan.inputs import recording
 
-    if slot is None:
+    with recording() if slot is not None else contextlib.nullcontext() as recorder:
         report = make_report(configs, measurements)
-    else:
-        with recording() as recorder:
-            report = make_report(configs, measurements)
     run = Replay.of(
         output=render_output(fmt, report, opts),
         summary=render_summary(report),
         fatal=report.has_fatal_issues,
         findings=report.analysis.findings,
     )
-    if slot is not None:
+    if slot is not None and recorder is not None:
         store_replay(slot[0], slot[1], recorder.finish(), run)
     return run, write_graph_outputs(report, opts)
 
@@ -134,7 +133,7 @@ def replay_slot(
 
     Not replayed: without the cache; with inputs the recording does not cover (another
     interpreter's environment, a measurements file, an env-expanded rootdir); with extra
-    picture files to write; and for formats drawn by Graphviz, whose output depends on it.
+    picture files to write; and for the formats Graphviz draws, whose version is no input.
     """
     from fixture_graph.replay import replay_key, replay_path
     from fixture_graph.scan.ini import cache_directory, locate
@@ -147,7 +146,7 @@ def replay_slot(
         or scan_config.cache_alias is not None
         or "$" in (scan_config.rootdir or "")
         or measurements is not None
-        or fmt in GRAPH_FORMATS
+        or fmt in DRAWN_BY_GRAPHVIZ
         or any(opts.get(k) for k in ("dot_file", "svg_file", "html_file"))
     ):
         return None
