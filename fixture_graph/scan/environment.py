@@ -17,6 +17,7 @@ from pathlib import Path
 
 from fixture_graph.scan import inputs
 
+_METADATA = (".dist-info", ".egg-info")
 _SYS_PATH_SNIPPET = "import json, sys; print(json.dumps(sys.path))"
 
 
@@ -88,12 +89,13 @@ def _distributions(paths: tuple[Path, ...]) -> list[tuple[str, str, Path]]:
     seen: dict[str, tuple[str, str, Path]] = {}
     for base in paths:
         try:
-            entries = sorted(Path(e.path) for e in inputs.scandir(base))
+            # The listing is recorded, so the entries' types need no probe of their own.
+            entries = sorted(
+                Path(e.path) for e in inputs.scandir(base) if e.name.endswith(_METADATA) and e.is_dir()
+            )
         except OSError:
             continue
         for entry in entries:
-            if entry.suffix not in (".dist-info", ".egg-info") or not inputs.is_dir(entry):
-                continue
             stem = entry.name.rsplit(".", 1)[0]
             name, _, version = stem.partition("-")
             key = _normalize(name)

@@ -143,8 +143,8 @@ def _walk_no_nested_scopes(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
                 stack.append(child)
 
 
-# Fields that never hold a Name or a Call below them: the expression context and operators
-# (``Load()``, ``Add()``), and plain values (identifiers, constants, line numbers).
+# Fields holding nodes without children: the expression context and operators (``Load()``,
+# ``Add()``). Plain values (identifiers, constants) are passed over by type in the walk.
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
 _CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
@@ -216,10 +216,9 @@ class _Extractor:
         self.suppress = _suppressions(source) if SUPPRESS_MARKER in source else {}
         # Module-level names set by an import probe (HAS_X = True in try: import x), see _try.
         self.flags: dict[str, EnvExpr] = {}
-        # Cheap text checks that let most functions skip two walks of their body (identifiers
-        # are NFKC-normalized, so non-ASCII source always takes the walks).
-        # Line-based text checks need str.splitlines to number lines as the parser does; it
-        # also splits at form feeds and other ASCII separators the parser does not.
+        # Cheap text checks that let most functions skip two walks of their body (see _mentions).
+        # They read a function's lines, so str.splitlines must number lines as the parser does;
+        # it also splits at form feeds and other ASCII separators, which the parser does not.
         self.plain_lines = not any(c in source for c in "\x0b\x0c\x1c\x1d\x1e")
         ascii_only = source.isascii()
         self.may_yield = "yield" in source or not ascii_only

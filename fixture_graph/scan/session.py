@@ -171,7 +171,7 @@ class _Scan:
         found = self._followable_memo.get(path)
         if found is None:
             found = self._followable_memo[path] = (
-                any(path.is_relative_to(r) for r in self.plugin_roots) or path in self.plugin_modules
+                any(_relative(path, r) is not None for r in self.plugin_roots) or path in self.plugin_modules
             )
         return found
 
@@ -403,12 +403,11 @@ class _Scan:
             if path in self.plugin_modules:
                 continue
             self.plugin_modules[path] = None
-            self._followable_memo.clear()
             if not self._is_local(path) and is_file(path.parent / "__init__.py"):
                 # Imports inside an installed plugin's own top-level package are followed too.
                 base = basedir(path)
                 self.plugin_roots.add(base / path.relative_to(base).parts[0])
-                self._followable_memo.clear()
+            self._followable_memo.clear()  # both sets _followable reads may have grown
             record = self._read(path)
             if record is None:
                 continue

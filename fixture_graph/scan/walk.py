@@ -76,7 +76,7 @@ def _enter(
     issue: Callable[[Issue], None],
     show: Callable[[Path], str],
 ) -> tuple[Iterator[os.DirEntry[str]], tuple[Path, ...], tuple[str, ...]] | None:
-    inputs.note_dir(directory)  # its stat, its listing, and the probes below all depend on it
+    inputs.note_dir(directory)  # before its stat and its listing
     try:
         st = directory.stat()
     except OSError as exc:
