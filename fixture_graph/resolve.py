@@ -342,7 +342,8 @@ class DefinitionIndex:
             names_at[fixture.holder].add(fixture.name)
         self._names_at = own = {holder: frozenset(names) for holder, names in names_at.items()}
         # Neither callback refers back to the index, so the index and its memo form no reference
-        # cycle: both are freed as soon as the last user lets go (the CLI collects cycles rarely).
+        # cycle: both are freed as soon as the last user lets go (the CLI runs without the
+        # cycle collector).
         self.getter = _Getters(by_name)
         self.reach = Reachability(self.getter, lambda holder: own.get(holder, frozenset()))
 

@@ -71,7 +71,7 @@ def scan_paths(
         return state.run()
     finally:
         # The state refers to itself (the namespace builder holds its bound methods), so without
-        # this every record would stay alive until the cycle collector ran (the CLI runs it rarely).
+        # this every record would stay alive until the cycle collector ran (the CLI turns it off).
         state.release()
 
 
