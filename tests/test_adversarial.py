@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from helpers.cli import run_process_json
+from helpers.defs import fixture_def
+from helpers.fs import fail_listing
 
 import fixture_graph.scan.safe_read as safe_read
 import fixture_graph.scan.walk as walk_mod
@@ -25,7 +26,6 @@ from fixture_graph.report import Report, build_report
 from fixture_graph.resolve import holder_ancestors
 from fixture_graph.scan.safe_read import SkippedFile, read_source
 from fixture_graph.scan.session import scan_paths
-from fixture_graph.scope import Scope
 
 Tree = Callable[[dict[str, str]], Path]
 INI = {"pytest.ini": "[pytest]\n"}
@@ -220,18 +220,8 @@ def test_class_nesting_an_enclosing_class_is_an_issue_not_a_crash(write_tree: Tr
 
 def _fixture(name: str, holder: str, argnames: tuple[str, ...], number: int = 0) -> FixtureDef:
     file = f"{holder}/conftest.py" if holder else "conftest.py"
-    return FixtureDef(
-        id=f"{file}::{name}",
-        name=name,
-        func_name=name,
-        kind=FixtureKind.CONFTEST,
-        holder=holder,
-        order=(0, number),
-        scope=Scope.FUNCTION,
-        file=file,
-        line=number + 1,
-        registered_in=file,
-        argnames=argnames,
+    return fixture_def(
+        name, holder, id=f"{file}::{name}", file=file, line=number + 1, order=(0, number), argnames=argnames
     )
 
 
@@ -491,14 +481,7 @@ def test_folder_vanishing_during_the_walk(write_tree: Tree, monkeypatch: pytest.
     root = write_tree(
         {**INI, "test_ok.py": "def test_ok(): pass\n", "gone/test_g.py": "def test_g(): pass\n"}
     )
-    real_scandir = os.scandir
-
-    def scandir(path: str | os.PathLike[str]) -> object:
-        if Path(path).name == "gone":
-            raise FileNotFoundError(2, "No such file or directory", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(walk_mod.os, "scandir", scandir)
+    fail_listing(monkeypatch, "gone", FileNotFoundError(2, "No such file or directory", "gone"))
     report = scan(root)
     assert issues(report) == {("gone", "unreadable")}
     assert [t.nodeid for t in report.scan.tests] == ["test_ok.py::test_ok"]
@@ -595,16 +578,7 @@ def test_fifos_and_devices_are_never_opened(tmp_path: Path) -> None:
     os.mkfifo(root / "sub" / "conftest.py")
     (root / "test_zero.py").symlink_to("/dev/zero")
     (root / "test_null.py").symlink_to("/dev/null")
-    done = subprocess.run(
-        [sys.executable, "-m", "fixture_graph", "--no-plugins", "--follow-symlinks", "--format", "json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    data = run_process_json(root, "--follow-symlinks")
     said = {(i["file"], i["code"]) for i in data["issues"]}
     assert said == {
         ("test_fifo.py", "not-a-file"),
@@ -621,16 +595,7 @@ def test_fifo_config_files_are_never_opened(tmp_path: Path) -> None:
     for name in ("pytest.ini", "pyproject.toml", "tox.ini", "setup.cfg", "pytest.toml"):
         os.mkfifo(root / name)
     (root / "test_ok.py").write_text("def test_ok(): pass\n")
-    done = subprocess.run(
-        [sys.executable, "-m", "fixture_graph", "--no-plugins", "--format", "json"],
-        cwd=root,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    data = json.loads(done.stdout)
+    data = run_process_json(root)
     assert data["inifile"] is None
     assert [t["nodeid"] for t in data["tests"]] == ["test_ok.py::test_ok"]
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers.cli import run
+from helpers.fs import fail_listing
 
 from fixture_graph.cli import ExitCode
 from fixture_graph.config import ScanConfig
@@ -156,19 +157,10 @@ def test_permission_denied_folder_is_an_issue_even_as_root(
     write_tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """chmod cannot lock root out, so the denial is simulated where the walk lists a folder."""
-    import fixture_graph.scan.walk as walk_mod
-
     root = write_tree(
         {**INI, "test_ok.py": "def test_ok():\n    pass\n", "locked/test_h.py": "def test_h(): pass\n"}
     )
-    real_scandir = os.scandir
-
-    def scandir(path: str | os.PathLike[str]) -> object:
-        if Path(path).name == "locked":
-            raise PermissionError(13, "Permission denied", str(path))
-        return real_scandir(path)
-
-    monkeypatch.setattr(walk_mod.os, "scandir", scandir)
+    fail_listing(monkeypatch, "locked", PermissionError(13, "Permission denied", "locked"))
     report = build_report(scan_paths([], ScanConfig(scan_plugins=False), invocation_dir=root))
     assert ("locked", "unreadable") in {(i.file, i.code) for i in report.scan.issues}
     assert [t.nodeid for t in report.scan.tests] == ["test_ok.py::test_ok"]

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 from bench.synth import synthetic_scan
+from helpers.defs import fixture_def
 
 from fixture_graph import model
 from fixture_graph.config import ScanConfig
-from fixture_graph.model import SESSION_NODE, FixtureDef, FixtureKind, Resolution, ScanResult
+from fixture_graph.model import SESSION_NODE, Resolution, ScanResult
 from fixture_graph.reach import Reachability
 from fixture_graph.resolve import DefinitionIndex, resolve
 from fixture_graph.scan.session import scan_paths
-from fixture_graph.scope import Scope
 
 DATA = Path(__file__).parent / "data"
 TRICKY = sorted(p for p in (DATA / "tricky").iterdir() if p.is_dir())
@@ -56,17 +56,13 @@ def random_scan(seed: int, combos: int = 0) -> ScanResult:
         holder, _ = rng.choice(holders)
         name = rng.choice(pool[:-1])
         fixtures.append(
-            FixtureDef(
+            fixture_def(
+                name,
+                holder,
                 id=f"{holder or 'root'}::{name}#{i}",
-                name=name,
-                func_name=name,
-                kind=FixtureKind.CONFTEST,
-                holder=holder,
-                order=(0, i),
-                scope=Scope.FUNCTION,
                 file="f.py",
                 line=i,
-                registered_in="f.py",
+                order=(0, i),
                 argnames=tuple(dict.fromkeys(rng.sample(pool, k=rng.randint(0, 3)))),
                 autouse=rng.random() < 0.1,
             )

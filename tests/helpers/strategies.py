@@ -8,9 +8,10 @@ damage the bytes (truncation, stray bytes, CRLF, a BOM, another encoding).
 
 from __future__ import annotations
 
+from helpers.defs import fixture_def
 from hypothesis import strategies as st
 
-from fixture_graph.model import FixtureDef, FixtureKind, ScanResult, TestItem
+from fixture_graph.model import ScanResult, TestItem
 from fixture_graph.resolve import holder_ancestors
 from fixture_graph.scope import Scope
 
@@ -177,17 +178,14 @@ def scan_results(draw: st.DrawFn) -> ScanResult:
         holder = draw(st.sampled_from(HOLDERS))
         file = holder.split("::")[0] if holder.endswith(".py") or "::" in holder else f"{holder}/conftest.py"
         fixtures.append(
-            FixtureDef(
+            fixture_def(
+                name,
+                holder,
                 id=f"{holder}::{name}#{number}",
-                name=name,
-                func_name=name,
-                kind=FixtureKind.CONFTEST,
-                holder=holder,
-                order=(draw(st.integers(0, 2)), number),
-                scope=draw(st.sampled_from(list(Scope))),
                 file=file.lstrip("/"),
                 line=number + 1,
-                registered_in=file.lstrip("/"),
+                order=(draw(st.integers(0, 2)), number),
+                scope=draw(st.sampled_from(list(Scope))),
                 argnames=tuple(dict.fromkeys(draw(st.lists(st.sampled_from(POOL), max_size=3)))),
                 autouse=draw(st.booleans()) and draw(st.booleans()),
             )
