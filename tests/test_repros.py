@@ -27,10 +27,6 @@ OPEN: frozenset[str] = frozenset(
     {
         "01_path_patterns_in_python_files_and_norecursedirs",
 
-        "02_mark_held_in_module_variable",
-
-        "03_fixture_decorating_classmethod",
-
         "05_pytester_plugin_fixtures",
 
         "06_autouse_given_by_an_expression",

@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import guards as guard_mod
+from fixture_graph.scan.decorators import BY_NAME as FILLER_BY_NAME
+from fixture_graph.scan.decorators import Fills
 from fixture_graph.scan.records import (
     Binding,
     ClassInfo,
@@ -40,8 +42,6 @@ FIXTURE_DECORATORS = frozenset(
         "pytest_asyncio.plugin.fixture",
     }
 )
-_PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
-_PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
 _WRAPS = frozenset({"functools.wraps", "wraps"})
 _XUNIT_NAMES = frozenset(
     {
@@ -59,6 +59,10 @@ _XUNIT_NAMES = frozenset(
         "__new__",
         "pytest_generate_tests",
     }
+)
+# Decorators known not to hold marks (no ref is recorded for them).
+_NOT_MARKS = frozenset(
+    {"property", "functools.wraps", "functools.cache", "functools.lru_cache", "contextlib.contextmanager"}
 )
 MAX_TEXT = 240
 MAX_DOC = 4000
@@ -537,6 +541,12 @@ class _Extractor:
     def _value_binding(self, name: str, value: ast.expr, line: int, guards: tuple[Guard, ...]) -> Binding:
         if isinstance(value, ast.Name):
             return Binding(name, "alias", line, guards, attr=value.id)
+        marks = self._mark_value(value)
+        if marks is not None:
+            if isinstance(value, ast.Attribute) and not guards:
+                # ``usefix = pytest.mark.usefixtures``: a later ``@usefix("db")`` is that mark.
+                self.aliases[name] = self.qualify(value) or ""
+            return Binding(name, "mark", line, guards, marks=marks)
         if isinstance(value, ast.Call):
             spec, target = self._fixture_call(value)
             if spec is not None and target is not None:
@@ -575,7 +585,7 @@ class _Extractor:
                 for tgt in inner.targets:
                     if isinstance(tgt, ast.Name) and tgt.id == "pytestmark":
                         own = self._marks_from_pytestmark(inner.value)
-                        marks = _merge_marks(marks, own)
+                        marks = marks.extended(own)
                     if isinstance(tgt, ast.Name) and tgt.id == "__test__":
                         test_false = isinstance(inner.value, ast.Constant) and not inner.value.value
         bases = tuple(self.text(b) for b in stmt.bases)
@@ -591,17 +601,20 @@ class _Extractor:
         self, node: ast.FunctionDef | ast.AsyncFunctionDef, guards: tuple[Guard, ...], *, in_class: bool
     ) -> Binding:
         fixture: FixtureSpec | None = None
-        is_static = is_classmethod = False
+        fixture_at = classmethod_at = -1
+        is_static = False
         patches = 0
+        filled: set[str] = set()
         hidden: tuple[tuple[str, ...], int] | None = None
         impact: str | None = None
         description: str | None = None
         mark_nodes: list[ast.expr] = []
-        for deco in node.decorator_list:
+        for index, deco in enumerate(node.decorator_list):
             func = _call_func(deco)
             name = self.qualify(func)
             last = name.rsplit(".", 1)[-1] if name else ""
             if name in FIXTURE_DECORATORS:
+                fixture_at = index
                 fixture = self._fixture_spec(
                     deco if isinstance(deco, ast.Call) else None, asyncio=name.startswith("pytest_asyncio")
                 )
@@ -610,27 +623,38 @@ class _Extractor:
             elif name in ("staticmethod", "builtins.staticmethod"):
                 is_static = True
             elif name in ("classmethod", "builtins.classmethod"):
-                is_classmethod = True
-            elif name in _PATCHERS or name in _PATCH_OBJECTS:
-                patches += self._consumes_argument(deco, name in _PATCH_OBJECTS)
+                classmethod_at = index
+            elif name in FILLER_BY_NAME:
+                filler = FILLER_BY_NAME[name]
+                if filler.fills is Fills.LEADING:
+                    patches += self._consumes_argument(deco, filler.new_at)
+                else:
+                    filled |= self._named_fills(node, deco)
             elif last in self.options.impact_decorators:
                 impact, description = self._impact(deco)
             elif isinstance(func, ast.Name) and func.id in self.wrappers and not isinstance(deco, ast.Call):
                 hidden = self.wrappers[func.id]
+            elif fixture is None and name not in _NOT_MARKS:
+                mark_nodes.append(deco)  # may hold or apply marks: a ref, resolved by the scan
         line = node.decorator_list[0].lineno if node.decorator_list else node.lineno
         if hidden is not None:
             line = hidden[1]  # pytest reports the wrapper's code location
-        if fixture is not None and is_classmethod:
+        if fixture is not None and 0 <= classmethod_at < fixture_at:
+            # @classmethod above @pytest.fixture hides the fixture from pytest's dir() scan; the
+            # other order is a class fixture (pytest-dev/pytest#4401).
             self.issues.append(
                 Issue(
                     self.path,
                     line,
                     "classmethod-fixture",
-                    f"cannot discover fixture '{node.name}' because it is wrapped by @classmethod",
+                    f"cannot discover fixture '{node.name}' because it is wrapped by @classmethod "
+                    "(place @pytest.fixture above @classmethod)",
                 )
             )
             fixture = None
         marks = self._decorator_marks(mark_nodes)
+        if fixture is not None:
+            marks = Marks(names=marks.names)  # refs on a fixture are not marks pytest applies
         if fixture is not None and marks.names:
             self.issues.append(
                 Issue(
@@ -641,6 +665,7 @@ class _Extractor:
                     "pytest 8 ignores it",
                 )
             )
+        applied, on_call = (None, False) if in_class or fixture else self._applied_marks(node)
         argnames = self._signature(
             node,
             hidden[0] if hidden else None,
@@ -648,6 +673,8 @@ class _Extractor:
             is_static=is_static,
             is_fixture=fixture is not None,
         )
+        if filled:
+            argnames = tuple(n for n in argnames if n not in filled)
         if patches:
             argnames = argnames[patches:]
         info = FuncInfo(
@@ -661,6 +688,8 @@ class _Extractor:
             is_staticmethod=is_static,
             fixture=fixture,
             marks=Marks() if fixture is not None else marks,
+            applies_marks=applied,
+            applies_on_call=on_call,
             getfixturevalue=self._getfixturevalue(node),
             impact=impact,
             impact_description=description,
@@ -691,12 +720,25 @@ class _Extractor:
             names = names[1:]
         return names
 
-    def _consumes_argument(self, deco: ast.expr, is_object: bool) -> int:
+    def _consumes_argument(self, deco: ast.expr, new_at: int) -> int:
+        """1 when a ``LEADING`` filler passes an argument: no ``new`` given by keyword or position."""
         if not isinstance(deco, ast.Call):
             return 0
         if any(k.arg == "new" for k in deco.keywords):
             return 0
-        return 0 if len(deco.args) >= (3 if is_object else 2) else 1
+        return 0 if len(deco.args) > new_at else 1
+
+    def _named_fills(self, node: ast.FunctionDef | ast.AsyncFunctionDef, deco: ast.expr) -> set[str]:
+        """The parameters a ``NAMED`` filler (``@given``) passes: its keywords' names, or as many
+        of the rightmost positional-or-keyword parameters as it has positional arguments."""
+        if not isinstance(deco, ast.Call):
+            return set()
+        names = {k.arg for k in deco.keywords if k.arg is not None}
+        positional = len(deco.args)
+        if positional and not any(isinstance(a, ast.Starred) for a in deco.args):
+            params = [a.arg for a in node.args.args]
+            names.update(params[max(0, len(params) - positional) :])
+        return names
 
     def _mentions(self, node: ast.FunctionDef | ast.AsyncFunctionDef, word: str, in_module: bool) -> bool:
         """Whether ``word`` may occur in the function's source (False saves a walk of its body).
@@ -824,18 +866,25 @@ class _Extractor:
         return FixtureSpec(**values)  # type: ignore[arg-type]
 
     def _marks_from_pytestmark(self, value: ast.expr) -> Marks:
-        nodes = list(value.elts) if isinstance(value, ast.List | ast.Tuple) else [value]
-        return self._decorator_marks(nodes, reverse=False)
+        return self._decorator_marks(_mark_elements(value), reverse=False)
 
     def _decorator_marks(self, nodes: list[ast.expr], *, reverse: bool = True) -> Marks:
-        """Marks in pytest's order: decorators apply bottom-up, so the last one comes first."""
+        """Marks in pytest's order: decorators apply bottom-up, so the last one comes first.
+
+        A node that is not ``pytest.mark.*`` but a name, attribute or call of one becomes a ref
+        (a variable holding marks, or a helper applying them), resolved later by the scan.
+        """
         usefixtures: list[str] = []
         parametrize: list[ParametrizeMark] = []
         names: list[str] = []
+        refs: list[tuple[str, bool]] = []
         for node in reversed(nodes) if reverse else nodes:
             name = self.qualify(_call_func(node)) or ""
             mark = name.rsplit(".", 1)[-1]
             if not name.startswith(("pytest.mark.", "_pytest.mark.")):
+                dotted = _dotted(_call_func(node))
+                if dotted is not None:
+                    refs.append((dotted, isinstance(node, ast.Call)))
                 continue
             names.append(mark)
             if mark == "usefixtures" and isinstance(node, ast.Call):
@@ -855,7 +904,53 @@ class _Extractor:
                 parsed = self._parametrize(node)
                 if parsed is not None:
                     parametrize.append(parsed)
-        return Marks(tuple(usefixtures), tuple(parametrize), tuple(names))
+        return Marks(tuple(usefixtures), tuple(parametrize), tuple(names), tuple(refs))
+
+    def _is_mark(self, node: ast.expr) -> bool:
+        """``pytest.mark.x`` or ``pytest.mark.x(...)`` (import aliases expanded)."""
+        return (self.qualify(_call_func(node)) or "").startswith(("pytest.mark.", "_pytest.mark."))
+
+    def _mark_value(self, value: ast.expr) -> Marks | None:
+        """The marks an assigned value holds: a mark, or a list, tuple or sum holding one (or only
+        names that may hold marks); None for any other value."""
+        elements = _mark_elements(value)
+        if isinstance(value, ast.Name | ast.Attribute) and not self._is_mark(value):
+            return None  # ``x = y`` is an alias; the namespace follows it
+        only_names = all(_dotted(_call_func(e)) is not None for e in elements)
+        if any(self._is_mark(e) for e in elements) or (elements != [value] and only_names):
+            return self._decorator_marks(elements, reverse=False)
+        return None
+
+    def _applied_marks(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[Marks | None, bool]:
+        """The marks a helper function applies, and whether it applies them when called.
+
+        ``def slow(f): return pytest.mark.slow(f)`` and a returned inner function decorated with
+        marks apply them as ``@slow``; ``def skip_x(): return pytest.mark.skipif(...)`` applies
+        them as ``@skip_x()``.
+        """
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        inner = {s.name: s for s in node.body if isinstance(s, ast.FunctionDef | ast.AsyncFunctionDef)}
+        for stmt in node.body:
+            if not isinstance(stmt, ast.Return) or stmt.value is None:
+                continue
+            value = stmt.value
+            if (
+                isinstance(value, ast.Call)
+                and params
+                and len(value.args) == 1
+                and isinstance(value.args[0], ast.Name)
+                and value.args[0].id == params[0]
+                and self._is_mark(value.func)
+            ):
+                return self._decorator_marks([value.func]), False
+            if isinstance(value, ast.Name) and value.id in inner:
+                marks = self._decorator_marks(
+                    [d for d in inner[value.id].decorator_list if self._is_mark(d)]
+                )
+                return (marks, False) if marks.names else (None, False)
+            if self._is_mark(value):
+                return self._decorator_marks(_mark_elements(value), reverse=False), True
+        return None, False
 
     def _parametrize(self, node: ast.Call) -> ParametrizeMark | None:
         argnode = node.args[0] if node.args else None
@@ -892,12 +987,33 @@ def _call_func(node: ast.expr) -> ast.expr:
     return node.func if isinstance(node, ast.Call) else node
 
 
-def _merge_marks(first: Marks, second: Marks) -> Marks:
-    return Marks(
-        first.usefixtures + second.usefixtures,
-        first.parametrize + second.parametrize,
-        first.names + second.names,
-    )
+def _dotted(node: ast.expr) -> str | None:
+    """``a.b.c`` as written (no alias expansion), for a later namespace lookup; else None."""
+    parts: list[str] = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    return ".".join([node.id, *reversed(parts)])
+
+
+def _mark_elements(value: ast.expr) -> list[ast.expr]:
+    """The elements of a mark value: list and tuple items, starred items and ``+`` operands
+    flattened, in order (``[*base, pytest.mark.x]``, ``base + [pytest.mark.y]``)."""
+    out: list[ast.expr] = []
+    stack: list[ast.expr] = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.List | ast.Tuple):
+            stack.extend(reversed(node.elts))
+        elif isinstance(node, ast.Starred):
+            stack.append(node.value)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+            stack.extend((node.right, node.left))
+        else:
+            out.append(node)
+    return out
 
 
 def _argnames(args: ast.arguments, *, drop_first: bool) -> tuple[str, ...]:

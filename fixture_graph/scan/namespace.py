@@ -15,19 +15,20 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixture_graph.scan import guards as guard_mod
-from fixture_graph.scan.records import Binding, ClassInfo, FixtureSpec, FuncInfo, Guard, ModuleRecord
+from fixture_graph.scan.records import Binding, ClassInfo, FixtureSpec, FuncInfo, Guard, Marks, ModuleRecord
 
 
 @dataclass(frozen=True, slots=True)
 class Value:
     """What a name is bound to. ``file`` is where the function or class is defined."""
 
-    kind: str  # "fixture", "func", "class", "module", "other"
+    kind: str  # "fixture", "func", "class", "module", "mark", "other"
     file: Path | None = None
     func: FuncInfo | None = None
     cls: ClassInfo | None = None
     spec: FixtureSpec | None = None
     guards: tuple[str, ...] = ()
+    marks: Marks | None = None
 
     def with_guards(self, extra: tuple[str, ...]) -> Value:
         """The same value, reached through more guards."""
@@ -39,6 +40,7 @@ class Value:
 OTHER = Value("other")
 Namespace = dict[str, Value]
 _MAX_MRO = 64
+_MAX_MARK_DEPTH = 16
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -175,6 +177,35 @@ class NamespaceBuilder:
             value = self.module(value.file).get(head, OTHER)
         return value
 
+    def resolve_marks(self, marks: Marks, path: Path, ns: Namespace, outer: Namespace | None = None) -> Marks:
+        """``marks`` with each ref replaced by the marks it names, as pytest would evaluate it.
+
+        A ref is a name bound to marks (``with_db = pytest.mark.usefixtures("db")``, a list of
+        marks, one imported from another module) or a helper function that applies marks
+        (``@slow`` for ``def slow(f): return pytest.mark.slow(f)``, ``@skip_x()`` for one that
+        returns a mark). It is looked up in ``ns`` (a class body), then in ``outer`` (its module).
+        Refs that name nothing mark-like (any other decorator) are dropped.
+        """
+        out = Marks(marks.usefixtures, marks.parametrize, marks.names)
+        pending = [(ref, path, ns, outer, 0) for ref in marks.refs]
+        while pending:
+            (dotted, called), where, names, enclosing, depth = pending.pop(0)
+            value = self.lookup_dotted(where, names, dotted)
+            if value.kind == "other" and enclosing is not None:
+                value = self.lookup_dotted(where, enclosing, dotted)
+            found: Marks | None = None
+            if value.kind == "mark" and not called:
+                found = value.marks
+            elif value.kind == "func" and value.func is not None and value.func.applies_on_call == called:
+                found = value.func.applies_marks
+            if found is None or value.file is None:
+                continue
+            out = out.extended(Marks(found.usefixtures, found.parametrize, found.names))
+            if found.refs and depth < _MAX_MARK_DEPTH:
+                home = self.module(value.file)
+                pending.extend((ref, value.file, home, None, depth + 1) for ref in found.refs)
+        return out
+
     # -- private ----------------------------------------------------------------------------
 
     def decide(self, guards: tuple[Guard, ...]) -> tuple[str, ...] | None:
@@ -211,6 +242,8 @@ class NamespaceBuilder:
             return Value("fixture" if fixture else "func", path, binding.func, spec=fixture)
         if kind == "class" and binding.cls is not None:
             return Value("class", path, cls=binding.cls)
+        if kind == "mark" and binding.marks is not None:
+            return Value("mark", path, marks=binding.marks)
         if kind == "import":
             return Value("module", self._resolve(path, binding.module or ""))
         if kind == "from":

@@ -55,11 +55,28 @@ class ParametrizeMark:
 
 @dataclass(frozen=True, slots=True)
 class Marks:
-    """The marks that matter for fixtures, in application order (closest first)."""
+    """The marks that matter for fixtures, in application order (closest first).
+
+    ``refs`` are the names written where a mark may be (a decorator, a ``pytestmark`` element,
+    an element of a list of marks) that are not ``pytest.mark.*`` themselves: a variable
+    holding marks, one imported from another module, or a helper function that applies marks.
+    They are resolved through the namespace later; each is ``(dotted name, called)``, where
+    ``called`` says the decorator was a call (``@helper(...)``).
+    """
 
     usefixtures: tuple[str, ...] = ()
     parametrize: tuple[ParametrizeMark, ...] = ()
     names: tuple[str, ...] = ()
+    refs: tuple[tuple[str, bool], ...] = ()
+
+    def extended(self, other: Marks) -> Marks:
+        """These marks followed by ``other``'s (farther marks come later)."""
+        return Marks(
+            self.usefixtures + other.usefixtures,
+            self.parametrize + other.parametrize,
+            self.names + other.names,
+            self.refs + other.refs,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +98,11 @@ class FuncInfo:
     docstring: str | None = None
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
+    # A helper that applies marks: ``return pytest.mark.x(func)`` or a returned inner function
+    # with mark decorators (used as ``@helper``), or ``return pytest.mark.x(...)`` (used as
+    # ``@helper(...)``, when ``applies_on_call``).
+    applies_marks: Marks | None = None
+    applies_on_call: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +111,8 @@ class Binding:
 
     ``kind`` is one of ``def``, ``class``, ``from`` (``from module import attr``), ``star``,
     ``import`` (binds a module object), ``alias`` (``name = attr``), ``fixture_call``
-    (``name = pytest.fixture(...)(attr)``), ``other`` (anything else), and ``del``.
+    (``name = pytest.fixture(...)(attr)``), ``mark`` (``name = pytest.mark.x(...)``, or a list
+    of marks and names that may hold marks, in ``marks``), ``other`` (anything else), and ``del``.
     """
 
     name: str
@@ -101,6 +124,7 @@ class Binding:
     module: str | None = None
     attr: str | None = None
     fixture: FixtureSpec | None = None
+    marks: Marks | None = None
 
 
 @dataclass(frozen=True, slots=True)

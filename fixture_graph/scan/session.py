@@ -34,7 +34,7 @@ from fixture_graph.scan.ini import IniSettings, cache_directory, locate
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
-from fixture_graph.scan.records import FuncInfo, ModuleRecord
+from fixture_graph.scan.records import FuncInfo, Marks, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
@@ -44,7 +44,6 @@ GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = r
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 MAX_CLASS_NESTING = 100  # the parser's indentation limit; deeper can only come from aliases
-_NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
 
 
 def scan_paths(
@@ -529,13 +528,16 @@ class _Scan:
         self._register_xunit_module(path, node, record)
         self._register_holder(_Holder(path, node, FixtureKind.MODULE, (0, 0)), id_prefix=f"{node}::", ns=ns)
         ancestors = self._ancestors(path)
+        module_marks = self.ns.resolve_marks(record.marks, path, ns)
         for attr, value in ns.items():
             if value.kind == "func" and value.func is not None and self._is_test_name(attr):
-                self._add_test(path, attr, value, value.func, ancestors, record, _NO_MARKS, is_unittest=False)
+                home = ns if value.file in (None, path) else self.ns.module(value.file)
+                marks = self.ns.resolve_marks(value.func.marks, value.file or path, home)
+                self._add_test(path, attr, value, value.func, ancestors, marks.extended(module_marks))
             else:
                 ref = self.ns.class_ref(value, path, ns)
                 if ref is not None:
-                    self._collect_class(path, attr, ref, ancestors, record, ())
+                    self._collect_class(path, attr, ref, ancestors, module_marks, ())
 
     def _ancestors(self, path: Path) -> tuple[str, ...]:
         chain = [SESSION_NODE]
@@ -557,7 +559,7 @@ class _Scan:
         attr: str,
         ref: ClassRef,
         ancestors: tuple[str, ...],
-        record: ModuleRecord,
+        outer_marks: Marks,
         outer_names: tuple[str, ...],
         enclosing: tuple[ClassRef, ...] = (),
     ) -> None:
@@ -586,21 +588,26 @@ class _Scan:
         qualname = (*outer_names, ref.cls.name)
         self._register_xunit_class(path, node, ".".join(qualname), attrs, is_unittest)
         self._register_holder(_Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs)
-        marks = (
-            tuple(n for k in mro for n in k.cls.marks.usefixtures),
-            tuple(p.argnames for k in mro for p in k.cls.marks.parametrize if not p.indirect),
-        )
+        # Marks reach the item through inheritance: the class's own, then its bases', then the
+        # enclosing classes' and the module's (pytest's iter_markers walks the node chain).
+        class_marks = Marks()
+        for klass in mro:
+            class_marks = class_marks.extended(
+                self.ns.resolve_marks(klass.cls.marks, klass.file, attrs, klass.outer)
+            )
+        scope_marks = class_marks.extended(outer_marks)
         for name in sorted(attrs) if is_unittest else attrs:
             member = attrs[name]
             if member.kind == "func" and member.func is not None:
                 if name.startswith("test") if is_unittest else self._is_test_name(name):
-                    self._add_test(
-                        path, name, member, member.func, chain, record, marks, is_unittest=is_unittest
-                    )
+                    home = self.ns.module(member.file) if member.file not in (None, ref.file) else ref.outer
+                    own = self.ns.resolve_marks(member.func.marks, member.file or path, attrs, home)
+                    marks = own.extended(scope_marks)
+                    self._add_test(path, name, member, member.func, chain, marks, is_unittest=is_unittest)
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
                 if inner is not None:
-                    self._collect_class(path, name, inner, chain, record, qualname, (*enclosing, ref))
+                    self._collect_class(path, name, inner, chain, scope_marks, qualname, (*enclosing, ref))
 
     def _is_unittest(self, mro: list[ClassRef]) -> bool:
         """True when a base we cannot read looks like ``unittest.TestCase`` (or a known subclass).
@@ -624,22 +631,18 @@ class _Scan:
         value: Value,
         func: FuncInfo,
         ancestors: tuple[str, ...],
-        record: ModuleRecord,
-        class_marks: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]],
+        marks: Marks,
         *,
-        is_unittest: bool,
+        is_unittest: bool = False,
     ) -> None:
+        """Register one test function; ``marks`` are all that reach it, closest first."""
         nodeid = f"{ancestors[-1]}::{name}"
-        usefixtures = (*func.marks.usefixtures, *class_marks[0], *record.marks.usefixtures)
+        usefixtures = marks.usefixtures
         direct: list[str] = []
         params: list[str] = []
-        for mark in (*func.marks.parametrize, *record.marks.parametrize):
-            if not mark.indirect:
-                direct.extend(mark.argnames)
+        for mark in marks.parametrize:
+            direct.extend(n for n in mark.argnames if n not in mark.indirect)
             params.extend(n for n in mark.argnames if n not in mark.indirect)
-        for names in class_marks[1]:
-            direct.extend(names)
-            params.extend(names)
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
             return
         self.tests.append(

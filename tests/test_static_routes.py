@@ -1,0 +1,266 @@
+"""Static routes pytest follows: marks bound to names, decorator order, decorators that fill
+parameters. Every tree is checked twice: the closures we expect, and real pytest agreeing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from fixture_graph.config import ScanConfig
+from fixture_graph.report import Report, build_report
+from fixture_graph.scan.session import scan_paths
+from fixture_graph.verify import PytestRun, compare, describe, observe
+
+Tree = Callable[[dict[str, str]], Path]
+PLUGINS = "[pytest]\naddopts = -p no:asyncio -p no:anyio -p no:hypothesispytest -p no:cacheprovider\n"
+
+
+def scan(root: Path) -> Report:
+    return build_report(scan_paths([], ScanConfig(), invocation_dir=root))
+
+
+def closures(report: Report) -> dict[str, list[str]]:
+    return {t.nodeid: sorted(t.closure) for t in report.resolution.tests}
+
+
+def assert_pytest_agrees(root: Path, report: Report) -> None:
+    view = observe(PytestRun(cwd=root))
+    assert view.source == "probe"
+    assert {t.nodeid for t in report.resolution.tests} == {t.nodeid.split("[")[0] for t in view.tests}
+    assert [line for d in compare(report, view).disagreements for line in describe(d)] == []
+
+
+# -- kind 2: marks bound to names ---------------------------------------------------------------
+
+
+MARK_TREE = {
+    "pytest.ini": PLUGINS,
+    "conftest.py": """
+        import pytest
+
+        @pytest.fixture
+        def db(): pass
+
+        @pytest.fixture
+        def cache(): pass
+
+        @pytest.fixture
+        def value(db): return 1
+
+        @pytest.fixture
+        def other(): pass
+        """,
+    "shared_marks.py": """
+        import pytest
+        needs_db = pytest.mark.usefixtures("db")
+        common = [pytest.mark.usefixtures("cache"), pytest.mark.slow]
+        """,
+    "test_vars.py": """
+        import functools
+        import pytest
+        from shared_marks import needs_db, common
+
+        with_db = pytest.mark.usefixtures("db")
+        five = pytest.mark.parametrize("value", [5])
+        usefix = pytest.mark.usefixtures
+        not_a_mark = functools.partial(print)
+
+        def plain_decorator(func):
+            return func
+
+        @with_db
+        def test_module_var(): pass
+
+        @five
+        def test_parametrize_var(value): pass
+
+        @needs_db
+        def test_imported_var(): pass
+
+        @usefix("other")
+        def test_aliased_mark_factory(): pass
+
+        @plain_decorator
+        def test_near_miss_plain_decorator(): pass
+
+        class TestClassVar:
+            class_marks = [pytest.mark.usefixtures("other")]
+            pytestmark = class_marks
+
+            def test_inherits(self): pass
+
+        class TestBase:
+            pytestmark = [*common, pytest.mark.usefixtures("other")]
+
+        class TestChild(TestBase):
+            def test_from_base(self): pass
+        """,
+    "test_module_mark.py": """
+        from shared_marks import common
+        pytestmark = common
+
+        def test_module_pytestmark(): pass
+        """,
+    "test_helpers.py": """
+        import functools
+        import pytest
+
+        def with_cache(func):
+            return pytest.mark.usefixtures("cache")(func)
+
+        def wrapped_with_db(func):
+            @pytest.mark.usefixtures("db")
+            @functools.wraps(func)
+            def wrapper(*args, **kwargs):
+                return func(*args, **kwargs)
+            return wrapper
+
+        def skip_never():
+            return pytest.mark.usefixtures("other")
+
+        def returns_func(func):
+            return func
+
+        @with_cache
+        def test_helper_applies(): pass
+
+        @wrapped_with_db
+        def test_wrapper_applies(): pass
+
+        @skip_never()
+        def test_helper_called(): pass
+
+        @returns_func
+        def test_near_miss_helper(): pass
+        """,
+}
+
+
+def test_marks_bound_to_names_reach_tests(write_tree: Tree) -> None:
+    root = write_tree(MARK_TREE)
+    report = scan(root)
+    got = closures(report)
+    assert got["test_vars.py::test_module_var"] == ["db"]
+    assert got["test_vars.py::test_parametrize_var"] == ["value"]  # direct: `db` is not pulled in
+    assert got["test_vars.py::test_imported_var"] == ["db"]
+    assert got["test_vars.py::test_aliased_mark_factory"] == ["other"]
+    assert got["test_vars.py::test_near_miss_plain_decorator"] == []
+    assert got["test_vars.py::TestClassVar::test_inherits"] == ["other"]
+    assert got["test_vars.py::TestChild::test_from_base"] == ["cache", "other"]
+    assert got["test_module_mark.py::test_module_pytestmark"] == ["cache"]
+    assert got["test_helpers.py::test_helper_applies"] == ["cache"]
+    assert got["test_helpers.py::test_wrapper_applies"] == ["db"]
+    assert got["test_helpers.py::test_helper_called"] == ["other"]
+    assert got["test_helpers.py::test_near_miss_helper"] == []
+    assert not [f for f in report.analysis.findings if f.code == "FG003"]
+    assert_pytest_agrees(root, report)
+
+
+# -- kind 3: decorators -------------------------------------------------------------------------
+
+
+DECORATOR_TREE = {
+    "pytest.ini": PLUGINS,
+    "conftest.py": """
+        import pytest
+
+        @pytest.fixture
+        def base(): return 1
+        """,
+    "test_order.py": """
+        import pytest
+
+        class TestThing:
+            @pytest.fixture
+            @classmethod
+            def shared(cls, base):
+                return base
+
+            def test_shared(self, shared): pass
+        """,
+    "test_fillers.py": """
+        from unittest import mock
+        import unittest.mock as um
+        from hypothesis import given, strategies as st
+
+        @given(st.integers())
+        def test_given_positional(base, x): pass
+
+        @given(x=st.integers())
+        def test_given_keyword(x, base): pass
+
+        class TestGiven:
+            @given(st.integers(), st.integers())
+            def test_method(self, base, a, b): pass
+
+        @mock.patch("os.getcwd")
+        @um.patch.object(um, "sentinel", 3)
+        def test_patch_leading(patched, base): pass
+
+        @mock.patch("os.getcwd", new=3)
+        def test_patch_with_new(base): pass
+        """,
+}
+
+
+def test_decorator_order_and_parameter_fillers(write_tree: Tree) -> None:
+    root = write_tree(DECORATOR_TREE)
+    report = scan(root)
+    got = closures(report)
+    assert got["test_order.py::TestThing::test_shared"] == ["base", "shared"]
+    for name in ("test_given_positional", "test_given_keyword", "TestGiven::test_method"):
+        assert got[f"test_fillers.py::{name}"] == ["base"], name
+    assert got["test_fillers.py::test_patch_leading"] == ["base"]
+    assert got["test_fillers.py::test_patch_with_new"] == ["base"]
+    assert not [f for f in report.analysis.findings if f.code == "FG003"]
+    assert_pytest_agrees(root, report)
+
+
+def test_classmethod_above_fixture_is_not_discovered(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "test_x.py": """
+                import pytest
+
+                class TestThing:
+                    @classmethod
+                    @pytest.fixture
+                    def hidden(cls):
+                        return 1
+
+                    def test_hidden(self, hidden): pass
+                """,
+        }
+    )
+    report = scan(root)
+    assert [i.code for i in report.scan.issues] == ["classmethod-fixture"]
+    assert [u.name for u in report.resolution.unknown] == ["hidden"]
+
+
+@pytest.mark.parametrize(
+    ("decorator", "requested"),
+    [
+        ("@given(st.integers())", ["a"]),  # the rightmost positional parameter
+        ("@given(st.integers(), st.integers())", []),
+        ("@given(b=st.integers())", ["a"]),
+        ("@given(*strategies)", ["a", "b"]),  # unknown count: nothing is taken away
+    ],
+)
+def test_given_fills_by_position_or_name(write_tree: Tree, decorator: str, requested: list[str]) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "test_x.py": f"""
+                from hypothesis import given, strategies as st
+                strategies = []
+
+                {decorator}
+                def test_f(a, b): pass
+                """,
+        }
+    )
+    (test,) = scan(root).scan.tests
+    assert list(test.argnames) == requested
