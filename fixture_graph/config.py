@@ -43,13 +43,19 @@ class ScanConfig:
     """How to scan: the target environment, env-guard values, and limits.
 
     ``env`` holds the variables given with ``--env``: a value, or None for a variable declared
-    unset. Guards that test any other variable stay undecided (included, marked conditional).
+    unset. When ``env`` is given it describes the environment completely: a variable it does
+    not name is unset, unless ``env_inherit`` takes the rest from this process's environment.
+    With no ``env`` at all, guards on variables stay undecided (included, marked conditional).
+    ``traced`` decides guards on process state (``sys.gettrace()``, ``"coverage" in
+    sys.modules``) as under a tracer such as coverage; by default as a plain pytest run.
     ``cache_dir`` (default ``.fixture_graph_cache``) is relative to the rootdir; ``jobs`` is the
     number of parsing processes (None: one per core; 1: no pool). Neither changes the result.
     """
 
     extract: ExtractOptions = field(default_factory=ExtractOptions)
     env: tuple[tuple[str, str | None], ...] = ()
+    env_inherit: bool = False
+    traced: bool = False
     plugin_fixtures: tuple[PluginFixture, ...] = ()
     python: str | None = None
     scan_plugins: bool = True

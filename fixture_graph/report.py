@@ -46,6 +46,27 @@ class Report:
         order = [*levels, *sorted(set(counts) - {*levels, "untagged"}), "untagged"]
         return {k: counts[k] for k in order if counts[k]}
 
+    def test_guards(self) -> dict[str, tuple[str, ...]]:
+        """Node id -> the undecided conditions each conditional test depends on: its own guards,
+        then those of each conditional definition in its closure (``"db: USE_REAL == 'true'"``).
+
+        A test whose closure holds a conditional fixture is itself conditional.
+        """
+        conditional = {f.id: f for f in self.scan.fixtures if f.conditional}
+        out = {t.nodeid: t.guards for t in self.scan.tests if t.guards}
+        if not conditional:
+            return out
+        for resolved in self.resolution.tests:
+            via = [
+                f"{conditional[d].name}: {g}"
+                for d in resolved.closure_defs
+                if d in conditional
+                for g in conditional[d].guards
+            ]
+            if via:
+                out[resolved.nodeid] = tuple(dict.fromkeys((*out.get(resolved.nodeid, ()), *via)))
+        return out
+
     @property
     def has_fatal_issues(self) -> bool:
         """True when some input could not be read."""

@@ -169,6 +169,8 @@ Converter = Callable[[str, Any], Any]
 KEYS: dict[str, tuple[str, str, Converter]] = {
     "paths": ("paths", "paths", _str_list),
     "env": ("scan", "env", _env),
+    "env-inherit": ("scan", "env_inherit", _bool),
+    "traced": ("scan", "traced", _bool),
     "python": ("scan", "python", lambda k, v: _str_list(k, v)[0]),
     "impact-decorators": ("extract", "impact_decorators", _str_list),
     "impact-levels": ("extract", "impact_levels", _str_list),

@@ -64,7 +64,21 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
         "env",
         multiple=True,
         metavar="KEY=VALUE",
-        help="Decide env guards statically; KEY alone means unset. Repeatable.",
+        help="Decide env guards statically; KEY alone means unset. Repeatable. Given, it names the "
+        "whole environment: other variables count as unset (see --env-inherit).",
+    ),
+    click.option(
+        "--env-inherit",
+        is_flag=True,
+        default=None,
+        help="With --env: variables it does not name take their values from this process.",
+    ),
+    click.option(
+        "--traced",
+        is_flag=True,
+        default=None,
+        help="Decide sys.gettrace() and 'coverage' in sys.modules as under coverage or a debugger "
+        "(default: as a plain pytest run).",
     ),
     click.option(
         "--python",
@@ -178,6 +192,8 @@ def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
         "jobs",
         "max_tests",
         "max_fixtures",
+        "env_inherit",
+        "traced",
     ):
         if opts.get(flag) is not None:
             scan_kw[flag] = opts[flag]

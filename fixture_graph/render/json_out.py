@@ -90,6 +90,7 @@ def build_json(report: Report) -> dict[str, Any]:
         (dynamic if edge.dynamic else deps)[edge.source].add(edge.target)
     by_id = {f.id: f for f in scan.fixtures}
     items = {t.nodeid: t for t in scan.tests}
+    test_guards = report.test_guards()
     fixtures = [
         {
             **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])),
@@ -101,6 +102,7 @@ def build_json(report: Report) -> dict[str, Any]:
     tests = []
     for resolved in res.tests:
         item = items[resolved.nodeid]
+        guards = test_guards.get(resolved.nodeid, ())
         tests.append(
             {
                 "nodeid": resolved.nodeid,
@@ -110,8 +112,8 @@ def build_json(report: Report) -> dict[str, Any]:
                 "closure": list(resolved.closure),
                 "closure_defs": list(resolved.closure_defs),
                 "dynamic_deps": sorted(dynamic[resolved.nodeid]),
-                "conditional": item.conditional,
-                "guards": list(item.guards),
+                "conditional": bool(guards),
+                "guards": list(guards),
                 "weight": costs.get(resolved.nodeid, 0.0),
             }
         )

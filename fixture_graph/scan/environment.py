@@ -11,14 +11,34 @@ import configparser
 import json
 import re
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from fixture_graph.scan import inputs
 
 _METADATA = (".dist-info", ".egg-info")
-_SYS_PATH_SNIPPET = "import json, sys; print(json.dumps(sys.path))"
+# Run in the target interpreter: its sys.path and the facts guards may read (scan/guards.py).
+_FACTS_CODE = """
+import json, os, platform, sys
+
+def answer():
+    facts = {
+        "os.name": os.name,
+        "sys.platform": sys.platform,
+        "sys.version_info": list(sys.version_info),
+        "sys.implementation.name": sys.implementation.name,
+        "sys.byteorder": sys.byteorder,
+        "platform.system()": platform.system(),
+        "platform.machine()": platform.machine(),
+        "platform.python_implementation()": platform.python_implementation(),
+    }
+    for name in dir(sys.flags):
+        value = getattr(sys.flags, name)
+        if not name.startswith("_") and isinstance(value, (int, bool)):
+            facts["sys.flags." + name] = value
+    return {"sys_path": list(sys.path), "facts": facts}
+"""
 
 
 class EnvironmentError_(Exception):
@@ -41,6 +61,8 @@ class TargetEnvironment:
     sys_path: tuple[Path, ...]
     pytest_version: str | None
     entry_points: tuple[EntryPoint, ...]
+    # Attributes of the interpreter that guards read (``os.name``, ``sys.version_info``, ...).
+    facts: tuple[tuple[str, object], ...] = ()
 
 
 def load_environment(python: str | None) -> TargetEnvironment:
@@ -50,23 +72,33 @@ def load_environment(python: str | None) -> TargetEnvironment:
         EnvironmentError_: when ``python`` cannot be run.
     """
     if python is None:
-        raw = list(sys.path)
+        namespace: dict[str, Any] = {}
+        exec(compile(_FACTS_CODE, "<facts>", "exec"), namespace)
+        found = namespace["answer"]()
     else:
         python = _interpreter(python)
         try:
             done = subprocess.run(
-                [python, "-c", _SYS_PATH_SNIPPET], capture_output=True, text=True, timeout=60, check=True
+                [python, "-c", _FACTS_CODE + "print(json.dumps(answer()))"],
+                capture_output=True,
+                text=True,
+                timeout=60,
+                check=True,
             )
-            raw = json.loads(done.stdout)
+            found = json.loads(done.stdout)
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise EnvironmentError_(f"cannot run --python {python}: {exc}") from exc
+    if not isinstance(found, dict):
+        raise EnvironmentError_(f"--python {python}: unexpected answer from the interpreter")
+    raw = [str(p) for p in found.get("sys_path", [])]
+    facts = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(found.get("facts", {})).items()}
     paths = tuple(dict.fromkeys(inputs.resolve(Path(p)) for p in raw if p and inputs.is_dir(Path(p))))
     dists = _distributions(paths)
     version = next((v for name, v, _ in dists if name == "pytest"), None)
     eps: list[EntryPoint] = []
     for name, _version, dist_dir in dists:
         eps.extend(_entry_points(dist_dir, name))
-    return TargetEnvironment(paths, version, tuple(eps))
+    return TargetEnvironment(paths, version, tuple(eps), tuple(sorted(facts.items())))
 
 
 def _interpreter(python: str) -> str:

@@ -64,6 +64,8 @@ _XUNIT_NAMES = frozenset(
 _NOT_MARKS = frozenset(
     {"property", "functools.wraps", "functools.cache", "functools.lru_cache", "contextlib.contextmanager"}
 )
+# Fixture keywords whose expressions the scan evaluates for the target (``ids`` never matters).
+_DECIDABLE_KEYWORDS = frozenset({"scope", "name", "autouse", "params", "loop_scope"})
 MAX_TEXT = 240
 MAX_DOC = 4000
 SUPPRESS_MARKER = "fixture-graph:"
@@ -491,6 +493,10 @@ class _Extractor:
         if not in_class:
             for name in names:
                 self.flags.pop(name, None)  # a later assignment ends what a probe flag meant
+            if not guards and not augmented and len(names) == 1 and isinstance(targets[0], ast.Name):
+                constant = guard_mod.literal(value) if _small(value) else None
+                if constant is not None:
+                    self.flags[names[0]] = constant  # a module constant, read by later expressions
         for name in names:
             self._special_assign(name, value, stmt.lineno, augmented=augmented, in_class=in_class)
         if augmented:
@@ -837,12 +843,25 @@ class _Extractor:
     # -- decorators and marks -------------------------------------------------------------------
 
     def _fixture_spec(self, call: ast.Call | None, *, asyncio: bool = False) -> FixtureSpec:
+        """The decorator's keywords. A keyword given by an expression is decided here when it
+        only reads literals and module constants; otherwise it goes to ``exprs`` for the scan to
+        decide for the target (``autouse=(os.name == "nt")``), never assumed silently."""
         if call is None:
             return FixtureSpec(asyncio=asyncio)
         values: dict[str, object] = {"asyncio": asyncio}
+        exprs: list[tuple[str, EnvExpr | None, str]] = []
         for kw in call.keywords:
             value = kw.value
-            literal = value.value if isinstance(value, ast.Constant) else _MISSING
+            literal: object = value.value if isinstance(value, ast.Constant) else _MISSING
+            expr: EnvExpr | None = None
+            if literal is _MISSING and kw.arg in _DECIDABLE_KEYWORDS:
+                expr = guard_mod.env_expr(value, self.qualify, self.flags)
+                if expr is not None:
+                    decided, found = guard_mod.value_of(expr, {}, facts=None, state=None)
+                    if decided:
+                        literal = found
+                if literal is _MISSING:
+                    exprs.append((str(kw.arg), expr, self.text(value)))
             if kw.arg == "scope":
                 if isinstance(literal, str):
                     values["scope"] = literal
@@ -854,15 +873,19 @@ class _Extractor:
                 else:
                     values["name_source"] = self.text(value)
             elif kw.arg == "autouse":
+                # Undecided: registered as autouse, and conditional on its expression.
                 values["autouse"] = bool(literal) if literal is not _MISSING else True
             elif kw.arg == "params":
                 values["params"] = self.text(value)
                 if isinstance(value, ast.List | ast.Tuple):
                     values["param_count"] = len(value.elts)
+                elif isinstance(literal, tuple):
+                    values["param_count"] = len(literal)
             elif kw.arg == "ids":
                 values["ids"] = self.text(value)
             elif kw.arg == "loop_scope" and isinstance(literal, str):
                 values["loop_scope"] = literal
+        values["exprs"] = tuple(exprs)
         return FixtureSpec(**values)  # type: ignore[arg-type]
 
     def _marks_from_pytestmark(self, value: ast.expr) -> Marks:
@@ -944,9 +967,7 @@ class _Extractor:
             ):
                 return self._decorator_marks([value.func]), False
             if isinstance(value, ast.Name) and value.id in inner:
-                marks = self._decorator_marks(
-                    [d for d in inner[value.id].decorator_list if self._is_mark(d)]
-                )
+                marks = self._decorator_marks([d for d in inner[value.id].decorator_list if self._is_mark(d)])
                 return (marks, False) if marks.names else (None, False)
             if self._is_mark(value):
                 return self._decorator_marks(_mark_elements(value), reverse=False), True
@@ -985,6 +1006,13 @@ _MISSING = _Missing()
 
 def _call_func(node: ast.expr) -> ast.expr:
     return node.func if isinstance(node, ast.Call) else node
+
+
+def _small(node: ast.expr) -> bool:
+    """A value small enough to keep as a module constant (a literal, or a short list of them)."""
+    if isinstance(node, ast.Constant):
+        return True
+    return isinstance(node, ast.List | ast.Tuple) and len(node.elts) <= 64
 
 
 def _dotted(node: ast.expr) -> str | None:

@@ -1,10 +1,20 @@
-"""Environment guards: turn an ``if`` test into a small expression and decide it with ``--env``.
+"""Guards and decorator values: turn an expression into a small tree and decide it statically.
 
-Only conditions built from environment reads are decidable: ``os.environ.get("K"[, default])``,
-``os.getenv(...)``, ``os.environ["K"]``, ``"K" in os.environ``, string methods ``lower``/``upper``/
-``strip`` on those, comparisons with string literals (``==``, ``!=``, ``in``, ``not in``), truth
-tests, ``bool(...)``, and ``and``/``or``/``not`` of these. Anything else stays undecided, which
-means: included, and marked conditional with its source text.
+Decidable reads:
+
+* the environment: ``os.environ.get("K"[, default])``, ``os.getenv(...)``, ``os.environ["K"]``,
+  ``"K" in os.environ`` (decided by ``--env``);
+* facts of the target interpreter: ``os.name``, ``sys.platform``, ``sys.version_info`` (with
+  indexing and slicing), ``sys.implementation.name``, ``sys.byteorder``, ``sys.flags.*``,
+  ``platform.system()``, ``platform.machine()``, ``platform.python_implementation()``;
+* process state, as a plain ``pytest`` run has it (no tracer, no coverage, no debugger), or
+  as under a tracer when asked: ``sys.gettrace()``, ``"coverage" in sys.modules``;
+* literals and the module's constants assigned before (``AUTO = False``);
+
+combined with string methods (``lower``, ``upper``, ``strip``, ``startswith``, ``endswith``),
+comparisons (``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in``, ``not in``, ``is``), truth
+tests, ``bool(...)``, ``x if c else y``, and ``and``/``or``/``not``. Anything else stays
+undecided, which means: included, and marked conditional with its source text.
 
 Import probes are decidable too: the body of ``try: import x`` / ``except ImportError`` gets
 ``("importable", "x")``, its handler the negation, and a flag set there (``HAS_X = True``) stands
@@ -16,14 +26,39 @@ from __future__ import annotations
 
 import ast
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
 from fixture_graph.scan.records import EnvExpr, Guard
 
 Importable = Callable[[str], bool]
 
-_STR_METHODS = frozenset({"lower", "upper", "strip", "casefold"})
+_STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "startswith", "endswith"})
 _ENVIRON = frozenset({"os.environ"})
 _GETTERS = frozenset({"os.environ.get", "os.getenv"})
+# Attributes of the target interpreter, read by the environment probe (TargetEnvironment.facts).
+FACT_ATTRIBUTES = frozenset(
+    {"os.name", "sys.platform", "sys.version_info", "sys.implementation.name", "sys.byteorder"}
+)
+FACT_CALLS = frozenset({"platform.system", "platform.machine", "platform.python_implementation"})
+_FIND_SPEC = frozenset({"importlib.util.find_spec", "importlib.find_loader", "pkgutil.find_loader"})
+# Modules a tracer, coverage tool or debugger imports: absent from a plain pytest run.
+TRACER_MODULES = frozenset({"coverage", "pydevd", "debugpy", "_pydevd_bundle", "pdb", "bdb"})
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessState:
+    """What a guard on process state reads, for one kind of run.
+
+    ``PLAIN`` is a plain ``pytest`` run (pytest's own answer in ``--collect-only``);
+    ``TRACED`` is a run under a tracer such as coverage or a debugger (``--traced``).
+    """
+
+    tracing: bool
+    tracer_modules: frozenset[str]
+
+
+PLAIN = ProcessState(tracing=False, tracer_modules=frozenset())
+TRACED = ProcessState(tracing=True, tracer_modules=frozenset({"coverage"}))
 
 
 class _NotEnv(Exception):
@@ -44,16 +79,48 @@ def env_expr(
 
 
 def evaluate(
-    guard: Guard, env: Mapping[str, str | None], importable: Importable | None = None
+    guard: Guard,
+    env: Mapping[str, str | None],
+    importable: Importable | None = None,
+    facts: Mapping[str, object] | None = None,
+    state: ProcessState | None = PLAIN,
 ) -> bool | None:
-    """True/False when ``env`` (and ``importable``) decide the guard, None when undecided."""
+    """True/False when the guard is decided, None when undecided.
+
+    ``env`` decides environment reads (a key it lacks is undecided), ``importable`` import
+    probes, ``facts`` the target interpreter's attributes (see ``FACT_ATTRIBUTES``), ``state``
+    process state (None: undecided).
+    """
     if guard.expr is None:
         return None
     try:
-        value = bool(_eval(guard.expr, _Values(env, importable)))
+        value = bool(_eval(guard.expr, _Values(env, importable, facts, state)))
     except _Undecided:
         return None
     return (not value) if guard.negated else value
+
+
+def value_of(
+    expr: EnvExpr,
+    env: Mapping[str, str | None],
+    importable: Importable | None = None,
+    facts: Mapping[str, object] | None = None,
+    state: ProcessState | None = PLAIN,
+) -> tuple[bool, object]:
+    """``(True, value)`` when ``expr`` is decided (a decorator argument), else ``(False, None)``."""
+    try:
+        return True, _eval(expr, _Values(env, importable, facts, state))
+    except (_Undecided, TypeError, ValueError, IndexError):
+        return False, None
+
+
+def literal(node: ast.expr) -> EnvExpr | None:
+    """A module constant's value as an expression (``AUTO = False``), or None if not a literal."""
+    try:
+        value = ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return None
+    return ("const", _frozen(value))
 
 
 def import_probe(modules: list[str]) -> EnvExpr | None:
@@ -85,11 +152,27 @@ class _Context:
 
 
 class _Values:
-    """What evaluating an expression needs: ``--env`` values and the importability check."""
+    """What evaluating an expression needs: ``--env`` values, the importability check, the
+    target interpreter's facts and the process state."""
 
-    def __init__(self, env: Mapping[str, str | None], importable: Importable | None) -> None:
+    def __init__(
+        self,
+        env: Mapping[str, str | None],
+        importable: Importable | None,
+        facts: Mapping[str, object] | None = None,
+        state: ProcessState | None = PLAIN,
+    ) -> None:
         self.env = env
         self.importable = importable
+        self.facts = facts
+        self.state = state
+
+
+def _frozen(value: object) -> object:
+    """Lists and tuples as tuples, recursively (expressions are hashable and picklable)."""
+    if isinstance(value, list | tuple):
+        return tuple(_frozen(v) for v in value)
+    return value
 
 
 def _literal_str(node: ast.expr) -> str:
@@ -108,15 +191,44 @@ def _convert(node: ast.expr, qualify: _Context) -> EnvExpr:
         return ("not", _convert(node.operand, qualify))
     if isinstance(node, ast.Compare) and len(node.ops) == 1:
         return _compare(node, qualify)
-    if isinstance(node, ast.Constant) and isinstance(node.value, (str, bool, type(None))):
-        return ("const", node.value)
-    if isinstance(node, ast.Tuple | ast.List | ast.Set):
-        return ("const", tuple(_literal_str(e) for e in node.elts))
+    if isinstance(node, ast.IfExp):
+        return (
+            "if",
+            _convert(node.test, qualify),
+            _convert(node.body, qualify),
+            _convert(node.orelse, qualify),
+        )
+    if isinstance(node, ast.Constant | ast.Tuple | ast.List | ast.Set | ast.UnaryOp):
+        found = literal(node)
+        if found is not None:
+            return found
+        raise _NotEnv
     if isinstance(node, ast.Call):
         return _call(node, qualify)
-    if isinstance(node, ast.Subscript) and qualify(node.value) in _ENVIRON:
-        return ("env", _literal_str(node.slice), None)
+    if isinstance(node, ast.Subscript):
+        if qualify(node.value) in _ENVIRON:
+            return ("env", _literal_str(node.slice), None)
+        return ("index", _convert(node.value, qualify), _index(node.slice))
+    if isinstance(node, ast.Attribute):
+        name = qualify(node)
+        if name in FACT_ATTRIBUTES or (name or "").startswith("sys.flags."):
+            return ("fact", name)
     raise _NotEnv
+
+
+def _index(node: ast.expr) -> object:
+    """A literal index (``[0]``) or slice (``[:2]``) as ``("slice", lower, upper)``."""
+    if isinstance(node, ast.Slice):
+        if node.step is not None:
+            raise _NotEnv
+        bounds = [None if b is None else ast.literal_eval(b) for b in (node.lower, node.upper)]
+        if not all(b is None or isinstance(b, int) for b in bounds):
+            raise _NotEnv
+        return ("slice", *bounds)
+    value = literal(node)
+    if value is None or not isinstance(value[1], int):
+        raise _NotEnv
+    return value[1]
 
 
 def _compare(node: ast.Compare, qualify: _Context) -> EnvExpr:
@@ -124,7 +236,21 @@ def _compare(node: ast.Compare, qualify: _Context) -> EnvExpr:
     if isinstance(op, ast.In | ast.NotIn) and qualify(right) in _ENVIRON:
         has = ("has", _literal_str(node.left))
         return ("not", has) if isinstance(op, ast.NotIn) else has
-    names = {ast.Eq: "eq", ast.NotEq: "ne", ast.In: "in", ast.NotIn: "notin", ast.Is: "eq", ast.IsNot: "ne"}
+    if isinstance(op, ast.In | ast.NotIn) and qualify(right) == "sys.modules":
+        loaded = ("loaded", _literal_str(node.left))
+        return ("not", loaded) if isinstance(op, ast.NotIn) else loaded
+    names = {
+        ast.Eq: "eq",
+        ast.NotEq: "ne",
+        ast.In: "in",
+        ast.NotIn: "notin",
+        ast.Is: "eq",
+        ast.IsNot: "ne",
+        ast.Lt: "lt",
+        ast.LtE: "le",
+        ast.Gt: "gt",
+        ast.GtE: "ge",
+    }
     for cls, name in names.items():
         if isinstance(op, cls):
             return (name, _convert(node.left, qualify), _convert(right, qualify))
@@ -140,8 +266,15 @@ def _call(node: ast.Call, qualify: _Context) -> EnvExpr:
         return ("env", _literal_str(node.args[0]), default_value)
     if target == "bool" and len(node.args) == 1:
         return ("bool", _convert(node.args[0], qualify))
-    if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.args:
-        return ("method", func.attr, _convert(func.value, qualify))
+    if target in FACT_CALLS and not node.args:
+        return ("fact", f"{target}()")
+    if target == "sys.gettrace" and not node.args:
+        return ("tracing",)
+    if target in _FIND_SPEC and len(node.args) == 1:
+        return ("importable", _literal_str(node.args[0]))
+    if isinstance(func, ast.Attribute) and func.attr in _STR_METHODS and not node.keywords:
+        args = tuple(_literal_str(a) for a in node.args)
+        return ("method", func.attr, _convert(func.value, qualify), *args)
     raise _NotEnv
 
 
@@ -165,13 +298,37 @@ def _eval(expr: EnvExpr, values: _Values) -> object:
         if key not in env:
             raise _Undecided
         return env[key] is not None
+    if kind == "fact":
+        if values.facts is None or str(expr[1]) not in values.facts:
+            raise _Undecided
+        return values.facts[str(expr[1])]
+    if kind == "tracing":
+        if values.state is None:
+            raise _Undecided
+        return "<tracer>" if values.state.tracing else None
+    if kind == "loaded":
+        module = str(expr[1])
+        if values.state is None or module not in TRACER_MODULES:
+            raise _Undecided
+        return module in values.state.tracer_modules
     if kind == "method":
         value = _eval(expr[2], values)  # type: ignore[arg-type]
-        return getattr(value, str(expr[1]))() if isinstance(value, str) else value
+        if not isinstance(value, str):
+            return value
+        return getattr(value, str(expr[1]))(*expr[3:])
+    if kind == "index":
+        value = _eval(expr[1], values)  # type: ignore[arg-type]
+        index = expr[2]
+        if isinstance(index, tuple):
+            return tuple(value)[index[1] : index[2]]  # type: ignore[arg-type]
+        return tuple(value)[index]  # type: ignore[call-overload,arg-type]
     if kind == "bool":
         return bool(_eval(expr[1], values))  # type: ignore[arg-type]
     if kind == "not":
         return not bool(_eval(expr[1], values))  # type: ignore[arg-type]
+    if kind == "if":
+        chosen = expr[2] if _eval(expr[1], values) else expr[3]  # type: ignore[arg-type]
+        return _eval(chosen, values)  # type: ignore[arg-type]
     if kind in ("and", "or"):
         return _bool_op(kind, expr[1:], values)
     left = _eval(expr[1], values)  # type: ignore[arg-type]
@@ -180,9 +337,29 @@ def _eval(expr: EnvExpr, values: _Values) -> object:
         return left == right
     if kind == "ne":
         return left != right
-    container = right if isinstance(right, tuple | str) else ()
-    contained = left in container if isinstance(left, str) else False
+    if kind in _ORDER:
+        return _ORDER[kind](left, right)
+    if isinstance(right, tuple):
+        contained = left in right
+    else:
+        contained = isinstance(left, str) and isinstance(right, str) and left in right
     return contained if kind == "in" else not contained
+
+
+def _less(left: object, right: object) -> bool:
+    if isinstance(left, tuple) and isinstance(right, tuple):
+        return left < right
+    if isinstance(left, int | float | str) and type(left) is type(right):
+        return left < right  # type: ignore[operator]
+    raise _Undecided
+
+
+_ORDER: dict[str, Callable[[object, object], bool]] = {
+    "lt": _less,
+    "gt": lambda a, b: _less(b, a),
+    "le": lambda a, b: not _less(b, a),
+    "ge": lambda a, b: not _less(a, b),
+}
 
 
 def _bool_op(kind: str, parts: tuple[object, ...], values: _Values) -> object:

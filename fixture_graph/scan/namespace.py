@@ -15,7 +15,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from fixture_graph.scan import guards as guard_mod
-from fixture_graph.scan.records import Binding, ClassInfo, FixtureSpec, FuncInfo, Guard, Marks, ModuleRecord
+from fixture_graph.scan.records import (
+    Binding,
+    ClassInfo,
+    EnvExpr,
+    FixtureSpec,
+    FuncInfo,
+    Guard,
+    Marks,
+    ModuleRecord,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +71,13 @@ class NamespaceBuilder:
         submodule: Callable[[Path, str], Path | None],
         env: Mapping[str, str | None],
         importable: Callable[[str], bool] | None = None,
+        facts: Mapping[str, object] | None = None,
+        state: guard_mod.ProcessState | None = guard_mod.PLAIN,
     ) -> None:
         self._read = read
         self._importable = importable
+        self._facts = facts
+        self._state = state
         self._resolve = resolve
         self._submodule = submodule
         self._env = env
@@ -208,11 +221,17 @@ class NamespaceBuilder:
 
     # -- private ----------------------------------------------------------------------------
 
+    def value_of(self, expr: EnvExpr | None) -> tuple[bool, object]:
+        """``(True, value)`` when ``expr`` is decided for the target, else ``(False, None)``."""
+        if expr is None:
+            return False, None
+        return guard_mod.value_of(expr, self._env, self._importable, self._facts, self._state)
+
     def decide(self, guards: tuple[Guard, ...]) -> tuple[str, ...] | None:
         """None when a guard is decided false; otherwise the texts of the undecided guards."""
         texts: list[str] = []
         for guard in guards:
-            verdict = guard_mod.evaluate(guard, self._env, self._importable)
+            verdict = guard_mod.evaluate(guard, self._env, self._importable, self._facts, self._state)
             if verdict is False:
                 return None
             if verdict is None:

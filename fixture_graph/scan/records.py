@@ -31,7 +31,12 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class FixtureSpec:
-    """The arguments of a fixture decorator, as far as they are literals."""
+    """The arguments of a fixture decorator, as far as they are literals.
+
+    ``exprs`` holds the keywords given by an expression the extraction could not decide alone
+    (it reads the target interpreter, the environment or process state, or nothing decidable):
+    ``(keyword, expression or None, source text)``; the scan decides them for the target.
+    """
 
     name: str | None = None
     name_source: str | None = None
@@ -43,6 +48,7 @@ class FixtureSpec:
     ids: str | None = None
     loop_scope: str | None = None
     asyncio: bool = False
+    exprs: tuple[tuple[str, EnvExpr | None, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

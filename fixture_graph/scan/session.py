@@ -7,10 +7,11 @@ resolution can follow pytest's visibility and override rules without touching th
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from fixture_graph.model import (
     ScanResult,
     TestItem,
 )
+from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan import inputs
 from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.cache import ExtractCache
@@ -34,7 +36,7 @@ from fixture_graph.scan.ini import IniSettings, cache_directory, locate
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
-from fixture_graph.scan.records import FuncInfo, Marks, ModuleRecord
+from fixture_graph.scan.records import FixtureSpec, FuncInfo, Marks, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
@@ -114,13 +116,19 @@ class _Scan:
     def __post_init__(self) -> None:
         self.rootdir = self.ini.rootdir
         self.confcutdir = self.ini.confcutdir
-        env_map = dict(self.config.env)
+        env_map = environment_view(self.config)
         local_path = [*self.ini.pythonpath, self.rootdir]
         self.finder = ModuleFinder([*local_path, *self.env.sys_path])
         self.local_roots = tuple(local_path)
         self.plugin_roots: set[Path] = set()
         self.ns = NamespaceBuilder(
-            self._read, self._resolve_import, self._submodule, env_map, self._importable
+            self._read,
+            self._resolve_import,
+            self._submodule,
+            env_map,
+            self._importable,
+            dict(self.env.facts),
+            guard_mod.TRACED if self.config.traced else guard_mod.PLAIN,
         )
         self._importable_cache: dict[str, bool] = {}
         self._followable_memo: dict[Path, bool] = {}
@@ -693,16 +701,12 @@ class _Scan:
             if value.kind != "fixture" or value.func is None or value.spec is None:
                 continue
             spec, func = value.spec, value.func
-            if spec.name_source is not None:
-                self.issues.append(
-                    Issue(
-                        self.show(value.file or holder.path),
-                        func.line,
-                        "dynamic-fixture-name",
-                        f"fixture name={spec.name_source} is computed; '{attr}' is not registered",
-                    )
-                )
-                continue
+            guards = value.guards
+            if spec.exprs:
+                spec, undecided = self._decide_spec(spec)
+                if undecided is None:
+                    continue  # name= decided to nothing pytest would register
+                guards = (*guards, *undecided)
             name = spec.name or attr
             if name == "request":
                 self.issues.append(
@@ -757,14 +761,42 @@ class _Scan:
                     dynamic_deps=func.getfixturevalue,
                     impact=func.impact,
                     impact_description=func.impact_description,
-                    conditional=bool(value.guards),
-                    guards=value.guards,
+                    conditional=bool(guards),
+                    guards=guards,
                     docstring=func.docstring,
                     loop_scope=spec.loop_scope,
                     suppress=func.suppress,
                     body_hash=func.body_hash,
                 )
             )
+
+    def _decide_spec(self, spec: FixtureSpec) -> tuple[FixtureSpec, tuple[str, ...] | None]:
+        """``spec`` with its expression keywords decided for the target environment.
+
+        Returns the spec and the texts of the keywords left undecided (they make the fixture
+        conditional: an undecided ``autouse=`` stays autouse, an undecided ``scope=`` stays
+        "dynamic"), or None as the second item when ``name=`` decided to a non-string.
+        """
+        changes: dict[str, object] = {}
+        undecided: list[str] = []
+        for keyword, expr, text in spec.exprs:
+            decided, value = self.ns.value_of(expr)
+            if not decided:
+                undecided.append(f"{keyword}={text}")
+                continue
+            if keyword == "autouse":
+                changes["autouse"] = bool(value)
+            elif keyword == "scope" and isinstance(value, str):
+                changes.update(scope=value, scope_source=None)
+            elif keyword == "name":
+                if not isinstance(value, str):
+                    return spec, None
+                changes.update(name=value, name_source=None)
+            elif keyword == "params" and isinstance(value, tuple):
+                changes["param_count"] = len(value)
+            elif keyword == "loop_scope" and isinstance(value, str):
+                changes["loop_scope"] = value
+        return dataclasses.replace(spec, exprs=(), **changes), tuple(undecided)  # type: ignore[arg-type]
 
     def _xunit(self, path: Path, node: str, name: str, scope: Scope, seq: int) -> None:
         if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", path):
@@ -804,6 +836,38 @@ class _Scan:
             self._xunit(path, node, f"_xunit_setup_class_fixture_{qualname}", Scope.CLASS, 2)
         if not is_unittest and defined & {"setup_method", "teardown_method"}:
             self._xunit(path, node, f"_xunit_setup_method_fixture_{qualname}", Scope.FUNCTION, 3)
+
+
+class _CompleteEnv(Mapping[str, "str | None"]):
+    """``--env`` as the whole environment: a variable it does not name is unset, or taken from
+    ``fallback`` (this process's environment, with ``--env-inherit``)."""
+
+    def __init__(self, given: dict[str, str | None], fallback: Mapping[str, str]) -> None:
+        self._given = given
+        self._fallback = fallback
+
+    def __getitem__(self, key: str) -> str | None:
+        if key in self._given:
+            return self._given[key]
+        return self._fallback.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._given)
+
+    def __len__(self) -> int:
+        return len(self._given)
+
+
+def environment_view(config: ScanConfig) -> Mapping[str, str | None]:
+    """The variables guards read: none decided without ``--env``; with it, every one (unset
+    unless named, or inherited from this process with ``env_inherit``)."""
+    given = dict(config.env)
+    if not given and not config.env_inherit:
+        return given
+    return _CompleteEnv(given, os.environ if config.env_inherit else {})
 
 
 def _is_unittest_base(base: str) -> bool:
