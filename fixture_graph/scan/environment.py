@@ -1,8 +1,9 @@
 """The target Python environment: its ``sys.path``, pytest version and ``pytest11`` plugins.
 
 The tool is often installed apart from the suite, so ``--python`` names the suite's interpreter.
-We run that interpreter once to print its ``sys.path`` (running the interpreter, not the suite),
-then read installed distributions' metadata from disk as ``importlib.metadata`` would.
+We run that interpreter once to print its ``sys.path`` and version (running the interpreter, not
+the suite), then read installed distributions' metadata from disk as ``importlib.metadata``
+would. The version says which grammar the suite is written for (see ``scan/target_parser.py``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,10 @@ from pathlib import Path
 from fixture_graph.scan import inputs
 
 _METADATA = (".dist-info", ".egg-info")
-_SYS_PATH_SNIPPET = "import json, sys; print(json.dumps(sys.path))"
+# One run of the target interpreter gives both its search path and its version.
+_PROBE_SNIPPET = (
+    "import json, sys; print(json.dumps({'sys_path': sys.path, 'version': list(sys.version_info[:2])}))"
+)
 
 
 class EnvironmentError_(Exception):
@@ -41,6 +45,14 @@ class TargetEnvironment:
     sys_path: tuple[Path, ...]
     pytest_version: str | None
     entry_points: tuple[EntryPoint, ...]
+    # The interpreter that would run the suite (None: the running one) and its (major, minor).
+    python: str | None = None
+    version: tuple[int, int] = (sys.version_info[0], sys.version_info[1])
+
+    @property
+    def newer_grammar(self) -> bool:
+        """True when the suite's Python is newer than the running one (it may parse more)."""
+        return self.python is not None and self.version > sys.version_info[:2]
 
 
 def load_environment(python: str | None) -> TargetEnvironment:
@@ -49,24 +61,42 @@ def load_environment(python: str | None) -> TargetEnvironment:
     Raises:
         EnvironmentError_: when ``python`` cannot be run.
     """
+    version = (sys.version_info[0], sys.version_info[1])
     if python is None:
         raw = list(sys.path)
     else:
         python = _interpreter(python)
         try:
             done = subprocess.run(
-                [python, "-c", _SYS_PATH_SNIPPET], capture_output=True, text=True, timeout=60, check=True
+                [python, "-c", _PROBE_SNIPPET], capture_output=True, text=True, timeout=60, check=True
             )
-            raw = json.loads(done.stdout)
+            raw, version = _probe_answer(done.stdout)
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise EnvironmentError_(f"cannot run --python {python}: {exc}") from exc
     paths = tuple(dict.fromkeys(inputs.resolve(Path(p)) for p in raw if p and inputs.is_dir(Path(p))))
     dists = _distributions(paths)
-    version = next((v for name, v, _ in dists if name == "pytest"), None)
+    pytest_version = next((v for name, v, _ in dists if name == "pytest"), None)
     eps: list[EntryPoint] = []
     for name, _version, dist_dir in dists:
         eps.extend(_entry_points(dist_dir, name))
-    return TargetEnvironment(paths, version, tuple(eps))
+    return TargetEnvironment(paths, pytest_version, tuple(eps), python, version)
+
+
+def _probe_answer(stdout: str) -> tuple[list[str], tuple[int, int]]:
+    """The search path and (major, minor) printed by the probe.
+
+    Raises:
+        ValueError: the output is not what the probe prints.
+    """
+    answer = json.loads(stdout)
+    if not isinstance(answer, dict):
+        raise ValueError(f"unexpected probe output: {stdout[:200]!r}")
+    raw, version = answer.get("sys_path"), answer.get("version")
+    if not (isinstance(raw, list) and all(isinstance(p, str) for p in raw)):
+        raise ValueError("probe output without a sys.path list")
+    if not (isinstance(version, list) and len(version) == 2 and all(type(v) is int for v in version)):
+        raise ValueError("probe output without a version")
+    return raw, (version[0], version[1])
 
 
 def _interpreter(python: str) -> str:
