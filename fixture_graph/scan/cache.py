@@ -2,9 +2,11 @@
 
 :func:`~fixture_graph.scan.extract.extract_module` is a pure function of (shown path, bytes,
 :class:`ExtractOptions`), so its result can be reused whenever those are the same. Each entry is
-keyed by ``sha256(shown path, NUL, bytes)``; the tool version, the Python version, the cache
-format and the options select the cache *file* (``extract-<namespace>.bin``), so an entry made
-by another version or with other options is never even read. Next to the key, an entry keeps
+keyed by ``sha256(shown path, NUL, bytes)``; the tool version, the Python version, the grammar
+the files were parsed with (a newer ``--python`` parses what the running Python cannot, see
+``target_parser.py``), the cache format and the options select the cache *file*
+(``extract-<namespace>.bin``), so an entry made by another version, for another grammar or with
+other options is never even read. Next to the key, an entry keeps
 the file's ``stat`` (size, mtime, ctime, inode) as git's index does: when the stat is unchanged
 and the file was last changed well before the entry was verified, the bytes need not be read
 again. A touched but unchanged file is re-read and re-hashed, and still hits.
@@ -40,6 +42,9 @@ from fixture_graph.scan.inputs import RACY_NS, StatKey, stat_key
 from fixture_graph.storage import loads_plain, make_cache_directory, read_checked, write_checked
 
 FORMAT = 1
+# Records cross between interpreters (a ``--python`` worker pickles, this one unpickles): protocol
+# 5 is the highest that every supported Python (3.10 and later) reads and writes.
+PROTOCOL = 5
 MAGIC = b"fixture-graph extract cache\n"
 # Entries not used for this long are dropped when the cache is written.
 MAX_AGE_NS = 30 * 24 * 3600 * 1_000_000_000
@@ -76,7 +81,7 @@ def content_key(shown: str, data: bytes) -> bytes:
 def encode_record(record: records.ModuleRecord) -> bytes:
     """Pickle a record compactly: each record object becomes ``(class, field values)``."""
     buffer = io.BytesIO()
-    pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler = pickle.Pickler(buffer, protocol=PROTOCOL)
     pickler.dispatch_table = _DISPATCH
     pickler.dump(record)
     return buffer.getvalue()
@@ -93,15 +98,22 @@ def decode_record(blob: bytes, shown: str) -> records.ModuleRecord | None:
     return record
 
 
-def namespace(options: ExtractOptions) -> str:
+def namespace(options: ExtractOptions, grammar: tuple[int, int] | None = None) -> str:
     """The cache file's name part: everything besides the bytes that the records depend on.
 
-    That is the tool version, the Python version (``ast`` changes), the options, the record
-    classes' fields, and the source of the extraction code itself, so a development build whose
-    version number did not move still never reads records made by different code.
+    That is the tool version, the Python version (``ast`` changes), the grammar (the newer
+    ``--python`` version that parses what this Python cannot; None: this Python's own), the
+    options, the record classes' fields, and the source of the extraction code itself, so a
+    development build whose version number did not move still never reads records made by
+    different code. A run for another grammar never sees these entries: a file that parsed
+    under ``--python`` 3.13 is still a syntax error for a run under 3.11 alone, and the reverse.
     """
     shapes = [(cls.__qualname__, _FIELDS[cls]) for cls in _RECORD_CLASSES]
-    text = repr((FORMAT, __version__, sys.implementation.name, sys.version_info[:2], options, shapes))
+    own = sys.version_info[:2]
+    parsed_by = grammar if grammar is not None and grammar > own else None
+    text = repr((FORMAT, __version__, sys.implementation.name, own, options, shapes))
+    if parsed_by is not None:
+        text += repr(("grammar", parsed_by))
     digest = hashlib.sha256(text.encode())
     digest.update(_code_digest())
     return digest.hexdigest()[:16]
@@ -113,17 +125,23 @@ class ExtractCache:
     Args:
         directory: the cache directory (``.fixture_graph_cache`` under the rootdir by default).
         options: the extraction options; they choose the cache file.
+        grammar: the (major, minor) of a newer ``--python`` whose parser is asked for files this
+            Python cannot parse; it chooses the cache file too.
     """
 
     def __init__(
-        self, directory: Path, options: ExtractOptions, alias: tuple[str, str] | None = None
+        self,
+        directory: Path,
+        options: ExtractOptions,
+        alias: tuple[str, str] | None = None,
+        grammar: tuple[int, int] | None = None,
     ) -> None:
         self.directory = directory
         # A scan of an exported git revision reads files under a temporary prefix; ``alias``
         # (temporary prefix, work-tree prefix) files its entries under the work tree's paths, so
         # an unchanged blob hits the entry of the same file in the work tree (by content key).
         self.alias = alias
-        self.path = directory / f"extract-{namespace(options)}.bin"
+        self.path = directory / f"extract-{namespace(options, grammar)}.bin"
         self.started_ns = time.time_ns()
         self._old: dict[str, Entry] = _read_file(self.path)
         self._new: dict[str, Entry] = {}

@@ -1,8 +1,9 @@
 """The target Python environment: its ``sys.path``, pytest version and ``pytest11`` plugins.
 
 The tool is often installed apart from the suite, so ``--python`` names the suite's interpreter.
-We run that interpreter once to print its ``sys.path`` (running the interpreter, not the suite),
-then read installed distributions' metadata from disk as ``importlib.metadata`` would.
+We run that interpreter once to print its ``sys.path`` and version (running the interpreter, not
+the suite), then read installed distributions' metadata from disk as ``importlib.metadata``
+would. The version says which grammar the suite is written for (see ``scan/target_parser.py``).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import configparser
 import json
 import re
 import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -63,6 +65,14 @@ class TargetEnvironment:
     entry_points: tuple[EntryPoint, ...]
     # Attributes of the interpreter that guards read (``os.name``, ``sys.version_info``, ...).
     facts: tuple[tuple[str, object], ...] = ()
+    # The interpreter that would run the suite (None: the running one) and its (major, minor).
+    python: str | None = None
+    version: tuple[int, int] = (sys.version_info[0], sys.version_info[1])
+
+    @property
+    def newer_grammar(self) -> bool:
+        """True when the suite's Python is newer than the running one (it may parse more)."""
+        return self.python is not None and self.version > sys.version_info[:2]
 
 
 def load_environment(python: str | None) -> TargetEnvironment:
@@ -85,20 +95,39 @@ def load_environment(python: str | None) -> TargetEnvironment:
                 timeout=60,
                 check=True,
             )
-            found = json.loads(done.stdout)
+            found = _probe_answer(done.stdout)
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise EnvironmentError_(f"cannot run --python {python}: {exc}") from exc
-    if not isinstance(found, dict):
-        raise EnvironmentError_(f"--python {python}: unexpected answer from the interpreter")
-    raw = [str(p) for p in found.get("sys_path", [])]
-    facts = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(found.get("facts", {})).items()}
+    raw = [str(p) for p in found["sys_path"]]
+    facts = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(found["facts"]).items()}
+    info = facts["sys.version_info"]
+    assert isinstance(info, tuple)
+    version = (int(info[0]), int(info[1]))
     paths = tuple(dict.fromkeys(inputs.resolve(Path(p)) for p in raw if p and inputs.is_dir(Path(p))))
     dists = _distributions(paths)
-    version = next((v for name, v, _ in dists if name == "pytest"), None)
+    pytest_version = next((v for name, v, _ in dists if name == "pytest"), None)
     eps: list[EntryPoint] = []
     for name, _version, dist_dir in dists:
         eps.extend(_entry_points(dist_dir, name))
-    return TargetEnvironment(paths, version, tuple(eps), tuple(sorted(facts.items())))
+    return TargetEnvironment(paths, pytest_version, tuple(eps), tuple(sorted(facts.items())), python, version)
+
+
+def _probe_answer(stdout: str) -> dict[str, Any]:
+    """The search path and facts printed by the probe.
+
+    Raises:
+        ValueError: the output is not what the probe prints.
+    """
+    answer = json.loads(stdout)
+    if not isinstance(answer, dict):
+        raise ValueError(f"unexpected probe output: {stdout[:200]!r}")
+    raw, facts = answer.get("sys_path"), answer.get("facts")
+    if not (isinstance(raw, list) and all(isinstance(p, str) for p in raw)):
+        raise ValueError("probe output without a sys.path list")
+    info = facts.get("sys.version_info") if isinstance(facts, dict) else None
+    if not (isinstance(info, list) and len(info) >= 2 and all(type(v) is int for v in info[:2])):
+        raise ValueError("probe output without a version")
+    return answer
 
 
 def _interpreter(python: str) -> str:

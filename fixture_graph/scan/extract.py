@@ -11,6 +11,7 @@ import ast
 import hashlib
 import io
 import re
+import sys
 import tokenize
 from collections import deque
 from collections.abc import Iterator
@@ -71,8 +72,18 @@ MAX_DOC = 4000
 SUPPRESS_MARKER = "fixture-graph:"
 _SUPPRESS = re.compile(r"#\s*fixture-graph:\s*ignore(?:\[([^\]]*)\])?")
 ALL_CODES = "*"
-# Parser messages that mean "nested deeper than CPython allows", not a typo.
+# The parser that tried, named in parse errors (a newer ``--python`` may parse what this cannot).
+_PYTHON = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
+# Parser messages that mean "nested deeper than CPython allows", not a typo. The tokenizer's
+# "too many nested parentheses" (200 levels, 3.10-3.13) and "too many levels of indentation"
+# (100), 3.12's "too many nested f-strings", and the parser's MemoryError "Parser stack
+# overflowed - Python source too complex to parse" (3.12, 3.13; a bare MemoryError in 3.10 and
+# 3.11, caught below like the RecursionError "maximum recursion depth exceeded during ast
+# construction" of 3.11-3.13). The same rule decides the code whichever Python parses the file
+# (a newer ``--python`` runs this very function, see target_parser.py).
 _DEPTH_LIMITS = ("too many nested", "too complex", "too many levels of indentation")
+# The issue codes of a file the parser refused; a newer ``--python`` may accept it.
+PARSE_FAILURES = frozenset({"syntax-error", "too-deep"})
 
 
 def extract_module(
@@ -100,12 +111,12 @@ def extract_module(
         tree = ast.parse(source, filename=path)
     except SyntaxError as exc:
         code = "too-deep" if any(m in exc.msg for m in _DEPTH_LIMITS) else "syntax-error"
-        message = f"syntax error: {exc.msg}"
+        message = f"syntax error under {_PYTHON}: {exc.msg}"
         return ModuleRecord(
             path=path, issues=(Issue(path, exc.lineno or 0, code, message, True),), parsed=False
         )
     except (RecursionError, MemoryError):
-        message = "too deeply nested for Python's parser"
+        message = f"too deeply nested for the parser of {_PYTHON}"
         return ModuleRecord(path=path, issues=(Issue(path, 0, "too-deep", message, True),), parsed=False)
     except ValueError as exc:
         return ModuleRecord(path=path, issues=(Issue(path, 0, "decode-error", str(exc), True),), parsed=False)
@@ -372,6 +383,9 @@ class _Extractor:
         if isinstance(stmt, ast.For | ast.AsyncFor | ast.While):
             guard = Guard(self.text(stmt).split(":")[0][:MAX_TEXT])
             return self._body(stmt.body + stmt.orelse, (*guards, guard), in_class=in_class)
+        if type(stmt).__name__ == "TypeAlias":  # ``type X = ...`` (3.12) binds X to a TypeAliasType
+            target = getattr(stmt, "name", None)
+            return [Binding(target.id, "other", stmt.lineno, guards)] if isinstance(target, ast.Name) else []
         if isinstance(stmt, ast.Delete):
             return [
                 Binding(t.id, "del", stmt.lineno, guards) for t in stmt.targets if isinstance(t, ast.Name)

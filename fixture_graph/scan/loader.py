@@ -8,6 +8,12 @@ by a process pool in chunks, in the same order the scan will ask for them, so th
 resolves imports and registers fixtures while the workers parse. Workers send back pickled
 records (small, no AST) that double as cache entries. Any file not prefetched is loaded
 in-process. Every path gives the same record and the same issue whichever way it was loaded.
+
+A file the running Python cannot parse is handed, with a newer ``--python``, to a
+:class:`~fixture_graph.scan.target_parser.TargetParser`: the suite's interpreter parses it with
+its own grammar (PEP 695, PEP 701...). Its record is cached (the cache file is chosen by that
+grammar too); when that interpreter cannot answer, the local syntax error stands, a
+``target-python`` issue says why, and nothing is cached.
 """
 
 from __future__ import annotations
@@ -25,9 +31,10 @@ from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import inputs
 from fixture_graph.scan.cache import ExtractCache, content_key, decode_record, encode_record
-from fixture_graph.scan.extract import extract_module
+from fixture_graph.scan.extract import PARSE_FAILURES, extract_module
 from fixture_graph.scan.records import ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
+from fixture_graph.scan.target_parser import TargetParser
 from fixture_graph.scan.walk import WalkRules, matches_any
 
 # Below this many files to parse, a pool costs more than it saves (forking two workers takes
@@ -36,9 +43,10 @@ PARALLEL_THRESHOLD = 48
 CHUNK_SIZE = 48
 
 # What loading one file gives, as small picklable tuples:
-#   ("record", stat, key, blob, record) | ("same", stat, key) | ("too-large", size) | ("unreadable", text)
+#   ("record", stat, key, blob, record, source) | ("same", stat, key) | ("skipped", code, message)
 # A worker sends the pickled ``blob`` (which is also the cache entry) and no record object; in
 # process, the record is kept as it is and ``blob`` is made only when a cache wants it.
+# ``source`` (the bytes) comes back only for a file that failed to parse, for a newer parser.
 Outcome = tuple[Any, ...]
 Progress = Callable[[int, int], None]
 
@@ -76,7 +84,13 @@ def load_outcome(
         return ("same", inputs.stat_key(st), key)
     record = extract_module(shown, data, options)
     blob = encode_record(record) if encode else None
-    return ("record", inputs.stat_key(st), key, blob, record if in_process else None)
+    source = data if parse_failed(record) else None
+    return ("record", inputs.stat_key(st), key, blob, record if in_process else None, source)
+
+
+def parse_failed(record: ModuleRecord) -> bool:
+    """True when the parser refused the file (a newer grammar may accept it)."""
+    return not record.parsed and bool(record.issues) and record.issues[0].code in PARSE_FAILURES
 
 
 def _load_chunk(args: tuple[list[tuple[str, str, bytes | None]], int, ExtractOptions]) -> list[Outcome]:
@@ -93,6 +107,7 @@ class FileLoader:
         cache: the persistent cache, or None.
         jobs: worker processes for prefetched files (1 = everything in-process).
         progress: called as ``progress(loaded, expected)`` after each file.
+        target: the parser of a newer ``--python``, asked for files this Python cannot parse.
     """
 
     def __init__(
@@ -102,8 +117,10 @@ class FileLoader:
         cache: ExtractCache | None = None,
         jobs: int = 1,
         progress: Progress | None = None,
+        target: TargetParser | None = None,
     ) -> None:
         self.options = options
+        self.target = target
         self.max_bytes = max_bytes
         self.cache = cache
         self.jobs = jobs
@@ -165,12 +182,23 @@ class FileLoader:
             outcome = self._load_here(key, shown, expected)
         return self._finish(key, shown, outcome)
 
+    def extract(self, shown: str, data: bytes, *, track_uses: bool | None = None) -> ModuleRecord:
+        """Extract ``data`` here, or with the target's grammar when only that can parse it."""
+        record = extract_module(shown, data, self.options, track_uses=track_uses)
+        if self.target is not None and parse_failed(record):
+            better = self.target.extract(shown, data, self.options, track_uses)[0]
+            if better is not None:
+                return better
+        return record
+
     def close(self) -> None:
         """Stop the workers and write the cache."""
         if self._pool is not None:
             self._pool.terminate()
             self._pool.join()
             self._pool = None
+        if self.target is not None:
+            self.target.close()
         if self.cache is not None:
             self.cache.save()
 
@@ -208,8 +236,18 @@ class FileLoader:
         record = outcome[4] if outcome[4] is not None else decode_record(outcome[3], shown)
         if record is None:  # pragma: no cover - a record we just encoded always decodes
             raise RuntimeError(f"extraction result of {shown} did not round-trip")
+        blob = outcome[3]
+        if self.target is not None and outcome[5] is not None:
+            better, better_blob, reason = self.target.extract(shown, outcome[5], self.options)
+            if reason is not None:
+                # Not cached: the next run asks the target again.
+                message = f"not parsed by {self.target.label} (--python): {reason}"
+                return record, Issue(shown, 0, "target-python", message, True)
+            assert better is not None
+            assert better_blob is not None
+            record, blob = better, better_blob
         if self.cache is not None:
-            self.cache.store(key, outcome[1], outcome[2], outcome[3])
+            self.cache.store(key, outcome[1], outcome[2], blob if blob is not None else encode_record(record))
         return record, None
 
     def _load_here(self, key: str, shown: str, expected: bytes | None) -> Outcome:

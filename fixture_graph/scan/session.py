@@ -31,13 +31,13 @@ from fixture_graph.scan import inputs
 from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.cache import ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
-from fixture_graph.scan.extract import extract_module
 from fixture_graph.scan.ini import IniSettings, cache_directory, locate
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FixtureSpec, FuncInfo, Marks, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
+from fixture_graph.scan.target_parser import TargetParser
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
 
@@ -135,12 +135,20 @@ class _Scan:
         self._shown: dict[Path, str] = {}
         self._local: dict[Path, bool] = {}
         self._basedirs: dict[Path, Path] = {}
+        # A newer --python parses what this Python cannot (started only when a file needs it).
+        target = None
+        grammar = None
+        if self.env.newer_grammar and self.env.python is not None:
+            target = TargetParser(self.env.python, self.env.version)
+            grammar = self.env.version
         cache = None
         if self.config.cache:
             directory = cache_directory(self.config, self.rootdir)
-            cache = ExtractCache(directory, self.config.extract, self.config.cache_alias)
+            cache = ExtractCache(directory, self.config.extract, self.config.cache_alias, grammar)
         jobs = self.config.jobs or default_jobs()
-        self.loader = FileLoader(self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress)
+        self.loader = FileLoader(
+            self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress, target
+        )
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -265,7 +273,7 @@ class _Scan:
             inputs.note_file(path, inputs.UNTRUSTED)
             return record
         inputs.note_file(path, inputs.stat_key(st))
-        return extract_module(record.path, data, self.loader.options, track_uses=True)
+        return self.loader.extract(record.path, data, track_uses=True)
 
     def _collection_imports(self) -> tuple[CollectionImport, ...]:
         """Top-level imports that run when the loaded conftests are imported, transitively.
