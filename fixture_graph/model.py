@@ -97,6 +97,29 @@ class FixtureDef:
 
 
 @dataclass(frozen=True, slots=True)
+class HookParametrize:
+    """One ``metafunc.parametrize(...)`` call in a ``pytest_generate_tests`` hook.
+
+    pytest calls every visible hook (plugins, conftests on the test's path, its module, its
+    class) for each test function, with ``metafunc.fixturenames`` holding the test's closure.
+    The call applies to a test when each name in ``requires`` is in that closure (the usual
+    ``if "x" in metafunc.fixturenames:`` guard); its ``argnames`` not in ``indirect`` become
+    direct parameters, exactly as ``@pytest.mark.parametrize`` (pytest's ``Metafunc.parametrize``
+    and ``prune_dependency_tree``). ``condition`` is the text of any other guard the scan cannot
+    decide, and ``certain`` is False when the names, ``indirect`` or a guard are not literals:
+    such a call's names are only possible parameters (never reported as unknown fixtures).
+    """
+
+    argnames: tuple[str, ...]
+    indirect: tuple[str, ...] = ()
+    requires: tuple[str, ...] = ()
+    condition: str | None = None
+    certain: bool = True
+    file: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class TestItem:
     """A test function as pytest would collect it (function level, before parametrization).
 
@@ -120,6 +143,7 @@ class TestItem:
     is_unittest: bool = False
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
+    generated: tuple[HookParametrize, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

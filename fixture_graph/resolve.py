@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from fixture_graph.model import (
     SESSION_NODE,
@@ -427,6 +427,11 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         )
         get = index.getter(test.ancestors)
         cached = _shared_closure(index, memo, pending, test, initial, legacy_closure)
+        if test.generated:
+            generated = hook_parametrized(test, cached.closure)
+            if generated is not test:
+                test = generated
+                cached = _shared_closure(index, memo, pending, test, initial, legacy_closure)
         effects = pending.pop(id(cached), None)
         if effects is not None:
             reached.update(cached.closure_defs)
@@ -485,6 +490,31 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         unknown=tuple(sorted(unknown)),
         reached=frozenset(reached),
     )
+
+
+def hook_parametrized(test: TestItem, closure: Sequence[str]) -> TestItem:
+    """``test`` with the names its ``pytest_generate_tests`` hooks parametrize.
+
+    pytest calls the hooks with ``metafunc.fixturenames`` = the closure; a call applies when
+    the names it requires are there. Its direct names (not ``indirect``) then become direct
+    parameters, and pytest prunes the closure (``prune_dependency_tree``), so they shadow any
+    fixture of that name. The names of calls the scan cannot be sure of only become possible
+    parameters (``param_names``: never unknown fixtures). Returns ``test`` itself when nothing
+    changes.
+    """
+    names = frozenset(closure)
+    direct: list[str] = []
+    possible: list[str] = []
+    for call in test.generated:
+        if not names.issuperset(call.requires):
+            continue
+        params = [n for n in call.argnames if n not in call.indirect]
+        (direct if call.certain else possible).extend(params)
+    new_direct = tuple(dict.fromkeys((*test.direct_params, *direct)))
+    new_params = tuple(dict.fromkeys((*test.param_names, *direct, *possible)))
+    if new_direct == test.direct_params and new_params == test.param_names:
+        return test
+    return replace(test, direct_params=new_direct, param_names=new_params)
 
 
 def _shared_closure(

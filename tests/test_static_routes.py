@@ -3,6 +3,7 @@ parameters. Every tree is checked twice: the closures we expect, and real pytest
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -264,3 +265,255 @@ def test_given_fills_by_position_or_name(write_tree: Tree, decorator: str, reque
     )
     (test,) = scan(root).scan.tests
     assert list(test.argnames) == requested
+
+
+# -- kind 5: hooks that parametrize -------------------------------------------------------------
+
+
+HOOK_TREE = {
+    "pytest.ini": PLUGINS,
+    "conftest.py": """
+        import pytest
+
+        def pytest_generate_tests(metafunc):
+            if "word" in metafunc.fixturenames:
+                metafunc.parametrize("word", ["a", "b"])
+            for name in ("left", "right"):
+                if name in metafunc.fixturenames:
+                    metafunc.parametrize(name, [1])
+            if "early" not in metafunc.fixturenames:
+                return
+            metafunc.parametrize("early", [1])
+            if "through" in metafunc.fixturenames:
+                metafunc.parametrize("through", [1], indirect=True)
+
+        @pytest.fixture
+        def word(dependency): return 1
+
+        @pytest.fixture
+        def dependency(): pass
+
+        @pytest.fixture
+        def through(request, dependency): return request.param
+        """,
+    "tests/test_hooks.py": """
+        def pytest_generate_tests(metafunc):
+            if "local" in metafunc.fixturenames:
+                metafunc.parametrize("local,other", [(1, 2)])
+
+        def test_word(word): pass
+
+        def test_loop(left, right): pass
+
+        def test_early_return(early): pass
+
+        def test_indirect(through): pass
+
+        def test_module_hook(local, other): pass
+
+        class TestOwnHook:
+            def pytest_generate_tests(self, metafunc):
+                metafunc.parametrize("from_class", [1])
+
+            def test_class(self, from_class): pass
+        """,
+    "tests/test_near_miss.py": """
+        def test_plain(dependency): pass
+        """,
+}
+
+
+def test_names_parametrized_by_generate_tests_hooks_are_direct(write_tree: Tree) -> None:
+    root = write_tree(HOOK_TREE)
+    report = scan(root)
+    got = closures(report)
+    # A direct parameter shadows the fixture of that name: its dependency is not pulled in.
+    assert got["tests/test_hooks.py::test_word"] == ["word"]
+    assert got["tests/test_hooks.py::test_loop"] == ["left", "right"]
+    assert got["tests/test_hooks.py::test_early_return"] == ["early"]
+    # indirect=True keeps the fixture, which receives the value through request.param.
+    assert got["tests/test_hooks.py::test_indirect"] == ["dependency", "request", "through"]
+    assert got["tests/test_hooks.py::test_module_hook"] == ["local", "other"]
+    assert got["tests/test_hooks.py::TestOwnHook::test_class"] == ["from_class"]
+    assert got["tests/test_near_miss.py::test_plain"] == ["dependency"]
+    assert [f for f in report.analysis.findings if f.code == "FG003"] == []
+    assert_pytest_agrees(root, report)
+
+
+def test_a_hook_in_a_sibling_conftest_does_not_parametrize(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "a/conftest.py": """
+                def pytest_generate_tests(metafunc):
+                    if "word" in metafunc.fixturenames:
+                        metafunc.parametrize("word", ["a"])
+                """,
+            "b/test_b.py": "def test_b(word): pass\n",
+        }
+    )
+    report = scan(root)
+    assert [(u.name, u.test) for u in report.resolution.unknown] == [("word", "b/test_b.py::test_b")]
+
+
+def test_a_computed_parametrize_is_a_possible_parameter_only(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "conftest.py": """
+                NAMES = compute()
+
+                def pytest_generate_tests(metafunc):
+                    if metafunc.function.__name__ == "test_x":
+                        metafunc.parametrize("maybe", [1])
+                """,
+            "test_x.py": "def test_x(maybe): pass\n",
+        }
+    )
+    report = scan(root)
+    assert report.resolution.unknown == ()  # not "fixture 'maybe' not found"
+    (test,) = report.scan.tests
+    (call,) = [c for c in test.generated if c.file == "conftest.py"]
+    assert not call.certain
+    assert call.condition == 'metafunc.function.__name__ == "test_x"'
+
+
+# -- kinds 4 and 8: values given by expressions, guards on process state ------------------------
+
+
+EXPRESSION_TREE = {
+    "pytest.ini": PLUGINS,
+    "conftest.py": """
+        import os
+        import platform
+        import sys
+
+        import pytest
+
+        AUTO = False
+        SCOPE = "module"
+        NAME = "renamed"
+        PARAMS = [1, 2, 3]
+
+        @pytest.fixture
+        def helper(): return 1
+
+        @pytest.fixture(autouse=(os.name == "nt"))
+        def windows_only(helper): yield
+
+        @pytest.fixture(autouse=sys.platform.startswith("linux"))
+        def linux_only(): yield
+
+        @pytest.fixture(autouse=AUTO)
+        def switched_off(): yield
+
+        @pytest.fixture(autouse=sys.version_info >= (3, 8) and platform.system() == "Linux")
+        def modern_linux(): yield
+
+        @pytest.fixture(scope=SCOPE if sys.version_info[:2] >= (3, 0) else "function")
+        def scoped(): pass
+
+        @pytest.fixture(name=NAME, params=PARAMS)
+        def named(request): return request.param
+
+        if sys.gettrace():
+
+            @pytest.fixture(autouse=True)
+            def when_traced(): yield
+
+        if "coverage" in sys.modules:
+
+            @pytest.fixture(autouse=True)
+            def under_coverage(): yield
+        """,
+    "test_a.py": """
+        def test_a(scoped, renamed): pass
+        """,
+}
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the expected values are Linux's")
+def test_expressions_are_decided_for_the_target(write_tree: Tree) -> None:
+    root = write_tree(EXPRESSION_TREE)
+    report = scan(root)
+    assert closures(report)["test_a.py::test_a"] == [
+        "linux_only",
+        "modern_linux",
+        "renamed",
+        "request",
+        "scoped",
+    ]
+    by_name = {f.name: f for f in report.scan.fixtures}
+    assert by_name["scoped"].scope.value == "module"
+    assert by_name["scoped"].scope_source is None
+    assert by_name["renamed"].param_count == 3
+    assert not any(f.conditional for f in report.user_fixtures)
+    assert_pytest_agrees(root, report)
+
+
+def test_process_state_is_a_plain_run_unless_traced(write_tree: Tree) -> None:
+    root = write_tree(EXPRESSION_TREE)
+    config = ScanConfig(traced=True)
+    report = build_report(scan_paths([], config, invocation_dir=root))
+    assert {"when_traced", "under_coverage"} <= set(closures(report)["test_a.py::test_a"])
+
+
+def test_an_undecidable_autouse_is_conditional_and_so_is_each_test_it_reaches(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "conftest.py": """
+                import pytest
+                from helpers import decide
+
+                @pytest.fixture(autouse=decide())
+                def maybe(): yield
+                """,
+            "test_a.py": "def test_a(): pass\n",
+        }
+    )
+    report = scan(root)
+    (fixture,) = report.user_fixtures
+    assert fixture.autouse
+    assert fixture.conditional
+    assert fixture.guards == ("autouse=decide()",)
+    assert report.test_guards() == {"test_a.py::test_a": ("maybe: autouse=decide()",)}
+
+
+ENV_TREE = {
+    "pytest.ini": PLUGINS,
+    "conftest.py": """
+        import os
+        import pytest
+
+        if os.environ.get("USE_REAL") == "1":
+
+            @pytest.fixture(autouse=True)
+            def real(): yield
+        """,
+    "test_a.py": "def test_a(): pass\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("env", "inherit", "expected", "conditional"),
+    [
+        ((), False, ["real"], True),  # no --env: undecided, kept and marked conditional
+        ((("OTHER", "x"),), False, [], False),  # --env names the whole environment: unset
+        ((("USE_REAL", "1"),), False, ["real"], False),
+        ((("OTHER", "x"),), True, ["real"], False),  # --env-inherit: from this process
+    ],
+)
+def test_env_describes_the_whole_environment(
+    write_tree: Tree,
+    monkeypatch: pytest.MonkeyPatch,
+    env: tuple[tuple[str, str], ...],
+    inherit: bool,
+    expected: list[str],
+    conditional: bool,
+) -> None:
+    monkeypatch.setenv("USE_REAL", "1")
+    root = write_tree(ENV_TREE)
+    report = build_report(scan_paths([], ScanConfig(env=env, env_inherit=inherit), invocation_dir=root))
+    assert closures(report)["test_a.py::test_a"] == expected
+    assert bool(report.test_guards()) is conditional

@@ -36,7 +36,7 @@ from typing import Any
 
 from fixture_graph import __version__
 from fixture_graph.config import ExtractOptions
-from fixture_graph.model import Issue
+from fixture_graph.model import HookParametrize, Issue
 from fixture_graph.scan import records
 from fixture_graph.scan.inputs import RACY_NS, StatKey, stat_key
 from fixture_graph.storage import loads_plain, make_cache_directory, read_checked, write_checked
@@ -60,6 +60,7 @@ _RECORD_CLASSES: tuple[type, ...] = (
         if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == records.__name__
     ),
     Issue,
+    HookParametrize,
 )
 _ALLOWED = {(cls.__module__, cls.__qualname__): cls for cls in _RECORD_CLASSES}
 _FIELDS = {cls: tuple(f.name for f in dataclasses.fields(cls)) for cls in _RECORD_CLASSES}

@@ -17,7 +17,7 @@ from collections import deque
 from collections.abc import Iterator
 
 from fixture_graph.config import ExtractOptions
-from fixture_graph.model import Issue
+from fixture_graph.model import HookParametrize, Issue
 from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.decorators import BY_NAME as FILLER_BY_NAME
 from fixture_graph.scan.decorators import Fills
@@ -686,6 +686,7 @@ class _Extractor:
                 )
             )
         applied, on_call = (None, False) if in_class or fixture else self._applied_marks(node)
+        generates = self._hook_parametrize(node, in_class) if node.name == "pytest_generate_tests" else ()
         argnames = self._signature(
             node,
             hidden[0] if hidden else None,
@@ -710,6 +711,7 @@ class _Extractor:
             marks=Marks() if fixture is not None else marks,
             applies_marks=applied,
             applies_on_call=on_call,
+            generates=generates,
             getfixturevalue=self._getfixturevalue(node),
             impact=impact,
             impact_description=description,
@@ -718,6 +720,21 @@ class _Extractor:
             body_hash=self._source_hash(line, node.end_lineno or node.lineno),
         )
         return Binding(node.name, "def", node.lineno, guards, func=info)
+
+    def _hook_parametrize(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool
+    ) -> tuple[HookParametrize, ...]:
+        """The ``metafunc.parametrize`` calls of a ``pytest_generate_tests`` hook, with the
+        guards around each (``if "x" in metafunc.fixturenames``). A ``for`` over a literal tuple
+        of names is unrolled, so ``for n in ("a", "b"): if n in metafunc.fixturenames:`` works."""
+        params = [a.arg for a in (*node.args.posonlyargs, *node.args.args)]
+        if in_class and params:
+            params = params[1:]
+        if not params:
+            return ()
+        hook = _HookReader(self, params[0])
+        hook.visit(node.body, (), (), {})
+        return tuple(hook.found)
 
     def _signature(
         self,
@@ -1009,6 +1026,143 @@ class _Extractor:
         elif indirect_node is not None:
             indirect = _str_list(indirect_node) or ()
         return ParametrizeMark(names, indirect)
+
+
+class _HookReader:
+    """Reads one ``pytest_generate_tests`` body for :meth:`_Extractor._hook_parametrize`."""
+
+    _FIXTURENAMES = frozenset({"fixturenames", "funcargnames"})
+    _MAX_CALLS = 256
+
+    def __init__(self, extractor: _Extractor, metafunc: str) -> None:
+        self.x = extractor
+        self.metafunc = metafunc
+        self.found: list[HookParametrize] = []
+
+    def visit(
+        self,
+        stmts: list[ast.stmt],
+        requires: tuple[str, ...],
+        conditions: tuple[str, ...],
+        names: dict[str, str],
+    ) -> None:
+        for stmt in stmts:
+            if len(self.found) >= self._MAX_CALLS:
+                return
+            if isinstance(stmt, ast.If) and not stmt.orelse and _ends_with_return(stmt.body):
+                # ``if "x" not in metafunc.fixturenames: return``: what follows runs only when
+                # the test is false.
+                self.visit(stmt.body, requires, conditions, names)
+                absent = self._absent(stmt.test, names)
+                if absent is not None:
+                    requires = (*requires, absent)
+                else:
+                    conditions = (*conditions, f"not ({self.x.text(stmt.test)})")
+            elif isinstance(stmt, ast.If):
+                needed, other = self._guard(stmt.test, names)
+                self.visit(stmt.body, requires + needed, conditions + other, names)
+                negated = f"not ({self.x.text(stmt.test)})"
+                self.visit(stmt.orelse, requires, (*conditions, negated), names)
+            elif isinstance(stmt, ast.For | ast.AsyncFor):
+                values = _str_list(stmt.iter) if isinstance(stmt.target, ast.Name) else None
+                if values is not None and isinstance(stmt.target, ast.Name):
+                    for value in values:
+                        self.visit(stmt.body, requires, conditions, {**names, stmt.target.id: value})
+                else:
+                    loop = f"for {self.x.text(stmt.target)} in {self.x.text(stmt.iter)}"
+                    self.visit(stmt.body, requires, (*conditions, loop), names)
+            elif isinstance(stmt, ast.With | ast.AsyncWith | ast.Try):
+                self.visit(stmt.body, requires, conditions, names)
+            elif isinstance(stmt, ast.Expr | ast.Return) and isinstance(stmt.value, ast.Call):
+                self._call(stmt.value, requires, conditions, names)
+
+    def _guard(self, test: ast.expr, names: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(names the guard requires in the closure, texts of the parts it cannot decide)."""
+        parts = test.values if isinstance(test, ast.BoolOp) and isinstance(test.op, ast.And) else [test]
+        needed: list[str] = []
+        other: list[str] = []
+        for part in parts:
+            name = self._requires(part, names)
+            if name is None:
+                other.append(self.x.text(part))
+            else:
+                needed.append(name)
+        return tuple(needed), tuple(other)
+
+    def _absent(self, test: ast.expr, names: dict[str, str]) -> str | None:
+        """``"x" not in metafunc.fixturenames`` -> ``x`` (the name the rest then requires)."""
+        if isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.NotIn):
+            positive = ast.Compare(test.left, [ast.In()], test.comparators)
+            return self._requires(positive, names)
+        return None
+
+    def _requires(self, part: ast.expr, names: dict[str, str]) -> str | None:
+        """``"x" in metafunc.fixturenames`` (or a loop variable naming ``x``) -> ``x``."""
+        if not (isinstance(part, ast.Compare) and len(part.ops) == 1 and isinstance(part.ops[0], ast.In)):
+            return None
+        right = part.comparators[0]
+        if not (
+            isinstance(right, ast.Attribute)
+            and right.attr in self._FIXTURENAMES
+            and isinstance(right.value, ast.Name)
+            and right.value.id == self.metafunc
+        ):
+            return None
+        return self._name(part.left, names)
+
+    def _name(self, node: ast.expr | None, names: dict[str, str]) -> str | None:
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return node.value
+        if isinstance(node, ast.Name):
+            return names.get(node.id)
+        return None
+
+    def _call(
+        self, call: ast.Call, requires: tuple[str, ...], conditions: tuple[str, ...], names: dict[str, str]
+    ) -> None:
+        func = call.func
+        if not (
+            isinstance(func, ast.Attribute)
+            and func.attr == "parametrize"
+            and isinstance(func.value, ast.Name)
+            and func.value.id == self.metafunc
+        ):
+            return
+        argnode: ast.expr | None = call.args[0] if call.args else None
+        indirect_node: ast.expr | None = None
+        for kw in call.keywords:
+            if kw.arg == "argnames":
+                argnode = kw.value
+            elif kw.arg == "indirect":
+                indirect_node = kw.value
+        certain = True
+        single = self._name(argnode, names)
+        argnames = _str_list(argnode) if single is None else (single,)
+        if argnames is None:
+            argnames, certain = (), False
+        elif len(argnames) == 1:
+            argnames = tuple(n.strip() for n in argnames[0].split(",") if n.strip())
+        indirect: tuple[str, ...] = ()
+        if isinstance(indirect_node, ast.Constant):
+            indirect = argnames if indirect_node.value else ()
+        elif indirect_node is not None:
+            listed = _str_list(indirect_node)
+            indirect, certain = (listed, certain) if listed is not None else (argnames, False)
+        self.found.append(
+            HookParametrize(
+                argnames=argnames,
+                indirect=indirect,
+                requires=tuple(dict.fromkeys(requires)),
+                condition=" and ".join(conditions) or None,
+                certain=certain and not conditions,
+                file=self.x.path,
+                line=call.lineno,
+            )
+        )
+
+
+def _ends_with_return(body: list[ast.stmt]) -> bool:
+    return bool(body) and isinstance(body[-1], ast.Return)
 
 
 class _Missing:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fixture_graph.model import Issue
+from fixture_graph.model import HookParametrize, Issue
 
 # An env-guard expression as nested tuples, e.g. ("eq", ("env", "X", None), ("str", "true")).
 EnvExpr = tuple[object, ...]
@@ -109,6 +109,8 @@ class FuncInfo:
     # ``@helper(...)``, when ``applies_on_call``).
     applies_marks: Marks | None = None
     applies_on_call: bool = False
+    # For a ``pytest_generate_tests`` hook: its ``metafunc.parametrize`` calls.
+    generates: tuple[HookParametrize, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from fixture_graph.model import (
     CollectionImport,
     FixtureDef,
     FixtureKind,
+    HookParametrize,
     Issue,
     ScanResult,
     TestItem,
@@ -135,6 +136,7 @@ class _Scan:
         self._shown: dict[Path, str] = {}
         self._local: dict[Path, bool] = {}
         self._basedirs: dict[Path, Path] = {}
+        self._hooks_memo: dict[tuple[Path, int, int], tuple[HookParametrize, ...]] = {}
         # A newer --python parses what this Python cannot (started only when a file needs it).
         target = None
         grammar = None
@@ -545,15 +547,16 @@ class _Scan:
         self._register_holder(_Holder(path, node, FixtureKind.MODULE, (0, 0)), id_prefix=f"{node}::", ns=ns)
         ancestors = self._ancestors(path)
         module_marks = self.ns.resolve_marks(record.marks, path, ns)
+        hooks = (*self._visible_hooks(path.parent), *_hook_calls(ns))
         for attr, value in ns.items():
             if value.kind == "func" and value.func is not None and self._is_test_name(attr):
                 home = ns if value.file in (None, path) else self.ns.module(value.file)
                 marks = self.ns.resolve_marks(value.func.marks, value.file or path, home)
-                self._add_test(path, attr, value, value.func, ancestors, marks.extended(module_marks))
+                self._add_test(path, attr, value, value.func, ancestors, marks.extended(module_marks), hooks)
             else:
                 ref = self.ns.class_ref(value, path, ns)
                 if ref is not None:
-                    self._collect_class(path, attr, ref, ancestors, module_marks, ())
+                    self._collect_class(path, attr, ref, ancestors, (module_marks, hooks), ())
 
     def _ancestors(self, path: Path) -> tuple[str, ...]:
         chain = [SESSION_NODE]
@@ -575,10 +578,12 @@ class _Scan:
         attr: str,
         ref: ClassRef,
         ancestors: tuple[str, ...],
-        outer_marks: Marks,
+        outer: tuple[Marks, tuple[HookParametrize, ...]],
         outer_names: tuple[str, ...],
         enclosing: tuple[ClassRef, ...] = (),
     ) -> None:
+        """Collect a test class; ``outer`` holds the marks and generate-tests hooks around it."""
+        outer_marks, outer_hooks = outer
         if any(outer.cls is ref.cls for outer in enclosing) or len(enclosing) >= MAX_CLASS_NESTING:
             # A class attribute naming an enclosing class (``TestInner = TestA`` in a second
             # ``class TestA``) would nest forever in a static reading; stop and say so.
@@ -612,6 +617,7 @@ class _Scan:
                 self.ns.resolve_marks(klass.cls.marks, klass.file, attrs, klass.outer)
             )
         scope_marks = class_marks.extended(outer_marks)
+        hooks = (*outer_hooks, *_hook_calls(attrs))
         for name in sorted(attrs) if is_unittest else attrs:
             member = attrs[name]
             if member.kind == "func" and member.func is not None:
@@ -619,11 +625,14 @@ class _Scan:
                     home = self.ns.module(member.file) if member.file not in (None, ref.file) else ref.outer
                     own = self.ns.resolve_marks(member.func.marks, member.file or path, attrs, home)
                     marks = own.extended(scope_marks)
-                    self._add_test(path, name, member, member.func, chain, marks, is_unittest=is_unittest)
+                    self._add_test(
+                        path, name, member, member.func, chain, marks, hooks, is_unittest=is_unittest
+                    )
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
                 if inner is not None:
-                    self._collect_class(path, name, inner, chain, scope_marks, qualname, (*enclosing, ref))
+                    outer = (scope_marks, outer_hooks)
+                    self._collect_class(path, name, inner, chain, outer, qualname, (*enclosing, ref))
 
     def _is_unittest(self, mro: list[ClassRef]) -> bool:
         """True when a base we cannot read looks like ``unittest.TestCase`` (or a known subclass).
@@ -648,10 +657,12 @@ class _Scan:
         func: FuncInfo,
         ancestors: tuple[str, ...],
         marks: Marks,
+        hooks: tuple[HookParametrize, ...] = (),
         *,
         is_unittest: bool = False,
     ) -> None:
-        """Register one test function; ``marks`` are all that reach it, closest first."""
+        """Register one test function; ``marks`` are all that reach it, closest first, and
+        ``hooks`` the ``metafunc.parametrize`` calls of the generate-tests hooks it sees."""
         nodeid = f"{ancestors[-1]}::{name}"
         usefixtures = marks.usefixtures
         direct: list[str] = []
@@ -678,8 +689,27 @@ class _Scan:
                 is_unittest=is_unittest,
                 suppress=func.suppress,
                 body_hash=func.body_hash,
+                generated=hooks,
             )
         )
+
+    def _visible_hooks(self, directory: Path) -> tuple[HookParametrize, ...]:
+        """The ``metafunc.parametrize`` calls of the ``pytest_generate_tests`` hooks pytest calls
+        for a test module in ``directory``: global plugins', then those of the conftests from the
+        rootdir (or above it) down to ``directory``."""
+        key = (directory, len(self.plugin_modules), len(self.conftests))
+        found = self._hooks_memo.get(key)
+        if found is None:
+            calls: list[HookParametrize] = []
+            for plugin in self.plugin_modules:
+                calls.extend(_hook_calls(self.ns.module(plugin)))
+            for conftest in self.conftests:
+                where = conftest.parent
+                if where in self.failed_dirs or not (where == directory or where in directory.parents):
+                    continue
+                calls.extend(_hook_calls(self.ns.module(conftest)))
+            found = self._hooks_memo[key] = tuple(calls)
+        return found
 
     # -- registration --------------------------------------------------------------------------
 
@@ -876,6 +906,14 @@ def environment_view(config: ScanConfig) -> Mapping[str, str | None]:
     if not given and not config.env_inherit:
         return given
     return _CompleteEnv(given, os.environ if config.env_inherit else {})
+
+
+def _hook_calls(ns: Namespace) -> tuple[HookParametrize, ...]:
+    """The ``metafunc.parametrize`` calls of the ``pytest_generate_tests`` bound in ``ns``."""
+    value = ns.get("pytest_generate_tests")
+    if value is None or value.func is None:
+        return ()
+    return value.func.generates
 
 
 def _is_unittest_base(base: str) -> bool:

@@ -26,6 +26,7 @@ _DYNAMIC_CODES = frozenset(
 )
 _GETFIXTUREVALUE = "dynamic-getfixturevalue"
 _PSEUDO_PARAM_FILE = f"{PYTEST_PACKAGE}/python.py"
+_XUNIT_FILES = (f"{PYTEST_PACKAGE}/python.py", f"{PYTEST_PACKAGE}/unittest.py")
 
 
 class Cause(str, enum.Enum):
@@ -240,7 +241,9 @@ class _Judge:
         pseudo = {n for n, d in theirs.items() if d.path.endswith(_PSEUDO_PARAM_FILE)}
         diffs: list[WinnerDiff] = []
         for name, odef in sorted(theirs.items()):
-            if name in pseudo:
+            if name in pseudo or name not in observed.fixturenames:
+                # Names pruned from the closure keep their stale definitions in pytest's
+                # name2fixturedefs (a pytest_generate_tests hook made them direct parameters).
                 continue
             fixture = self.by_id.get(static.get(name, ""))
             if fixture is None:
@@ -259,6 +262,9 @@ class _Judge:
     def _same(self, fixture: FixtureDef, odef: ObservedDef) -> bool:
         if fixture.kind is FixtureKind.BUILTIN:
             return odef.path.endswith(fixture.file)
+        if fixture.kind is FixtureKind.XUNIT:
+            # pytest defines the xunit and unittest shims' functions in its own modules.
+            return odef.path.endswith(_XUNIT_FILES) and odef.name == fixture.name
         if fixture.file == "<config>":
             return not self._inside(odef.path)
         path = fixture.file if os.path.isabs(fixture.file) else str(self.root / fixture.file)
