@@ -517,3 +517,43 @@ def test_env_describes_the_whole_environment(
     report = build_report(scan_paths([], ScanConfig(env=env, env_inherit=inherit), invocation_dir=root))
     assert closures(report)["test_a.py::test_a"] == expected
     assert bool(report.test_guards()) is conditional
+
+
+# -- collect_ignore built step by step ------------------------------------------------------------
+
+
+def test_collect_ignore_append_extend_and_guards(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "conftest.py": """
+                import sys
+
+                PY_OLD = sys.version_info < (3, 0)
+                collect_ignore = []
+                collect_ignore.append("test_appended.py")
+                collect_ignore.extend(["test_extended.py"])
+                if PY_OLD:
+                    collect_ignore.append("test_kept.py")
+                if not PY_OLD:
+                    collect_ignore_glob = ["*_glob.py"]
+                """,
+            "test_appended.py": "def test_a(): pass\n",
+            "test_extended.py": "def test_e(): pass\n",
+            "test_kept.py": "def test_k(): pass\n",
+            "test_by_glob.py": "def test_g(): pass\n",
+            "test_ok.py": "def test_ok(): pass\n",
+        }
+    )
+    report = scan(root)
+    assert sorted(closures(report)) == ["test_kept.py::test_k", "test_ok.py::test_ok"]
+    assert_pytest_agrees(root, report)
+
+
+def test_verify_runs_the_interpreter_of_a_venv_directory(tmp_path: Path) -> None:
+    from fixture_graph.verify.runner import _command
+
+    venv = tmp_path / "venv"
+    (venv / "bin").mkdir(parents=True)
+    (venv / "bin" / "python").write_text("")
+    assert _command(PytestRun(cwd=tmp_path, python=str(venv)), ())[0] == str(venv / "bin" / "python")

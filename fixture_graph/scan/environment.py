@@ -86,7 +86,7 @@ def load_environment(python: str | None) -> TargetEnvironment:
         exec(compile(_FACTS_CODE, "<facts>", "exec"), namespace)
         found = namespace["answer"]()
     else:
-        python = _interpreter(python)
+        python = interpreter(python)
         try:
             done = subprocess.run(
                 [python, "-c", _FACTS_CODE + "print(json.dumps(answer()))"],
@@ -130,7 +130,7 @@ def _probe_answer(stdout: str) -> dict[str, Any]:
     return answer
 
 
-def _interpreter(python: str) -> str:
+def interpreter(python: str) -> str:
     """``--python`` may name an interpreter or a virtualenv directory."""
     path = Path(python)
     if path.is_dir():

@@ -227,6 +227,7 @@ class _Extractor:
         self.module_marks = Marks()
         self.collect_ignore: list[str] = []
         self.collect_ignore_glob: list[str] = []
+        self.guarded_ignores: list[tuple[str, str, tuple[Guard, ...]]] = []
         self.top_imports: list[tuple[int, str, tuple[str, ...], tuple[Guard, ...]]] = []
         self.func_uses: dict[str, set[str]] = {}
         self.class_stack: list[str] = []
@@ -264,6 +265,7 @@ class _Extractor:
             imports=tuple(self.imports),
             collect_ignore=tuple(self.collect_ignore),
             collect_ignore_glob=tuple(self.collect_ignore_glob),
+            guarded_ignores=tuple(self.guarded_ignores),
             issues=tuple(self.issues),
             top_imports=self._top_imports() if self.track_uses else (),
             suppressions=tuple(sorted(self.suppress.items())),
@@ -386,6 +388,9 @@ class _Extractor:
         if type(stmt).__name__ == "TypeAlias":  # ``type X = ...`` (3.12) binds X to a TypeAliasType
             target = getattr(stmt, "name", None)
             return [Binding(target.id, "other", stmt.lineno, guards)] if isinstance(target, ast.Name) else []
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not in_class:
+            self._list_call(stmt.value, guards)
+            return []
         if isinstance(stmt, ast.Delete):
             return [
                 Binding(t.id, "del", stmt.lineno, guards) for t in stmt.targets if isinstance(t, ast.Name)
@@ -509,10 +514,15 @@ class _Extractor:
                 self.flags.pop(name, None)  # a later assignment ends what a probe flag meant
             if not guards and not augmented and len(names) == 1 and isinstance(targets[0], ast.Name):
                 constant = guard_mod.literal(value) if _small(value) else None
+                if constant is None and not isinstance(value, ast.Name):
+                    # ``PY_314 = sys.version_info >= (3, 14)``: decided later, for the target.
+                    constant = guard_mod.env_expr(value, self.qualify, self.flags)
                 if constant is not None:
                     self.flags[names[0]] = constant  # a module constant, read by later expressions
         for name in names:
-            self._special_assign(name, value, stmt.lineno, augmented=augmented, in_class=in_class)
+            self._special_assign(
+                name, value, stmt.lineno, augmented=augmented, in_class=in_class, guards=guards
+            )
         if augmented:
             return []
         out = []
@@ -521,7 +531,14 @@ class _Extractor:
         return out
 
     def _special_assign(
-        self, name: str, value: ast.expr, line: int, *, augmented: bool, in_class: bool
+        self,
+        name: str,
+        value: ast.expr,
+        line: int,
+        *,
+        augmented: bool,
+        in_class: bool,
+        guards: tuple[Guard, ...] = (),
     ) -> None:
         if in_class:
             return
@@ -554,9 +571,35 @@ class _Extractor:
         elif name == "pytestmark":
             self.module_marks = self._marks_from_pytestmark(value)
         elif name in ("collect_ignore", "collect_ignore_glob"):
-            values = _str_list(value) or ()
-            target = self.collect_ignore if name == "collect_ignore" else self.collect_ignore_glob
-            target.extend(values)
+            self._ignore(name, _str_list(value) or (), guards, replace=not augmented)
+
+    def _ignore(
+        self, name: str, values: tuple[str, ...], guards: tuple[Guard, ...], *, replace: bool
+    ) -> None:
+        """``collect_ignore``/``collect_ignore_glob`` entries; under a guard, kept with it."""
+        kind = "glob" if name == "collect_ignore_glob" else "path"
+        if guards:
+            self.guarded_ignores.extend((kind, v, guards) for v in values)
+            return
+        target = self.collect_ignore if kind == "path" else self.collect_ignore_glob
+        if replace:
+            target.clear()
+        target.extend(values)
+
+    def _list_call(self, call: ast.Call, guards: tuple[Guard, ...]) -> None:
+        """``collect_ignore.append("x")`` / ``.extend([...])`` at module level."""
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return
+        if func.value.id not in ("collect_ignore", "collect_ignore_glob") or len(call.args) != 1:
+            return
+        if func.attr == "append":
+            values = _str_list(call.args[0]) if isinstance(call.args[0], ast.Constant) else None
+        elif func.attr == "extend":
+            values = _str_list(call.args[0])
+        else:
+            return
+        self._ignore(func.value.id, values or (), guards, replace=False)
 
     def _value_binding(self, name: str, value: ast.expr, line: int, guards: tuple[Guard, ...]) -> Binding:
         if isinstance(value, ast.Name):

@@ -184,6 +184,9 @@ class ModuleRecord:
     imports: tuple[tuple[str, int], ...] = ()
     collect_ignore: tuple[str, ...] = ()
     collect_ignore_glob: tuple[str, ...] = ()
+    # ``collect_ignore``/``collect_ignore_glob`` entries added under a guard: (kind, value, guards),
+    # kind ``path`` or ``glob``.
+    guarded_ignores: tuple[tuple[str, str, tuple[Guard, ...]], ...] = ()
     issues: tuple[Issue, ...] = ()
     parsed: bool = True
     top_imports: tuple[TopImport, ...] = ()

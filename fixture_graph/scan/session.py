@@ -530,7 +530,14 @@ class _Scan:
         record = self.records.get(conftest)
         if record is None:
             return ((), ())
-        return record.collect_ignore, record.collect_ignore_glob
+        if not record.guarded_ignores:
+            return record.collect_ignore, record.collect_ignore_glob
+        # An entry added under a guard counts unless the guard is decided false.
+        paths, globs = list(record.collect_ignore), list(record.collect_ignore_glob)
+        for kind, value, guards in record.guarded_ignores:
+            if self.ns.decide(guards) is not None:
+                (paths if kind == "path" else globs).append(value)
+        return tuple(paths), tuple(globs)
 
     def _collect_module(self, path: Path) -> None:
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):

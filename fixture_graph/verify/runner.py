@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fixture_graph.scan.environment import interpreter
+
 PROBE_PACKAGE = "_fixture_graph_probe"
 PROBE_FILES = ("probe.py", "pytest_internals.py")
 SOURCE_PROBE = "probe"
@@ -136,7 +138,8 @@ def _environment(run: PytestRun, extra: Mapping[str, str]) -> dict[str, str]:
 
 
 def _command(run: PytestRun, mode: Iterable[str]) -> list[str]:
-    return [run.python or sys.executable, "-m", "pytest", *mode, *run.pytest_args, *run.paths]
+    python = interpreter(run.python) if run.python else sys.executable
+    return [python, "-m", "pytest", *mode, *run.pytest_args, *run.paths]
 
 
 def _run(run: PytestRun, cmd: list[str], env: dict[str, str]) -> tuple[int, str]:
