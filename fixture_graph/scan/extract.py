@@ -729,6 +729,7 @@ class _Extractor:
                 )
             )
         applied, on_call = (None, False) if in_class or fixture else self._applied_marks(node)
+        literal_names, dynamic_of = self._getfixturevalue(node)
         generates = self._hook_parametrize(node, in_class) if node.name == "pytest_generate_tests" else ()
         argnames = self._signature(
             node,
@@ -755,7 +756,8 @@ class _Extractor:
             applies_marks=applied,
             applies_on_call=on_call,
             generates=generates,
-            getfixturevalue=self._getfixturevalue(node),
+            getfixturevalue=literal_names,
+            getfixturevalue_of=dynamic_of,
             impact=impact,
             impact_description=description,
             docstring=_docstring(node),
@@ -845,11 +847,16 @@ class _Extractor:
         codes = {c for line in range(first, last + 1) for c in self.suppress.get(line, ())}
         return tuple(sorted(codes))
 
-    def _getfixturevalue(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> tuple[str, ...]:
-        """Literal ``getfixturevalue`` names in the body; also notes which names the body uses."""
+    def _getfixturevalue(
+        self, node: ast.FunctionDef | ast.AsyncFunctionDef
+    ) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Literal ``getfixturevalue`` names in the body, and the parameters (or
+        ``request.param``) passed to it; also notes which names the body uses."""
         if not self.track_uses and not self._mentions(node, "getfixturevalue", self.may_getfixturevalue):
-            return ()
+            return (), ()
         found: list[str] = []
+        of: list[str] = []
+        params = {a.arg for a in (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)}
         uses: set[str] | None = None
         if self.track_uses and len(self.class_stack) <= 1:
             qualname = ".".join([*self.class_stack, node.name])
@@ -865,17 +872,23 @@ class _Extractor:
                 arg = sub.args[0] if sub.args else None
                 if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
                     found.append(arg.value)
-                else:
-                    text = self.text(arg) if arg is not None else ""
-                    self.issues.append(
-                        Issue(
-                            self.path,
-                            sub.lineno,
-                            "dynamic-getfixturevalue",
-                            f"getfixturevalue({text}) in '{node.name}' requests a name that is not a literal",
-                        )
+                    continue
+                if isinstance(arg, ast.Name) and arg.id in params:
+                    of.append(arg.id)
+                elif (
+                    isinstance(arg, ast.Attribute) and arg.attr == "param" and isinstance(arg.value, ast.Name)
+                ):
+                    of.append("request.param")
+                text = self.text(arg) if arg is not None else ""
+                self.issues.append(
+                    Issue(
+                        self.path,
+                        sub.lineno,
+                        "dynamic-getfixturevalue",
+                        f"getfixturevalue({text}) in '{node.name}' requests a name that is not a literal",
                     )
-        return tuple(dict.fromkeys(found))
+                )
+        return tuple(dict.fromkeys(found)), tuple(dict.fromkeys(of))
 
     def _impact(self, deco: ast.expr) -> tuple[str | None, str | None]:
         if not isinstance(deco, ast.Call):
@@ -953,6 +966,9 @@ class _Extractor:
                 values["params"] = self.text(value)
                 if isinstance(value, ast.List | ast.Tuple):
                     values["param_count"] = len(value.elts)
+                    strings = _string_values(("p",), value)
+                    if strings and len(strings[0][1]) == len(value.elts):
+                        values["param_strings"] = strings[0][1]
                 elif isinstance(literal, tuple):
                     values["param_count"] = len(literal)
             elif kw.arg == "ids":
@@ -1068,7 +1084,11 @@ class _Extractor:
             indirect = names
         elif indirect_node is not None:
             indirect = _str_list(indirect_node) or ()
-        return ParametrizeMark(names, indirect)
+        valnode = node.args[1] if len(node.args) > 1 else None
+        for kw in node.keywords:
+            if kw.arg == "argvalues":
+                valnode = kw.value
+        return ParametrizeMark(names, indirect, _string_values(names, valnode))
 
 
 class _HookReader:
@@ -1202,6 +1222,38 @@ class _HookReader:
                 line=call.lineno,
             )
         )
+
+
+def _param_value(node: ast.expr) -> ast.expr:
+    """The value of ``pytest.param(value, ...)`` (by shape), else ``node`` itself."""
+    if (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute | ast.Name)
+        and (node.func.attr if isinstance(node.func, ast.Attribute) else node.func.id) == "param"
+        and len(node.args) >= 1
+    ):
+        return node.args[0] if len(node.args) == 1 else ast.Tuple(list(node.args), ast.Load())
+    return node
+
+
+def _string_values(names: tuple[str, ...], node: ast.expr | None) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Per argname, the string literals a literal ``argvalues`` list gives it."""
+    if not isinstance(node, ast.List | ast.Tuple):
+        return ()
+    found: dict[str, list[str]] = {n: [] for n in names}
+    for raw in node.elts:
+        element = _param_value(raw)
+        items = (
+            [element]
+            if len(names) == 1
+            else element.elts
+            if isinstance(element, ast.Tuple | ast.List)
+            else []
+        )
+        for name, item in zip(names, items, strict=False):
+            if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                found[name].append(item.value)
+    return tuple((n, tuple(dict.fromkeys(v))) for n, v in found.items() if v)
 
 
 def _ends_with_return(body: list[ast.stmt]) -> bool:

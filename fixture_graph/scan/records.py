@@ -45,6 +45,8 @@ class FixtureSpec:
     autouse: bool = False
     params: str | None = None
     param_count: int | None = None
+    # ``params=`` when every value is a string literal (a ``getfixturevalue(request.param)`` target).
+    param_strings: tuple[str, ...] = ()
     ids: str | None = None
     loop_scope: str | None = None
     asyncio: bool = False
@@ -53,10 +55,13 @@ class FixtureSpec:
 
 @dataclass(frozen=True, slots=True)
 class ParametrizeMark:
-    """One ``@pytest.mark.parametrize``: its argnames and which of them are indirect."""
+    """One ``@pytest.mark.parametrize``: its argnames, which of them are indirect, and the
+    string literals each argname takes (``values``: (argname, strings)), which a test may pass
+    to ``request.getfixturevalue``."""
 
     argnames: tuple[str, ...]
     indirect: tuple[str, ...]
+    values: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +104,9 @@ class FuncInfo:
     fixture: FixtureSpec | None = None
     marks: Marks = Marks()
     getfixturevalue: tuple[str, ...] = ()
+    # Non-literal ``getfixturevalue`` arguments that are parameters (``name``) or ``request.param``:
+    # the scan turns them into uses from the literal values they take.
+    getfixturevalue_of: tuple[str, ...] = ()
     impact: str | None = None
     impact_description: str | None = None
     docstring: str | None = None

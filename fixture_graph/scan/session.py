@@ -674,9 +674,12 @@ class _Scan:
         usefixtures = marks.usefixtures
         direct: list[str] = []
         params: list[str] = []
+        dynamic = list(func.getfixturevalue)
         for mark in marks.parametrize:
             direct.extend(n for n in mark.argnames if n not in mark.indirect)
             params.extend(n for n in mark.argnames if n not in mark.indirect)
+            # getfixturevalue(name) with name parametrized by string literals requests each.
+            dynamic.extend(v for n, values in mark.values if n in func.getfixturevalue_of for v in values)
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
             return
         self.tests.append(
@@ -690,7 +693,7 @@ class _Scan:
                 usefixtures=usefixtures,
                 direct_params=tuple(dict.fromkeys(direct)),
                 param_names=tuple(dict.fromkeys(params)),
-                dynamic_deps=func.getfixturevalue,
+                dynamic_deps=tuple(dict.fromkeys(dynamic)),
                 conditional=bool(value.guards),
                 guards=value.guards,
                 is_unittest=is_unittest,
@@ -803,7 +806,11 @@ class _Scan:
                     ids=spec.ids,
                     is_yield=func.is_yield,
                     is_async=func.is_async,
-                    dynamic_deps=func.getfixturevalue,
+                    dynamic_deps=(
+                        (*func.getfixturevalue, *spec.param_strings)
+                        if "request.param" in func.getfixturevalue_of
+                        else func.getfixturevalue
+                    ),
                     impact=func.impact,
                     impact_description=func.impact_description,
                     conditional=bool(guards),
