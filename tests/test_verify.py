@@ -93,7 +93,9 @@ def test_import_error_module_is_unverifiable_not_a_crash(write_tree: Tree) -> No
     assert "not_a_module_anywhere" in bad.message
 
 
-def test_guarded_fixture_is_a_conditional_import(write_tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_guarded_fixture_is_decided_by_the_environment_pytest_runs_in(
+    write_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.delenv("FG_FLAG", raising=False)
     conftest = """
         import os
@@ -107,9 +109,13 @@ def test_guarded_fixture_is_a_conditional_import(write_tree: Tree, monkeypatch: 
     root = write_tree(
         {"pytest.ini": "[pytest]\n", "conftest.py": conftest, "test_s.py": "def test_s(service):\n    pass\n"}
     )
-    (found,) = verify_suite((), ScanConfig(), cwd=root).disagreements
-    assert found.cause is Cause.CONDITIONAL
-    assert [w.name for w in found.winners] == ["service"]
+    # FG_FLAG is unset where verify runs: neither pytest nor the scan defines `service`.
+    unset = verify_suite((), ScanConfig(), cwd=root)
+    assert (unset.total, unset.agreeing) == (1, 1)
+    monkeypatch.setenv("FG_FLAG", "1")
+    inherited = verify_suite((), ScanConfig(), cwd=root)
+    assert (inherited.total, inherited.agreeing) == (1, 1)
+    monkeypatch.delenv("FG_FLAG")
     decided = verify_suite((), ScanConfig(env=(("FG_FLAG", "1"),)), cwd=root)
     assert (decided.total, decided.agreeing) == (1, 1)
 

@@ -60,19 +60,23 @@ def verify_suite(
 ) -> VerifyResult:
     """Scan ``paths`` statically, ask pytest the same question, and compare.
 
-    ``config.env`` is applied to pytest's environment too (None unsets a variable), so env
-    guards are decided the same way on both sides.
+    ``config.env`` is applied to pytest's environment too (None unsets a variable), and the
+    scan takes every other variable from this process's environment (``env_inherit``), as the
+    pytest it runs does: env guards are decided the same way on both sides.
 
     Raises:
         fixture_graph.scan.ini.ConfigFileError: the pytest config file is unreadable.
         fixture_graph.scan.environment.EnvironmentError_: ``--python`` cannot be run.
     """
+    import dataclasses
+
     from fixture_graph.report import build_report
     from fixture_graph.scan.session import scan_paths
     from fixture_graph.verify.runner import PytestRun, observe
     from fixture_graph.verify.verdict import compare
 
     where = (cwd or Path.cwd()).resolve()
+    config = dataclasses.replace(config, env_inherit=True)
     report = build_report(scan_paths(list(paths), config, invocation_dir=where), analyze=False)
     args = list(pytest_args)
     for flag, value in (
