@@ -46,6 +46,7 @@ class ScanConfig:
     unset. Guards that test any other variable stay undecided (included, marked conditional).
     ``cache_dir`` (default ``.fixture_graph_cache``) is relative to the rootdir; ``jobs`` is the
     number of parsing processes (None: one per core; 1: no pool). Neither changes the result.
+    ``markexpr``/``keyword`` are pytest's ``-m``/``-k`` (None: the ones in ``addopts``, if any).
     """
 
     extract: ExtractOptions = field(default_factory=ExtractOptions)
@@ -57,6 +58,8 @@ class ScanConfig:
     inifile: str | None = None
     confcutdir: str | None = None
     noconftest: bool = False
+    markexpr: str | None = None
+    keyword: str | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_tests: int = DEFAULT_MAX_TESTS
     max_fixtures: int = DEFAULT_MAX_FIXTURES

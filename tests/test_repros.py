@@ -25,8 +25,6 @@ CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
 # Kinds not closed yet: the case still disagrees with pytest (strict, so a fix is noticed).
 OPEN: frozenset[str] = frozenset(
     {
-        "01_path_patterns_in_python_files_and_norecursedirs",
-
         "02_mark_held_in_module_variable",
 
         "03_fixture_decorating_classmethod",
@@ -38,8 +36,6 @@ OPEN: frozenset[str] = frozenset(
         "08_anyio_marker_adds_anyio_backend",
 
         "09_sys_gettrace_guarded_autouse",
-
-        "10_marker_expression_in_addopts_deselects",
     }
 )
 
