@@ -164,7 +164,7 @@ class _Scan:
         self._shown: dict[Path, str] = {}
         self._local: dict[Path, bool] = {}
         self._basedirs: dict[Path, Path] = {}
-        self._ignore_names: dict[Path, tuple[bool, bool]] = {}
+        self._ignores: dict[Path, tuple[tuple[Path, ...] | None, tuple[str, ...] | None]] = {}
         self._selectable: list[_Selectable] = []  # parallel to self.tests
         # Per collected module: None when all of it is selected, else the selected node ids.
         self._module_filter: dict[Path, set[str] | None] = {}
@@ -588,29 +588,36 @@ class _Scan:
 
         pytest's ``Config._getconftest_pathlist`` (``_pytest/config/__init__.py``): each name is
         taken from the *closest* loaded conftest of ``directory`` (or above it) that defines it,
-        not accumulated, and its entries are relative to that conftest's folder.
+        not accumulated, and its entries are relative to that conftest's folder. Memoized per
+        folder (a folder's ancestors have loaded their conftests before it is entered).
         """
-        paths: tuple[Path, ...] | None = None
-        globs: tuple[str, ...] | None = None
-        for parent in (directory, *directory.parents):
-            conftest = parent / "conftest.py"
-            record = self.records.get(conftest)
-            if conftest not in self.conftests or parent in self.failed_dirs or record is None:
-                continue
-            defined = self._ignore_names.get(conftest)
-            if defined is None:
-                names = {b.name for b in record.body}
-                defined = self._ignore_names[conftest] = (
-                    "collect_ignore" in names,
-                    "collect_ignore_glob" in names,
-                )
-            if paths is None and defined[0]:
-                paths = tuple(inputs.resolve(parent / p) for p in record.collect_ignore)
-            if globs is None and defined[1]:
-                globs = tuple(os.path.abspath(parent / g) for g in record.collect_ignore_glob)
-            if paths is not None and globs is not None:
+        chain: list[Path] = []
+        current = directory
+        while current not in self._ignores:
+            chain.append(current)
+            if current.parent == current:
                 break
-        return paths or (), globs or ()
+            current = current.parent
+        above = self._ignores.get(current, (None, None))
+        for folder in reversed(chain):
+            own = self._own_ignores(folder)
+            above = (own[0] if own[0] is not None else above[0], own[1] if own[1] is not None else above[1])
+            self._ignores[folder] = above
+        return above[0] or (), above[1] or ()
+
+    def _own_ignores(self, folder: Path) -> tuple[tuple[Path, ...] | None, tuple[str, ...] | None]:
+        """What the conftest of ``folder`` defines (None for a name it does not define)."""
+        conftest = folder / "conftest.py"
+        record = self.records.get(conftest)
+        if conftest not in self.conftests or folder in self.failed_dirs or record is None:
+            return None, None
+        names = {b.name for b in record.body}
+        paths = globs = None
+        if "collect_ignore" in names:
+            paths = tuple(inputs.resolve(folder / p) for p in record.collect_ignore)
+        if "collect_ignore_glob" in names:
+            globs = tuple(os.path.abspath(folder / g) for g in record.collect_ignore_glob)
+        return paths, globs
 
     def _collect_module(self, path: Path) -> None:
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
@@ -908,7 +915,7 @@ class _Scan:
         dropped = keep.count(False)
         self._keep_tests(keep)
         if dropped:
-            where = self.show(self.ini.inifile) if self.ini.inifile else "<command line>"
+            where = self._option_source(self.config.markexpr is None and self.config.keyword is None)
             given = " and ".join(f"{o} {e.text!r}" for o, e in (("-m", mark), ("-k", word)) if e is not None)
             message = f"{dropped} of {dropped + len(self.tests)} tests deselected by {given}"
             self.issues.append(Issue(where, 0, "deselected", message))
@@ -925,9 +932,13 @@ class _Scan:
             if option == "-m" or not expression.has_kwargs():
                 return expression
             message = "Keyword expressions do not support call parameters; no test is deselected"
-        where = self.show(self.ini.inifile) if self.ini.inifile else "<command line>"
-        self.issues.append(Issue(where, 0, "bad-expression", message, True))
+        given = self.config.markexpr if option == "-m" else self.config.keyword
+        self.issues.append(Issue(self._option_source(given is None), 0, "bad-expression", message, True))
         return None
+
+    def _option_source(self, from_ini: bool) -> str:
+        """Where an option came from, for an issue: the ini file (``addopts``) or the command line."""
+        return self.show(self.ini.inifile) if from_ini and self.ini.inifile else "<command line>"
 
     def _may_parametrize_names(self) -> frozenset[str]:
         """Fixture names whose request may add parametrization ids to a test's name.
