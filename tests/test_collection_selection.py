@@ -590,3 +590,13 @@ def test_a_path_given_twice_is_collected_once(write_tree: Tree) -> None:
         nodeids = [t.nodeid for t in result.tests]
         assert len(nodeids) == len(set(nodeids)) == 6, args
     assert set(nodeids) == _pytest_ids(root, "tests", "tests")
+
+
+def test_verify_passes_the_expressions_on_to_pytest(write_tree: Tree) -> None:
+    from fixture_graph.verify import verify_suite
+
+    root = write_tree(MARKED)
+    config = ScanConfig(cache=False, markexpr="not slow", keyword="not plain")
+    result = verify_suite((), config, cwd=root)
+    # test_fast and test_inner on both sides; without passing -m/-k on, pytest would list more.
+    assert (result.total, result.agreeing, result.disagreements) == (2, 2, ())
