@@ -600,3 +600,27 @@ def test_verify_passes_the_expressions_on_to_pytest(write_tree: Tree) -> None:
     result = verify_suite((), config, cwd=root)
     # test_fast and test_inner on both sides; without passing -m/-k on, pytest would list more.
     assert (result.total, result.agreeing, result.disagreements) == (2, 2, ())
+
+
+def test_a_conftest_that_skips_itself_skips_its_folder(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "tests/sub/conftest.py": """
+                import pytest
+                pytest.importorskip("surely_not_installed_pkg")
+                @pytest.fixture
+                def from_skipped(): return 1
+            """,
+            "tests/sub/test_s.py": "def test_s(from_skipped): pass\n",
+            "tests/ok/conftest.py": 'import pytest\npytest.importorskip("json")\n',
+            "tests/ok/test_ok.py": "def test_ok(): pass\n",
+            "tests/test_t.py": "def test_t(): pass\n",
+        }
+    )
+    result = _scan(root)
+    assert _ids(result) == {"tests/test_t.py::test_t", "tests/ok/test_ok.py::test_ok"}
+    assert not any(f.name == "from_skipped" for f in result.fixtures)
+    assert "conftest-skipped" not in _codes(result)
+    # Given as an argument, its conftest is an initial one: pytest stops with Skipped.
+    assert "conftest-skipped" in _codes(_scan(root, "tests/sub"))

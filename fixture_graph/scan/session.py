@@ -498,6 +498,14 @@ class _Scan:
         if record is None or not record.parsed or self._import_fails(record):
             self.failed_dirs.add(conftest.parent)
             return False
+        if record.module_skips and self._module_skip(record) is None:
+            # A conftest that skips itself at import: pytest skips its folder (collection
+            # reports it as skipped); an initial conftest stops pytest with the Skipped error.
+            self.failed_dirs.add(conftest.parent)
+            if initial:
+                message = "this conftest skips itself at import: pytest stops with Skipped"
+                self.issues.append(Issue(self.show(conftest), 0, "conftest-skipped", message, True))
+            return False
         if record.pytest_plugins:
             is_root = conftest.parent == self.rootdir or conftest.parent in self.rootdir.parents
             if not initial and not is_root:
