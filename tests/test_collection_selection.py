@@ -624,3 +624,37 @@ def test_a_conftest_that_skips_itself_skips_its_folder(write_tree: Tree) -> None
     assert "conftest-skipped" not in _codes(result)
     # Given as an argument, its conftest is an initial one: pytest stops with Skipped.
     assert "conftest-skipped" in _codes(_scan(root, "tests/sub"))
+
+
+def test_module_skip_extraction_forms_and_near_misses() -> None:
+    import textwrap
+
+    from fixture_graph.config import ExtractOptions
+    from fixture_graph.scan.extract import extract_module
+
+    source = textwrap.dedent(
+        """
+        import pytest as pt
+        from pytest import importorskip
+        np = importorskip("numpy", minversion="1.20")
+        pt.importorskip(modname="yaml")
+        if pt.__version__ > "8":
+            pt.skip("too new", allow_module_level=True)
+        pt.skip("only a call, not module level")        # near miss: no allow_module_level
+        pt.skip("flag false", allow_module_level=False)  # near miss
+        def helper():
+            pt.importorskip("inside_a_function")         # near miss: runs only when called
+        class TestX:
+            pt.importorskip("in_a_class_body")           # near miss: not module code
+        params = [pt.param(1, marks=pt.mark.slow)]
+        """
+    )
+    record = extract_module("test_x.py", source.encode(), ExtractOptions())
+    skips = [(s.kind, s.module, s.minversion, len(s.guards)) for s in record.module_skips]
+    assert skips == [
+        ("importorskip", "numpy", True, 0),
+        ("importorskip", "yaml", False, 0),
+        ("skip", None, False, 1),
+    ]
+    assert record.param_marks
+    assert not extract_module("t.py", b"import pytest\nx = pytest.param(1)\n", ExtractOptions()).param_marks
