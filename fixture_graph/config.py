@@ -50,6 +50,7 @@ class ScanConfig:
     sys.modules``) as under a tracer such as coverage; by default as a plain pytest run.
     ``cache_dir`` (default ``.fixture_graph_cache``) is relative to the rootdir; ``jobs`` is the
     number of parsing processes (None: one per core; 1: no pool). Neither changes the result.
+    ``markexpr``/``keyword`` are pytest's ``-m``/``-k`` (None: the ones in ``addopts``, if any).
     """
 
     extract: ExtractOptions = field(default_factory=ExtractOptions)
@@ -63,6 +64,8 @@ class ScanConfig:
     inifile: str | None = None
     confcutdir: str | None = None
     noconftest: bool = False
+    markexpr: str | None = None
+    keyword: str | None = None
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_tests: int = DEFAULT_MAX_TESTS
     max_fixtures: int = DEFAULT_MAX_FIXTURES

@@ -25,13 +25,11 @@ CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
 # Kinds not closed yet: the case still disagrees with pytest (strict, so a fix is noticed).
 OPEN: frozenset[str] = frozenset(
     {
-        "01_path_patterns_in_python_files_and_norecursedirs",
 
         "05_pytester_plugin_fixtures",
 
         "08_anyio_marker_adds_anyio_backend",
 
-        "10_marker_expression_in_addopts_deselects",
     }
 )
 

@@ -52,6 +52,21 @@ def _parse_env(values: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
     return tuple(sorted(out.items()))
 
 
+def _check_expression(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Refuse a malformed ``-m``/``-k`` expression as pytest does (a usage error)."""
+    from fixture_graph.scan.select import ExpressionError, compile_expression
+
+    if not value or not value.strip():
+        return value
+    try:
+        expression = compile_expression(value)
+    except ExpressionError as exc:
+        raise click.BadParameter(str(exc)) from None
+    if param.name == "keyword" and expression.has_kwargs():
+        raise click.BadParameter("Keyword expressions do not support call parameters.")
+    return value
+
+
 SCAN_OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--config",
@@ -90,6 +105,20 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
     click.option("-c", "--inifile", help="Like pytest -c: use this config file."),
     click.option("--confcutdir", help="Like pytest --confcutdir."),
     click.option("--noconftest", is_flag=True, default=None, help="Like pytest --noconftest."),
+    click.option(
+        "-m",
+        "markexpr",
+        metavar="MARKEXPR",
+        callback=_check_expression,
+        help="Like pytest -m: only tests whose marks match (overrides -m in addopts).",
+    ),
+    click.option(
+        "-k",
+        "keyword",
+        metavar="EXPRESSION",
+        callback=_check_expression,
+        help="Like pytest -k: only tests whose names match (overrides -k in addopts).",
+    ),
     click.option("--no-plugins", is_flag=True, default=None, help="Do not scan installed pytest11 plugins."),
     click.option(
         "--plugin-fixture",
@@ -187,6 +216,8 @@ def build_configs(paths: tuple[Path, ...], opts: dict[str, Any]) -> Configs:
         "inifile",
         "confcutdir",
         "noconftest",
+        "markexpr",
+        "keyword",
         "follow_symlinks",
         "max_file_bytes",
         "jobs",

@@ -30,6 +30,7 @@ from fixture_graph.scan.records import (
     Guard,
     Marks,
     ModuleRecord,
+    ModuleSkip,
     ParametrizeMark,
     TopImport,
 )
@@ -228,6 +229,7 @@ class _Extractor:
         self.collect_ignore: list[str] = []
         self.collect_ignore_glob: list[str] = []
         self.guarded_ignores: list[tuple[str, str, tuple[Guard, ...]]] = []
+        self.module_skips: list[ModuleSkip] = []
         self.top_imports: list[tuple[int, str, tuple[str, ...], tuple[Guard, ...]]] = []
         self.func_uses: dict[str, set[str]] = {}
         self.class_stack: list[str] = []
@@ -270,6 +272,8 @@ class _Extractor:
             top_imports=self._top_imports() if self.track_uses else (),
             suppressions=tuple(sorted(self.suppress.items())),
             uses_tracked=self.track_uses,
+            module_skips=tuple(self.module_skips),
+            param_marks=self._has_param_marks(),
         )
 
     def _top_imports(self) -> tuple[TopImport, ...]:
@@ -351,6 +355,8 @@ class _Extractor:
         return out
 
     def _stmt(self, stmt: ast.stmt, guards: tuple[Guard, ...], *, in_class: bool) -> list[Binding]:
+        if not in_class and isinstance(stmt, ast.Expr | ast.Assign | ast.AnnAssign):
+            self._note_module_skip(stmt, guards)
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             if not in_class:
                 self._note_wrapper(stmt)
@@ -405,6 +411,43 @@ class _Extractor:
                 )
             return out
         return []
+
+    def _note_module_skip(
+        self, stmt: ast.Expr | ast.Assign | ast.AnnAssign, guards: tuple[Guard, ...]
+    ) -> None:
+        """Record ``pytest.importorskip(...)`` or ``pytest.skip(..., allow_module_level=True)`` run
+        by the module's own code (not inside a function), which skips the whole module."""
+        call = stmt.value
+        if not isinstance(call, ast.Call):
+            return
+        name = self.qualify(call.func)
+        keywords = {kw.arg: kw.value for kw in call.keywords if kw.arg}
+        if name in ("pytest.importorskip", "_pytest.outcomes.importorskip"):
+            target = call.args[0] if call.args else keywords.get("modname")
+            module = None
+            if isinstance(target, ast.Constant) and isinstance(target.value, str):
+                module = target.value
+            minversion = len(call.args) > 1 or "minversion" in keywords
+            self.module_skips.append(
+                ModuleSkip(stmt.lineno, self.text(call), "importorskip", module, minversion, guards)
+            )
+        elif name in ("pytest.skip", "_pytest.outcomes.skip"):
+            allow = keywords.get("allow_module_level")
+            if isinstance(allow, ast.Constant) and allow.value is True:
+                self.module_skips.append(ModuleSkip(stmt.lineno, self.text(call), "skip", guards=guards))
+
+    def _has_param_marks(self) -> bool:
+        """Whether some ``pytest.param(..., marks=...)`` call is written in the file."""
+        if not any("marks" in line for line in self.lines):
+            return False
+        for node in ast.walk(self.tree):
+            if (
+                isinstance(node, ast.Call)
+                and any(kw.arg == "marks" for kw in node.keywords)
+                and self.qualify(node.func) in ("pytest.param", "_pytest.mark.param")
+            ):
+                return True
+        return False
 
     def _if(self, stmt: ast.If, guards: tuple[Guard, ...], *, in_class: bool) -> list[Binding]:
         test = stmt.test

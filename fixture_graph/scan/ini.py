@@ -66,6 +66,8 @@ class IniSettings:
     disabled_plugins: tuple[str, ...] = ()
     ignore: tuple[Path, ...] = ()
     ignore_glob: tuple[str, ...] = ()
+    markexpr: str | None = None
+    keyword: str | None = None
     issues: tuple[Issue, ...] = ()
 
 
@@ -111,7 +113,7 @@ def determine_setup(
                         rootdir = ancestor
     if rootdir_arg:
         rootdir = inputs.resolve(Path(os.path.expandvars(rootdir_arg)))
-    return _settings(rootdir, inipath, cfg, confcutdir_arg)
+    return _settings(rootdir, inipath, cfg, confcutdir_arg, invocation_dir)
 
 
 def locate(
@@ -119,7 +121,7 @@ def locate(
 ) -> tuple[Path, list[Path], IniSettings]:
     """The invocation directory, the resolved path arguments, and pytest's rootdir and ini."""
     cwd = inputs.resolve(invocation_dir or Path.cwd())
-    args = [inputs.resolve(cwd / p) for p in paths]
+    args = [inputs.resolve(cwd / split_nodeid(str(p))[0]) for p in paths]
     ini = determine_setup(
         args or [cwd],
         cwd,
@@ -128,6 +130,21 @@ def locate(
         confcutdir_arg=config.confcutdir,
     )
     return cwd, args, ini
+
+
+def split_nodeid(arg: str) -> tuple[str, tuple[str, ...]]:
+    """A path argument's path and its ``::`` selection parts (``tests/t.py::TestX::test_y[1]``).
+
+    pytest's ``resolve_collection_argument`` (``_pytest/main.py``): text from the first ``[``
+    on (a parametrization id) belongs to the last part, so ``::`` inside it does not split.
+    """
+    base, bracket, rest = arg.partition("[")
+    path, *parts = base.split("::")
+    if bracket:
+        if not parts:
+            return arg, ()
+        parts[-1] = f"{parts[-1]}{bracket}{rest}"
+    return path, tuple(parts)
 
 
 def cache_directory(config: ScanConfig, rootdir: Path) -> Path:
@@ -223,14 +240,16 @@ def _args(value: object) -> tuple[str, ...]:
 
 
 def _settings(
-    rootdir: Path, inipath: Path | None, cfg: dict[str, Any], confcutdir_arg: str | None
+    rootdir: Path, inipath: Path | None, cfg: dict[str, Any], confcutdir_arg: str | None, cwd: Path
 ) -> IniSettings:
+    """The settings; paths given as options (``--confcutdir``, ``--ignore``, ``--ignore-glob``) are
+    relative to the invocation directory ``cwd``, as pytest's ``absolutepath`` makes them."""
     base = inipath.parent if inipath else rootdir
     addopts = _args(cfg.get("addopts"))
     opts = _parse_addopts(addopts)
     confcutdir_text = confcutdir_arg or opts.get("confcutdir")
     if confcutdir_text:
-        confcutdir: Path | None = inputs.resolve(Path.cwd() / confcutdir_text)
+        confcutdir: Path | None = inputs.resolve(cwd / confcutdir_text)
     else:
         confcutdir = base
     return IniSettings(
@@ -247,13 +266,16 @@ def _settings(
         noconftest=bool(opts.get("noconftest")),
         plugins=tuple(p for p in opts.get("plugins", []) if not p.startswith("no:")),
         disabled_plugins=tuple(p[3:] for p in opts.get("plugins", []) if p.startswith("no:")),
-        ignore=tuple(inputs.resolve(base / p) for p in opts.get("ignore", [])),
-        ignore_glob=tuple(opts.get("ignore_glob", [])),
+        ignore=tuple(inputs.resolve(cwd / p) for p in opts.get("ignore", [])),
+        ignore_glob=tuple(os.path.abspath(cwd / g) for g in opts.get("ignore_glob", [])),
+        markexpr=opts.get("markexpr"),
+        keyword=opts.get("keyword"),
     )
 
 
 def _parse_addopts(addopts: tuple[str, ...]) -> dict[str, Any]:
-    """Read the few pytest command-line options in ``addopts`` that change fixture visibility."""
+    """Read the few pytest command-line options in ``addopts`` that change fixture visibility
+    or which tests are collected (``-m``/``-k``: the last one given wins, as with argparse)."""
     out: dict[str, Any] = {"plugins": [], "ignore": [], "ignore_glob": []}
     it = iter(addopts)
     for token in it:
@@ -261,6 +283,11 @@ def _parse_addopts(addopts: tuple[str, ...]) -> dict[str, Any]:
         if token.startswith("-p") and not token.startswith("--"):
             value = token[2:].lstrip("=") or next(it, "")
             out["plugins"].append(value)
+        elif token.startswith(("-m", "-k")) and not token.startswith("--"):
+            # argparse reads ``-m EXPR``, ``-mEXPR`` and ``-m=EXPR`` alike.
+            attached = token[2:]
+            value = attached[1:] if attached.startswith("=") else attached or next(it, "")
+            out["markexpr" if token[1] == "m" else "keyword"] = value
         elif name in ("--confcutdir", "--ignore", "--ignore-glob"):
             value = inline if "=" in token else next(it, "")
             key = name[2:].replace("-", "_")

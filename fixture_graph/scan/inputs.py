@@ -24,6 +24,7 @@ watched and checks each one is covered by the recording.
 
 from __future__ import annotations
 
+import glob as glob_mod
 import os
 import stat
 import time
@@ -215,6 +216,19 @@ def scandir(path: Path | str) -> list[os.DirEntry[str]]:
     note_dir(Path(path))
     with os.scandir(path) as entries:
         return list(entries)
+
+
+def shell_glob(base: Path, pattern: str) -> list[Path]:
+    """``glob.glob(pattern, recursive=True)`` run in ``base``, sorted as text: how pytest expands
+    ``testpaths`` (``Config._decide_args``). Unlike pathlib, ``*`` skips hidden entries, ``**``
+    also yields files, and absolute patterns work. Directories it may list are recorded."""
+    if not os.path.isabs(pattern):
+        try:
+            glob(base, pattern)  # records the directories (a superset of what glob.glob lists)
+        except (ValueError, NotImplementedError, OSError):  # a pattern pathlib refuses
+            note_dir(base)
+    found = sorted(glob_mod.glob(pattern, root_dir=base, recursive=True))
+    return [base / p for p in found]
 
 
 def glob(base: Path, pattern: str) -> list[Path]:

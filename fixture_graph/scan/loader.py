@@ -290,12 +290,12 @@ def list_candidates(root: Path, rules: WalkRules) -> list[Path]:
             if entry.is_symlink() and not rules.follow_symlinks:
                 continue
             if entry.is_dir():
-                if entry.name != "__pycache__" and not matches_any(entry.name, rules.norecursedirs):
+                if entry.name != "__pycache__" and not matches_any(Path(entry.path), rules.norecursedirs):
                     frames.append(iter(_entries(Path(entry.path), out)))
             elif (
                 entry.name.endswith(".py")
                 and entry.name != "conftest.py"
-                and matches_any(entry.name, rules.python_files)
+                and matches_any(Path(entry.path), rules.python_files)
             ):
                 out.append(Path(entry.path))
         except OSError:

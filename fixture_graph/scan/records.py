@@ -179,6 +179,23 @@ class TopImport:
 
 
 @dataclass(frozen=True, slots=True)
+class ModuleSkip:
+    """A module-level ``pytest.importorskip(...)`` or ``pytest.skip(..., allow_module_level=True)``.
+
+    pytest skips the whole module at collection when it runs (and, for ``importorskip``, the
+    import fails). ``module`` is the literal module name given to ``importorskip`` (None when it
+    is not a literal, or for ``skip``); ``minversion`` says a minimum version is asked for.
+    """
+
+    line: int
+    text: str
+    kind: str  # "importorskip" or "skip"
+    module: str | None = None
+    minversion: bool = False
+    guards: tuple[Guard, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ModuleRecord:
     """Everything one file contributes, with no AST kept."""
 
@@ -201,3 +218,6 @@ class ModuleRecord:
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
     # False when ``top_imports`` (and the uses behind them) were not extracted (test modules).
     uses_tracked: bool = True
+    module_skips: tuple[ModuleSkip, ...] = ()
+    # Some ``pytest.param(..., marks=...)`` is written in this file (marks per parametrized case).
+    param_marks: bool = False

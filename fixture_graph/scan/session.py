@@ -32,12 +32,19 @@ from fixture_graph.scan import inputs
 from fixture_graph.scan.builtins import active_builtins, parse_version
 from fixture_graph.scan.cache import ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
-from fixture_graph.scan.ini import IniSettings, cache_directory, locate
+from fixture_graph.scan.ini import IniSettings, cache_directory, locate, split_nodeid
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FixtureSpec, FuncInfo, Marks, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
+from fixture_graph.scan.select import (
+    Expression,
+    ExpressionError,
+    compile_expression,
+    keyword_matcher,
+    mark_matcher,
+)
 from fixture_graph.scan.target_parser import TargetParser
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
@@ -64,11 +71,14 @@ def scan_paths(
         fixture_graph.scan.environment.EnvironmentError_: ``--python`` cannot be run.
     """
     config = config or ScanConfig()
-    cwd, args, ini = locate(paths, config, invocation_dir)
+    texts = [str(p) for p in paths]
+    cwd, args, ini = locate(texts, config, invocation_dir)
+    selections = [split_nodeid(t)[1] for t in texts]
     if not args:
         args = _default_args(ini, cwd)
+        selections = [() for _ in args]
     env = load_environment(config.python)
-    state = _Scan(config, ini, env, args, progress)
+    state = _Scan(config, ini, env, args, progress, selections=selections)
     try:
         return state.run()
     finally:
@@ -78,10 +88,15 @@ def scan_paths(
 
 
 def _default_args(ini: IniSettings, cwd: Path) -> list[Path]:
+    """pytest's ``Config._decide_args`` without arguments: ``testpaths`` when run from the rootdir.
+
+    Each entry is expanded by ``glob.iglob(entry, recursive=True)`` from the invocation directory
+    and sorted per entry; when nothing matches, the invocation directory is collected.
+    """
     if cwd == ini.rootdir and ini.testpaths:
         found: list[Path] = []
         for pattern in ini.testpaths:
-            found.extend(sorted(inputs.resolve(p) for p in inputs.glob(ini.rootdir, pattern)))
+            found.extend(inputs.resolve(p) for p in inputs.shell_glob(ini.rootdir, pattern))
         if found:
             return found
     return [cwd]
@@ -97,6 +112,23 @@ class _Holder:
     order: tuple[int, int]
 
 
+@dataclass(frozen=True, slots=True)
+class _Selectable:
+    """What ``-m``, ``-k`` and node-id arguments need to know of a collected test.
+
+    ``marks`` are the names of the marks ``item.iter_markers()`` yields (function, classes
+    through their MRO, module ``pytestmark``); ``names`` the names of its node chain below the
+    root directory (``KeywordMatcher.from_item``); ``generates`` says a ``pytest_generate_tests``
+    in its module or class may parametrize it.
+    """
+
+    module: Path
+    marks: tuple[str, ...]
+    names: tuple[str, ...]
+    param_marks: bool
+    generates: bool
+
+
 @dataclass
 class _Scan:
     config: ScanConfig
@@ -104,6 +136,7 @@ class _Scan:
     env: TargetEnvironment
     args: list[Path]
     progress: Progress | None = None
+    selections: list[tuple[str, ...]] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     records: dict[Path, ModuleRecord | None] = field(default_factory=dict)
     fixtures: list[FixtureDef] = field(default_factory=list)
@@ -136,6 +169,14 @@ class _Scan:
         self._shown: dict[Path, str] = {}
         self._local: dict[Path, bool] = {}
         self._basedirs: dict[Path, Path] = {}
+        self._ignores: dict[Path, tuple[tuple[Path, ...] | None, tuple[str, ...] | None]] = {}
+        self._selectable: list[_Selectable] = []  # parallel to self.tests
+        # Per collected module: None when all of it is selected, else the selected node ids.
+        self._module_filter: dict[Path, set[str] | None] = {}
+        self._class_nodes: set[str] = set()
+        self._class_generates: set[str] = set()
+        self._autouse_ids = False
+        self._module_conditions: dict[Path, tuple[str, ...]] = {}
         self._hooks_memo: dict[tuple[Path, int, int], tuple[HookParametrize, ...]] = {}
         # A newer --python parses what this Python cannot (started only when a file needs it).
         target = None
@@ -235,9 +276,11 @@ class _Scan:
             self._prefetch()
             self._register_builtins_and_plugins()
             self._load_initial_conftests()
-            for arg in self.args:
-                self._collect_arg(arg)
+            for index, arg in enumerate(self.args):
+                self._collect_arg(arg, self.selections[index] if index < len(self.selections) else ())
             self._register_conftest_fixtures()
+            self._apply_node_selection()
+            self._deselect()
         finally:
             self.loader.close()
         return ScanResult(
@@ -469,6 +512,14 @@ class _Scan:
         if record is None or not record.parsed or self._import_fails(record):
             self.failed_dirs.add(conftest.parent)
             return False
+        if record.module_skips and self._module_skip(record) is None:
+            # A conftest that skips itself at import: pytest skips its folder (collection
+            # reports it as skipped); an initial conftest stops pytest with the Skipped error.
+            self.failed_dirs.add(conftest.parent)
+            if initial:
+                message = "this conftest skips itself at import: pytest stops with Skipped"
+                self.issues.append(Issue(self.show(conftest), 0, "conftest-skipped", message, True))
+            return False
         if record.pytest_plugins:
             is_root = conftest.parent == self.rootdir or conftest.parent in self.rootdir.parents
             if not initial and not is_root:
@@ -512,32 +563,90 @@ class _Scan:
 
     # -- collection ----------------------------------------------------------------------------
 
-    def _collect_arg(self, arg: Path) -> None:
+    def _collect_arg(self, arg: Path, parts: tuple[str, ...] = ()) -> None:
+        """Collect one argument: a directory, a file, or a node id (``file::Class::test``).
+
+        As pytest, a module reached through several arguments (``tests tests/test_a.py``) is
+        collected once, its tests being the union of what the arguments select.
+        """
         if not inputs.exists(arg):
             self.issues.append(Issue(self.show(arg), 0, "not-found", "path does not exist", True))
             return
         if inputs.is_file(arg):
-            if self._load_conftests_for(arg, initial=True):
+            known = arg in self._module_filter
+            self._select_in(arg, "::".join((self.show(arg), *parts)) if parts else None)
+            if not known and self._load_conftests_for(arg, initial=True):
                 self._collect_module(arg)
             return
+        if parts:
+            message = f"directory argument cannot contain :: selection parts: {'::'.join(parts)}"
+            self.issues.append(Issue(self.show(arg), 0, "not-found", message, True))
+            return
         for module in walk(arg, self._walk_rules(), self._enter_dir, self.issues.append, self.show):
-            self._collect_module(module)
+            known = module in self._module_filter
+            self._select_in(module, None)
+            if not known:
+                self._collect_module(module)
 
-    def _enter_dir(self, directory: Path) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+    def _select_in(self, module: Path, selected: str | None) -> None:
+        """Note that ``module`` is selected whole (None) or down to node id ``selected``."""
+        if module not in self._module_filter:
+            self._module_filter[module] = None if selected is None else {selected}
+            return
+        current = self._module_filter[module]
+        if current is not None:
+            if selected is None:
+                self._module_filter[module] = None
+            else:
+                current.add(selected)
+
+    def _enter_dir(self, directory: Path) -> tuple[tuple[Path, ...], tuple[str, ...]] | None:
         if not self._load_conftests_for(directory, initial=False):
             return None
-        conftest = directory / "conftest.py"
+        return self._collect_ignores(directory)
+
+    def _collect_ignores(self, directory: Path) -> tuple[tuple[Path, ...], tuple[str, ...]]:
+        """The ``collect_ignore`` paths and ``collect_ignore_glob`` patterns for entries of ``directory``.
+
+        pytest's ``Config._getconftest_pathlist`` (``_pytest/config/__init__.py``): each name is
+        taken from the *closest* loaded conftest of ``directory`` (or above it) that defines it,
+        not accumulated, and its entries are relative to that conftest's folder. Memoized per
+        folder (a folder's ancestors have loaded their conftests before it is entered).
+        """
+        chain: list[Path] = []
+        current = directory
+        while current not in self._ignores:
+            chain.append(current)
+            if current.parent == current:
+                break
+            current = current.parent
+        above = self._ignores.get(current, (None, None))
+        for folder in reversed(chain):
+            own = self._own_ignores(folder)
+            above = (own[0] if own[0] is not None else above[0], own[1] if own[1] is not None else above[1])
+            self._ignores[folder] = above
+        return above[0] or (), above[1] or ()
+
+    def _own_ignores(self, folder: Path) -> tuple[tuple[Path, ...] | None, tuple[str, ...] | None]:
+        """What the conftest of ``folder`` defines (None for a name it does not define)."""
+        conftest = folder / "conftest.py"
         record = self.records.get(conftest)
-        if record is None:
-            return ((), ())
-        if not record.guarded_ignores:
-            return record.collect_ignore, record.collect_ignore_glob
-        # An entry added under a guard counts unless the guard is decided false.
-        paths, globs = list(record.collect_ignore), list(record.collect_ignore_glob)
+        if conftest not in self.conftests or folder in self.failed_dirs or record is None:
+            return None, None
+        names = {b.name for b in record.body}
+        guarded: dict[str, list[str]] = {"path": [], "glob": []}
         for kind, value, guards in record.guarded_ignores:
+            # An entry added under a guard counts unless the guard is decided false.
             if self.ns.decide(guards) is not None:
-                (paths if kind == "path" else globs).append(value)
-        return tuple(paths), tuple(globs)
+                guarded[kind].append(value)
+        paths = globs = None
+        if "collect_ignore" in names:
+            entries = (*record.collect_ignore, *guarded["path"])
+            paths = tuple(inputs.resolve(folder / p) for p in entries)
+        if "collect_ignore_glob" in names:
+            entries = (*record.collect_ignore_glob, *guarded["glob"])
+            globs = tuple(os.path.abspath(folder / g) for g in entries)
+        return paths, globs
 
     def _collect_module(self, path: Path) -> None:
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
@@ -545,13 +654,19 @@ class _Scan:
         record = self._import_module(path)
         if record is None or not record.parsed or self._import_fails(record):
             return
+        conditions = self._module_skip(record)
+        if conditions is None:
+            return
         node = self.show(path)
         if record.pytest_plugins:
             for plugin in record.pytest_plugins:
                 self._load_plugin(plugin, GROUP_PLUGIN, origin=f"pytest_plugins of {node}", importer=path)
+        first_fixture = len(self.fixtures)
         ns = self.ns.module(path)
         self._register_xunit_module(path, node, record)
         self._register_holder(_Holder(path, node, FixtureKind.MODULE, (0, 0)), id_prefix=f"{node}::", ns=ns)
+        if conditions:
+            self._module_conditions[path] = conditions
         ancestors = self._ancestors(path)
         module_marks = self.ns.resolve_marks(record.marks, path, ns)
         hooks = (*self._visible_hooks(path.parent), *_hook_calls(ns))
@@ -564,6 +679,43 @@ class _Scan:
                 ref = self.ns.class_ref(value, path, ns)
                 if ref is not None:
                     self._collect_class(path, attr, ref, ancestors, (module_marks, hooks), ())
+        if conditions:
+            # The module's own fixtures (and its classes') exist only when it is not skipped.
+            for index in range(first_fixture, len(self.fixtures)):
+                fixture = self.fixtures[index]
+                guards = tuple(dict.fromkeys((*fixture.guards, *conditions)))
+                self.fixtures[index] = dataclasses.replace(fixture, conditional=True, guards=guards)
+
+    def _module_skip(self, record: ModuleRecord) -> tuple[str, ...] | None:
+        """None when the module surely skips itself at import; else the conditions under which
+        it does not (empty when it never does).
+
+        ``pytest.skip(..., allow_module_level=True)`` always skips when it runs;
+        ``pytest.importorskip("pkg")`` when ``pkg`` cannot be imported in the target environment
+        (a ``minversion`` or a computed name is not decided). Guards around the call are decided
+        like any other (``--env``, import probes); undecided ones leave the module conditional.
+        """
+        conditions: list[str] = []
+        for skip in record.module_skips:
+            texts = self.ns.decide(skip.guards)
+            if texts is None:  # the call sits in a branch that does not run
+                continue
+            fires: bool | None
+            if skip.kind == "skip":
+                fires = True
+            elif skip.module is None:
+                fires = None
+            elif not self._importable(skip.module):
+                fires = True
+            else:
+                fires = None if skip.minversion else False
+            if fires is False:
+                continue
+            if fires and not texts:
+                return None
+            when = f" when {' and '.join(texts)}" if texts else ""
+            conditions.append(f"module not skipped by {skip.text}{when}")
+        return tuple(conditions)
 
     def _ancestors(self, path: Path) -> tuple[str, ...]:
         chain = [SESSION_NODE]
@@ -610,6 +762,7 @@ class _Scan:
             self.issues.append(Issue(self.show(path), ref.cls.line, "class-not-collected", message))
             return
         node = f"{ancestors[-1]}::{attr}"
+        self._class_nodes.add(node)
         chain = (*ancestors, node)
         # pytest names xunit shims after the class's __qualname__, not the attribute it is bound to
         # (urllib3 imports ``TestSSL as TestSocketSSL``).
@@ -625,6 +778,8 @@ class _Scan:
             )
         scope_marks = class_marks.extended(outer_marks)
         hooks = (*outer_hooks, *_hook_calls(attrs))
+        if "pytest_generate_tests" in attrs:
+            self._class_generates.add(node)
         for name in sorted(attrs) if is_unittest else attrs:
             member = attrs[name]
             if member.kind == "func" and member.func is not None:
@@ -682,6 +837,21 @@ class _Scan:
             dynamic.extend(v for n, values in mark.values if n in func.getfixturevalue_of for v in values)
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
             return
+        module_conditions = self._module_conditions.get(path, ())
+        guards = tuple(dict.fromkeys((*value.guards, *module_conditions)))
+        mark_names = marks.names
+        chain = [a.rsplit("::", 1)[-1] if "::" in a else a.rsplit("/", 1)[-1] for a in ancestors[1:]]
+        generates = "pytest_generate_tests" in self.ns.module(path) or ancestors[-1] in self._class_generates
+        self._selectable.append(
+            _Selectable(
+                module=path,
+                marks=mark_names,
+                names=(*chain, name, *mark_names),
+                param_marks=self._param_marks(path)
+                or (value.file is not None and self._param_marks(value.file)),
+                generates=generates,
+            )
+        )
         self.tests.append(
             TestItem(
                 nodeid=nodeid,
@@ -694,8 +864,8 @@ class _Scan:
                 direct_params=tuple(dict.fromkeys(direct)),
                 param_names=tuple(dict.fromkeys(params)),
                 dynamic_deps=tuple(dict.fromkeys(dynamic)),
-                conditional=bool(value.guards),
-                guards=value.guards,
+                conditional=bool(guards),
+                guards=guards,
                 is_unittest=is_unittest,
                 suppress=func.suppress,
                 body_hash=func.body_hash,
@@ -720,6 +890,139 @@ class _Scan:
                 calls.extend(_hook_calls(self.ns.module(conftest)))
             found = self._hooks_memo[key] = tuple(calls)
         return found
+
+    def _param_marks(self, path: Path) -> bool:
+        record = self.records.get(path)
+        return record is not None and record.param_marks
+
+    # -- selection -----------------------------------------------------------------------------
+
+    def _keep_tests(self, keep: list[bool]) -> None:
+        self.tests = [t for t, k in zip(self.tests, keep, strict=True) if k]
+        self._selectable = [t for t, k in zip(self._selectable, keep, strict=True) if k]
+
+    def _apply_node_selection(self) -> None:
+        """Keep only what node-id arguments select (``file::Class``, ``file::test_f[1]``).
+
+        pytest collects such a module, then only the matching class or function (a
+        parametrization id selects its function here, which stands for all its cases): the
+        other classes of the module are never collected, so their fixtures do not exist.
+        """
+        filters = {self.show(m): f for m, f in self._module_filter.items() if f is not None}
+        if not filters:
+            return
+        wanted = {m: {_strip_id(p) for p in f} for m, f in filters.items()}
+        found: set[str] = set()
+        keep: list[bool] = []
+        for test, info in zip(self.tests, self._selectable, strict=True):
+            prefixes = wanted.get(self.show(info.module))
+            hit = [p for p in prefixes if _within(test.nodeid, p)] if prefixes is not None else [""]
+            found.update(hit)
+            keep.append(bool(hit))
+        self._keep_tests(keep)
+        found.update(p for ps in wanted.values() for p in ps if p in self._class_nodes)
+        for module, selected in filters.items():
+            for text in sorted(selected):
+                if _strip_id(text) not in found:
+                    self.issues.append(Issue(module, 0, "not-found", f"not found: {text}", True))
+
+        def collected(fixture: FixtureDef) -> bool:
+            module, sep, _ = fixture.holder.partition("::")
+            if not sep or module not in wanted:
+                return True
+            return any(_within(fixture.holder, p) or _within(p, fixture.holder) for p in wanted[module])
+
+        self.fixtures = [f for f in self.fixtures if collected(f)]
+
+    def _deselect(self) -> None:
+        """Apply ``-m`` and ``-k`` as pytest's ``deselect_by_mark``/``deselect_by_keyword`` do.
+
+        A deselected test is dropped (pytest removes it from ``session.items``, so it requests
+        nothing). Where the answer depends on what cannot be seen statically (marks given to
+        ``pytest.param`` cases, parametrization ids, mark arguments), the test is kept and
+        marked conditional with the reason.
+        """
+        markexpr = self.config.markexpr if self.config.markexpr is not None else self.ini.markexpr
+        keyword = self.config.keyword if self.config.keyword is not None else self.ini.keyword
+        mark = self._expression("-m", markexpr)
+        word = self._expression("-k", keyword.lstrip() if keyword else keyword)
+        if mark is None and word is None:
+            return
+        fixture_ids = self._may_parametrize_names() if word is not None else frozenset()
+        # A pytest_generate_tests hook in a conftest or plugin may parametrize any test.
+        hooks = [self.records.get(p) for p in (*self.conftests, *self.plugin_modules)]
+        generates = any(r is not None and _defines(r, "pytest_generate_tests") for r in hooks)
+        keep: list[bool] = []
+        for index, (test, info) in enumerate(zip(self.tests, self._selectable, strict=True)):
+            reasons: list[str] = []
+            selected = True
+            parametrized = "parametrize" in info.marks or info.generates or generates
+            if mark is not None:
+                cases = parametrized and info.param_marks
+                verdict = mark.evaluate(mark_matcher(info.marks, open_ended=cases))
+                selected = verdict is not False
+                if verdict is None:
+                    reasons.append(f"-m {mark.text!r} (marks of its cases or their arguments are not known)")
+            if selected and word is not None:
+                ids = parametrized or any(n in fixture_ids for n in (*test.argnames, *test.usefixtures))
+                verdict = word.evaluate(keyword_matcher(info.names, open_ended=ids or self._autouse_ids))
+                selected = verdict is not False
+                if verdict is None:
+                    reasons.append(f"-k {word.text!r} (parametrization ids are not known statically)")
+            keep.append(selected)
+            if selected and reasons:
+                guards = tuple(dict.fromkeys((*test.guards, *reasons)))
+                self.tests[index] = dataclasses.replace(test, conditional=True, guards=guards)
+        dropped = keep.count(False)
+        self._keep_tests(keep)
+        if dropped:
+            where = self._option_source(self.config.markexpr is None and self.config.keyword is None)
+            given = " and ".join(f"{o} {e.text!r}" for o, e in (("-m", mark), ("-k", word)) if e is not None)
+            message = f"{dropped} of {dropped + len(self.tests)} tests deselected by {given}"
+            self.issues.append(Issue(where, 0, "deselected", message))
+
+    def _expression(self, option: str, text: str | None) -> Expression | None:
+        """The compiled expression, or None when there is none; a bad one is a fatal issue."""
+        if not text:
+            return None
+        try:
+            expression = compile_expression(text)
+        except ExpressionError as exc:
+            message = f"Wrong expression passed to '{option}': {exc}; no test is deselected"
+        else:
+            if option == "-m" or not expression.has_kwargs():
+                return expression
+            message = "Keyword expressions do not support call parameters; no test is deselected"
+        given = self.config.markexpr if option == "-m" else self.config.keyword
+        self.issues.append(Issue(self._option_source(given is None), 0, "bad-expression", message, True))
+        return None
+
+    def _option_source(self, from_ini: bool) -> str:
+        """Where an option came from, for an issue: the ini file (``addopts``) or the command line."""
+        return self.show(self.ini.inifile) if from_ini and self.ini.inifile else "<command line>"
+
+    def _may_parametrize_names(self) -> frozenset[str]:
+        """Fixture names whose request may add parametrization ids to a test's name.
+
+        An over-approximation by name (any definition, visible or not): a fixture with
+        ``params``, or one requesting such a name. ``self._autouse_ids`` says an autouse
+        fixture is among them (it may parametrize every test).
+        """
+        by_name: dict[str, list[FixtureDef]] = {}
+        for fixture in self.fixtures:
+            by_name.setdefault(fixture.name, []).append(fixture)
+        found = {f.name for f in self.fixtures if f.params is not None or f.param_count}
+        changed = True
+        while changed:
+            changed = False
+            for name, defs in by_name.items():
+                if name not in found and any(a in found for d in defs for a in d.argnames):
+                    found.add(name)
+                    changed = True
+        self._autouse_ids = any(f.autouse and f.name in found for f in self.fixtures) or any(
+            n in found for n in self.ini.usefixtures
+        )
+        return frozenset(found)
 
     # -- registration --------------------------------------------------------------------------
 
@@ -950,6 +1253,22 @@ def _relative(path: Path, root: Path) -> str | None:
         return None
     rel = text[len(prefix) :]
     return rel if os.sep == "/" else rel.replace(os.sep, "/")
+
+
+def _defines(record: ModuleRecord, name: str) -> bool:
+    """Whether the module binds ``name`` at its top level."""
+    return any(b.name == name for b in record.body)
+
+
+def _strip_id(nodeid: str) -> str:
+    """A node id without its parametrization id: ``t.py::test_f[1]`` selects ``t.py::test_f``."""
+    head, sep, last = nodeid.rpartition("::")
+    return f"{head}{sep}{last.split('[', 1)[0]}"
+
+
+def _within(nodeid: str, prefix: str) -> bool:
+    """Whether ``nodeid`` is the node ``prefix`` or below it."""
+    return nodeid == prefix or nodeid.startswith(prefix + "::")
 
 
 def _matches_prefix_or_glob(name: str, patterns: tuple[str, ...]) -> bool:

@@ -28,27 +28,48 @@ class WalkRules:
     follow_symlinks: bool = False
 
 
-def matches_any(name: str, patterns: tuple[str, ...]) -> bool:
-    """pytest's ``fnmatch_ex`` for patterns without a path separator: match the basename."""
-    return any(fnmatch.fnmatch(name, p) for p in patterns)
+def fnmatch_ex(pattern: str, path: Path) -> bool:
+    """pytest's ``fnmatch_ex`` (``_pytest/pathlib.py``): how ``python_files`` and
+    ``norecursedirs`` patterns match a path.
+
+    A pattern without a path separator is matched against the basename; one with a separator
+    against the whole path, with ``*/`` put in front when the path is absolute and the pattern
+    is not (so ``checks/*.py`` matches ``/any/where/checks/x.py``, ``*`` crossing separators as
+    ``fnmatch`` does). On Windows a pattern written with ``/`` only is read with ``\\``.
+    """
+    if os.sep != "/" and os.sep not in pattern and "/" in pattern:
+        pattern = pattern.replace("/", os.sep)
+    if os.sep not in pattern:
+        name = path.name
+    else:
+        name = str(path)
+        if path.is_absolute() and not os.path.isabs(pattern):
+            pattern = f"*{os.sep}{pattern}"
+    return fnmatch.fnmatch(name, pattern)
+
+
+def matches_any(path: Path, patterns: tuple[str, ...]) -> bool:
+    """Whether ``path`` matches one of ``patterns`` by pytest's ``fnmatch_ex``."""
+    return any(fnmatch_ex(p, path) for p in patterns)
 
 
 def walk(
     root: Path,
     rules: WalkRules,
-    on_dir: Callable[[Path], tuple[tuple[str, ...], tuple[str, ...]] | None],
+    on_dir: Callable[[Path], tuple[tuple[Path, ...], tuple[str, ...]] | None],
     issue: Callable[[Issue], None],
     show: Callable[[Path], str],
 ) -> Iterator[Path]:
     """Yield test module paths below ``root`` in collection order.
 
     ``on_dir(d)`` is called when a directory is entered (its conftest is loaded then) and returns
-    the ``collect_ignore`` and ``collect_ignore_glob`` entries that apply, or None when the
-    directory failed to collect (an error in its conftest), in which case it is skipped.
+    the ``collect_ignore`` paths and ``collect_ignore_glob`` patterns (absolute) that apply to
+    the entries of ``d``, or None when the directory failed to collect (an error in its
+    conftest), in which case it is skipped.
     """
     seen: set[tuple[int, int]] = set()
     frames: list[tuple[Iterator[os.DirEntry[str]], tuple[Path, ...], tuple[str, ...]]] = []
-    entered = _enter(root, (), (), seen, on_dir, issue, show)
+    entered = _enter(root, seen, on_dir, issue, show)
     if entered is not None:
         frames.append(entered)
     while frames:
@@ -60,7 +81,7 @@ def walk(
         path = Path(entry.path)
         kind = _classify(entry, path, rules, (root, ignored, ignored_glob), issue, show)
         if kind == "dir":
-            entered = _enter(path, ignored, ignored_glob, seen, on_dir, issue, show)
+            entered = _enter(path, seen, on_dir, issue, show)
             if entered is not None:
                 frames.append(entered)
         elif kind == "module":
@@ -69,10 +90,8 @@ def walk(
 
 def _enter(
     directory: Path,
-    ignored: tuple[Path, ...],
-    ignored_glob: tuple[str, ...],
     seen: set[tuple[int, int]],
-    on_dir: Callable[[Path], tuple[tuple[str, ...], tuple[str, ...]] | None],
+    on_dir: Callable[[Path], tuple[tuple[Path, ...], tuple[str, ...]] | None],
     issue: Callable[[Issue], None],
     show: Callable[[Path], str],
 ) -> tuple[Iterator[os.DirEntry[str]], tuple[Path, ...], tuple[str, ...]] | None:
@@ -95,9 +114,7 @@ def _enter(
     except OSError as exc:
         issue(Issue(show(directory), 0, "unreadable", f"cannot list directory: {exc.strerror}", True))
         return None
-    ignored = ignored + tuple(inputs.resolve(directory / p) for p in extra[0])
-    ignored_glob = ignored_glob + tuple(str(directory / p) for p in extra[1])
-    return iter(entries), ignored, ignored_glob
+    return iter(entries), extra[0], extra[1]
 
 
 def _classify(
@@ -130,7 +147,7 @@ def _classify(
         issue(Issue(show(path), 0, "symlink-loop", "cannot stat (symlink loop?)", True))
         return ""
     if is_dir:
-        if entry.name == "__pycache__" or matches_any(entry.name, rules.norecursedirs):
+        if entry.name == "__pycache__" or matches_any(path, rules.norecursedirs):
             return ""
         if modules.is_file(path / "pyvenv.cfg") or modules.is_file(path / "conda-meta" / "history"):
             return ""
@@ -144,13 +161,16 @@ def _classify(
         is_file
         and path.suffix == ".py"
         and entry.name != "conftest.py"
-        and matches_any(entry.name, rules.python_files)
+        and matches_any(path, rules.python_files)
     ):
         return "module"
     return ""
 
 
 def _ignored(path: Path, rules: WalkRules, ignored: tuple[Path, ...], ignored_glob: tuple[str, ...]) -> bool:
+    """pytest's ``pytest_ignore_collect`` (``_pytest/main.py``): ``--ignore`` and ``collect_ignore``
+    paths compare equal; ``--ignore-glob`` and ``collect_ignore_glob`` patterns (made absolute)
+    are matched with plain ``fnmatch`` against the whole path."""
     if path in rules.ignore or path in ignored:
         return True
     text = str(path)

@@ -83,6 +83,8 @@ def verify_suite(
         ("--rootdir", config.rootdir),
         ("-c", config.inifile),
         ("--confcutdir", config.confcutdir),
+        ("-m", config.markexpr),
+        ("-k", config.keyword),
     ):
         if value is not None:
             args += [flag, value]
