@@ -557,3 +557,53 @@ def test_verify_runs_the_interpreter_of_a_venv_directory(tmp_path: Path) -> None
     (venv / "bin").mkdir(parents=True)
     (venv / "bin" / "python").write_text("")
     assert _command(PytestRun(cwd=tmp_path, python=str(venv)), ())[0] == str(venv / "bin" / "python")
+
+
+def test_a_plugin_given_with_its_option_in_one_toml_item_is_loaded(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-p plugs.clocks", "-p", " plugs.more"]\n',
+            "plugs/__init__.py": "",
+            "plugs/clocks.py": "import pytest\n\n@pytest.fixture\ndef mock_clock(): pass\n",
+            "plugs/more.py": "import pytest\n\n@pytest.fixture\ndef more(): pass\n",
+            "test_x.py": "def test_clock(mock_clock, more): pass\n",
+        }
+    )
+    report = scan(root)
+    assert report.resolution.unknown == ()
+    assert [i.code for i in report.scan.issues if i.code == "plugin-not-found"] == []
+
+
+def test_guards_on_constants_imported_from_another_module(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": PLUGINS,
+            "pkg/__init__.py": "",
+            "pkg/_compat.py": """
+                import sys
+
+                PY_3_0_PLUS = sys.version_info[:2] >= (3, 0)
+                PY_99_PLUS = sys.version_info[:2] >= (99, 0)
+                UNKNOWN = compute()
+                """,
+            "conftest.py": """
+                import pytest
+                from pkg._compat import PY_3_0_PLUS, PY_99_PLUS, UNKNOWN
+
+                collect_ignore = []
+                if not PY_3_0_PLUS:
+                    collect_ignore.append("test_new.py")
+                if not PY_99_PLUS:
+                    collect_ignore.append("test_future.py")
+
+                if UNKNOWN:
+                    @pytest.fixture(autouse=True)
+                    def maybe(): pass
+                """,
+            "test_new.py": "def test_new(): pass\n",
+            "test_future.py": "def test_future(): pass\n",
+        }
+    )
+    report = scan(root)
+    assert closures(report) == {"test_new.py::test_new": ["maybe"]}
+    assert report.test_guards() == {"test_new.py::test_new": ("maybe: UNKNOWN",)}

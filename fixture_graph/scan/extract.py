@@ -272,6 +272,7 @@ class _Extractor:
             top_imports=self._top_imports() if self.track_uses else (),
             suppressions=tuple(sorted(self.suppress.items())),
             uses_tracked=self.track_uses,
+            constants=tuple(sorted((k, v) for k, v in self.flags.items() if _worth_keeping(v))),
             module_skips=tuple(self.module_skips),
             param_marks=self._has_param_marks(),
         )
@@ -1312,6 +1313,11 @@ _MISSING = _Missing()
 
 def _call_func(node: ast.expr) -> ast.expr:
     return node.func if isinstance(node, ast.Call) else node
+
+
+def _worth_keeping(expr: EnvExpr) -> bool:
+    """A constant other modules may test: not a long literal sequence (data, not a flag)."""
+    return not (expr[0] == "const" and isinstance(expr[1], tuple) and len(expr[1]) > 8)
 
 
 def _small(node: ast.expr) -> bool:

@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from fixture_graph.scan.records import EnvExpr, Guard
 
 Importable = Callable[[str], bool]
+# (module, name) -> the expression of another module's constant, or None when unknown.
+Constant = Callable[[str, str], "EnvExpr | None"]
 
 _STR_METHODS = frozenset({"lower", "upper", "strip", "casefold", "startswith", "endswith"})
 _ENVIRON = frozenset({"os.environ"})
@@ -40,6 +42,9 @@ FACT_ATTRIBUTES = frozenset(
     {"os.name", "sys.platform", "sys.version_info", "sys.implementation.name", "sys.byteorder"}
 )
 FACT_CALLS = frozenset({"platform.system", "platform.machine", "platform.python_implementation"})
+# Roots whose attributes are never a suite's constants (facts are read above; the rest is runtime).
+_NOT_CONSTANTS = ("os.", "sys.", "platform.", "pytest.", "builtins.")
+_MAX_IMPORT_DEPTH = 8
 _FIND_SPEC = frozenset({"importlib.util.find_spec", "importlib.find_loader", "pkgutil.find_loader"})
 # Modules a tracer, coverage tool or debugger imports: absent from a plain pytest run.
 TRACER_MODULES = frozenset({"coverage", "pydevd", "debugpy", "_pydevd_bundle", "pdb", "bdb"})
@@ -84,6 +89,7 @@ def evaluate(
     importable: Importable | None = None,
     facts: Mapping[str, object] | None = None,
     state: ProcessState | None = PLAIN,
+    constant: Constant | None = None,
 ) -> bool | None:
     """True/False when the guard is decided, None when undecided.
 
@@ -94,7 +100,7 @@ def evaluate(
     if guard.expr is None:
         return None
     try:
-        value = bool(_eval(guard.expr, _Values(env, importable, facts, state)))
+        value = bool(_eval(guard.expr, _Values(env, importable, facts, state, constant)))
     except _Undecided:
         return None
     return (not value) if guard.negated else value
@@ -106,10 +112,11 @@ def value_of(
     importable: Importable | None = None,
     facts: Mapping[str, object] | None = None,
     state: ProcessState | None = PLAIN,
+    constant: Constant | None = None,
 ) -> tuple[bool, object]:
     """``(True, value)`` when ``expr`` is decided (a decorator argument), else ``(False, None)``."""
     try:
-        return True, _eval(expr, _Values(env, importable, facts, state))
+        return True, _eval(expr, _Values(env, importable, facts, state, constant))
     except (_Undecided, TypeError, ValueError, IndexError):
         return False, None
 
@@ -161,11 +168,14 @@ class _Values:
         importable: Importable | None,
         facts: Mapping[str, object] | None = None,
         state: ProcessState | None = PLAIN,
+        constant: Constant | None = None,
     ) -> None:
         self.env = env
         self.importable = importable
         self.facts = facts
         self.state = state
+        self.constant = constant
+        self.depth = 0
 
 
 def _frozen(value: object) -> object:
@@ -209,10 +219,16 @@ def _convert(node: ast.expr, qualify: _Context) -> EnvExpr:
         if qualify(node.value) in _ENVIRON:
             return ("env", _literal_str(node.slice), None)
         return ("index", _convert(node.value, qualify), _index(node.slice))
-    if isinstance(node, ast.Attribute):
-        name = qualify(node)
-        if name in FACT_ATTRIBUTES or (name or "").startswith("sys.flags."):
+    if isinstance(node, ast.Attribute | ast.Name):
+        name = qualify(node) or ""
+        if name in FACT_ATTRIBUTES or name.startswith("sys.flags."):
             return ("fact", name)
+        written = node.id if isinstance(node, ast.Name) else None
+        if "." in name and name != written and not name.startswith(_NOT_CONSTANTS):
+            # ``from pkg._compat import PY_310`` (or ``compat.PY_310``): another module's
+            # constant, looked up when the guard is decided.
+            module, _, attr = name.rpartition(".")
+            return ("import", module, attr)
     raise _NotEnv
 
 
@@ -302,6 +318,15 @@ def _eval(expr: EnvExpr, values: _Values) -> object:
         if values.facts is None or str(expr[1]) not in values.facts:
             raise _Undecided
         return values.facts[str(expr[1])]
+    if kind == "import":
+        constant = values.constant(str(expr[1]), str(expr[2])) if values.constant is not None else None
+        if constant is None or values.depth >= _MAX_IMPORT_DEPTH:
+            raise _Undecided
+        values.depth += 1
+        try:
+            return _eval(constant, values)
+        finally:
+            values.depth -= 1
     if kind == "tracing":
         if values.state is None:
             raise _Undecided

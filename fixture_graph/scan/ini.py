@@ -281,7 +281,8 @@ def _parse_addopts(addopts: tuple[str, ...]) -> dict[str, Any]:
     for token in it:
         name, _, inline = token.partition("=")
         if token.startswith("-p") and not token.startswith("--"):
-            value = token[2:].lstrip("=") or next(it, "")
+            # pytest's consider_preparse strips the value: "-p plugin" in one TOML item works.
+            value = token[2:].strip().lstrip("=") or next(it, "").strip()
             out["plugins"].append(value)
         elif token.startswith(("-m", "-k")) and not token.startswith("--"):
             # argparse reads ``-m EXPR``, ``-mEXPR`` and ``-m=EXPR`` alike.

@@ -73,11 +73,13 @@ class NamespaceBuilder:
         importable: Callable[[str], bool] | None = None,
         facts: Mapping[str, object] | None = None,
         state: guard_mod.ProcessState | None = guard_mod.PLAIN,
+        find: Callable[[str], Path | None] | None = None,
     ) -> None:
         self._read = read
         self._importable = importable
         self._facts = facts
         self._state = state
+        self._find = find
         self._resolve = resolve
         self._submodule = submodule
         self._env = env
@@ -225,13 +227,23 @@ class NamespaceBuilder:
         """``(True, value)`` when ``expr`` is decided for the target, else ``(False, None)``."""
         if expr is None:
             return False, None
-        return guard_mod.value_of(expr, self._env, self._importable, self._facts, self._state)
+        return guard_mod.value_of(expr, self._env, self._importable, self._facts, self._state, self.constant)
+
+    def constant(self, module: str, name: str) -> EnvExpr | None:
+        """The expression module ``module`` binds ``name`` to at its top level, if a constant."""
+        path = self._find(module) if self._find is not None else None
+        record = self._read(path) if path is not None else None
+        if record is None:
+            return None
+        return dict(record.constants).get(name)
 
     def decide(self, guards: tuple[Guard, ...]) -> tuple[str, ...] | None:
         """None when a guard is decided false; otherwise the texts of the undecided guards."""
         texts: list[str] = []
         for guard in guards:
-            verdict = guard_mod.evaluate(guard, self._env, self._importable, self._facts, self._state)
+            verdict = guard_mod.evaluate(
+                guard, self._env, self._importable, self._facts, self._state, self.constant
+            )
             if verdict is False:
                 return None
             if verdict is None:

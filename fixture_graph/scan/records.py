@@ -216,6 +216,9 @@ class ModuleRecord:
     parsed: bool = True
     top_imports: tuple[TopImport, ...] = ()
     suppressions: tuple[tuple[int, tuple[str, ...]], ...] = ()
+    # Module-level constants as expressions (``PY_310 = sys.version_info >= (3, 10)``), which
+    # guards in other modules may import.
+    constants: tuple[tuple[str, EnvExpr], ...] = ()
     # False when ``top_imports`` (and the uses behind them) were not extracted (test modules).
     uses_tracked: bool = True
     module_skips: tuple[ModuleSkip, ...] = ()

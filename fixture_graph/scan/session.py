@@ -163,6 +163,7 @@ class _Scan:
             self._importable,
             dict(self.env.facts),
             guard_mod.TRACED if self.config.traced else guard_mod.PLAIN,
+            self.finder.find,
         )
         self._importable_cache: dict[str, bool] = {}
         self._followable_memo: dict[Path, bool] = {}
