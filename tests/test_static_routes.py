@@ -562,7 +562,10 @@ def test_verify_runs_the_interpreter_of_a_venv_directory(tmp_path: Path) -> None
 def test_a_plugin_given_with_its_option_in_one_toml_item_is_loaded(write_tree: Tree) -> None:
     root = write_tree(
         {
-            "pyproject.toml": '[tool.pytest.ini_options]\naddopts = ["-p plugs.clocks", "-p", " plugs.more"]\n',
+            "pyproject.toml": """
+                [tool.pytest.ini_options]
+                addopts = ["-p plugs.clocks", "-p", " plugs.more"]
+                """,
             "plugs/__init__.py": "",
             "plugs/clocks.py": "import pytest\n\n@pytest.fixture\ndef mock_clock(): pass\n",
             "plugs/more.py": "import pytest\n\n@pytest.fixture\ndef more(): pass\n",
