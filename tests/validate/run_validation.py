@@ -32,6 +32,7 @@ class Project:
     version: str
     test_deps: tuple[str, ...]
     extras: str = ""
+    paths: tuple[str, ...] = ()  # verify's path arguments (default: the project's own testpaths)
 
 
 PROJECTS = (
@@ -67,6 +68,85 @@ PROJECTS = (
         "2.34.2",
         ("pytest", "pytest-httpbin==2.1.0", "httpbin~=0.10.0", "pytest-mock", "trustme"),
         extras="socks",
+    ),
+    # anyio's pytest plugin (the anyio mark, anyio_backend), trio; its GitHub requirements.txt.
+    Project(
+        "httpx",
+        "0.28.1",
+        (
+            "chardet==5.2.0",
+            "cryptography",
+            "pytest",
+            "trio==0.27.0",
+            "trustme==1.2.0",
+            "uvicorn==0.32.1",
+        ),
+        extras="brotli,cli,http2,socks,zstd",
+    ),
+    # hypothesis @given filling parameters; collect_ignore built under version guards.
+    Project("attrs", "26.1.0", ("cloudpickle", "hypothesis", "pympler", "pytest", "pytest-xdist[psutil]")),
+    # pytest-django on Django's unittest classes.
+    Project(
+        "djangorestframework",
+        "3.18.3",
+        (
+            "dj-database-url>=3.1.0",
+            "importlib-metadata<10.0",
+            "pytest==9.*",
+            "pytest-cov==7.*",
+            "pytest-django>=4.5.2,<5",
+            "django-filter",
+            "django-guardian>=2.4.0,<3.6",
+            "inflection==0.5.1",
+            "markdown>=3.3.7",
+            "psycopg[binary]>=3.1.8",
+            "pygments==2.21.*",
+            "pyyaml>=5.3.1,<6.1",
+            "requests",
+            "uritemplate",
+        ),
+    ),
+    # -m in addopts; CliRunner fixtures.
+    Project("click", "8.5.1", ("pytest",)),
+    # anyio_mode = auto, pytest_plugins = ["pytester"], marks bound to variables, pytest-mock.
+    Project(
+        "anyio",
+        "4.16.0",
+        (
+            "blockbuster>=1.5.29",
+            "coverage[toml]>=7",
+            "hypothesis>=4.18.2",
+            "psutil>=5.9",
+            "pytest>=9.0",
+            "pytest-mock>=3.14",
+            "pytest-timeout>=2.4.0",
+            "trustme>=1.0.0",
+            "truststore>=0.9.1",
+            "uvloop>=0.22.1",
+        ),
+        extras="trio",
+    ),
+    # -p of the suite's own plugin module from a TOML addopts list.
+    Project(
+        "trio",
+        "0.35.0",
+        (
+            "pytest>=8.4",
+            "coverage>=7.15.0",
+            "async_generator>=1.9",
+            "pyOpenSSL>=22.0.0",
+            "trustme",
+            "pylint",
+            "jedi",
+            "cryptography>=41.0.0",
+            "pyyaml",
+            "astor",
+            "black",
+            "ruff",
+            "uv>=0.2.24",
+            "types-PyYAML",
+        ),
+        paths=("src/trio",),
     ),
 )
 
@@ -114,8 +194,9 @@ def prepare(project: Project, work: Path) -> tuple[Path, str]:
             tar.extractall(base / "unpacked", filter="data")
         (unpacked,) = (base / "unpacked").iterdir()
         unpacked.rename(src)
+        target = f"{src}[{project.extras}]" if project.extras else str(src)
         _check(
-            _run([str(python), "-m", "pip", "install", "-q", str(src), *project.test_deps]), f"install {spec}"
+            _run([str(python), "-m", "pip", "install", "-q", target, *project.test_deps]), f"install {spec}"
         )
     return src, str(python)
 
@@ -123,7 +204,18 @@ def prepare(project: Project, work: Path) -> tuple[Path, str]:
 def verify(project: Project, src: Path, python: str, out: Path) -> dict[str, object]:
     """Run ``fixture-graph verify`` on the unpacked project and return its JSON verdict."""
     done = _run(
-        [sys.executable, "-m", "fixture_graph", "verify", "--python", python, "--format", "json"], cwd=src
+        [
+            sys.executable,
+            "-m",
+            "fixture_graph",
+            "verify",
+            "--python",
+            python,
+            "--format",
+            "json",
+            *project.paths,
+        ],
+        cwd=src,
     )
     if done.returncode != 0:
         raise SystemExit(f"verify {project.name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
@@ -132,9 +224,10 @@ def verify(project: Project, src: Path, python: str, out: Path) -> dict[str, obj
     return data
 
 
-def _fixtures(src: Path, python: str) -> tuple[int, int]:
+def _fixtures(project: Project, src: Path, python: str) -> tuple[int, int]:
     """(user fixture definitions, conftest files) from a static scan, for the table."""
-    done = _run([sys.executable, "-m", "fixture_graph", "--python", python, "--format", "json"], cwd=src)
+    cmd = [sys.executable, "-m", "fixture_graph", "--python", python, "--format", "json", *project.paths]
+    done = _run(cmd, cwd=src)
     data = json.loads(done.stdout)
     fixtures = data["fixtures"]
     user = sum(1 for f in fixtures if f["kind"] in ("conftest", "module", "class"))
@@ -180,7 +273,7 @@ def main() -> None:
         src, python = prepare(project, opts.workdir)
         data = verify(project, src, python, details)
         print(f"   {data['agreeing']}/{data['total']} agree, {len(data['disagreements'])} disagreements")  # type: ignore[arg-type]
-        rows.append((project, data, _fixtures(src, python), str(data.get("pytest_version") or "?")))
+        rows.append((project, data, _fixtures(project, src, python), str(data.get("pytest_version") or "?")))
     text = table(rows)
     (opts.out / "accuracy.md").write_text(text)
     print(text, end="")
