@@ -31,11 +31,7 @@ OPEN: frozenset[str] = frozenset(
 
         "03_fixture_decorating_classmethod",
 
-        "05_pytester_plugin_fixtures",
-
         "06_autouse_given_by_an_expression",
-
-        "08_anyio_marker_adds_anyio_backend",
 
         "09_sys_gettrace_guarded_autouse",
 

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import guards as guard_mod
+from fixture_graph.scan.plugins import FIXTURE_DECORATORS, FIXTURE_USES
 from fixture_graph.scan.records import (
     Binding,
     ClassInfo,
@@ -31,15 +32,6 @@ from fixture_graph.scan.records import (
     TopImport,
 )
 
-FIXTURE_DECORATORS = frozenset(
-    {
-        "pytest.fixture",
-        "pytest.yield_fixture",
-        "_pytest.fixtures.fixture",
-        "pytest_asyncio.fixture",
-        "pytest_asyncio.plugin.fixture",
-    }
-)
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
 _PATCH_OBJECTS = frozenset({"unittest.mock.patch.object", "mock.patch.object"})
 _WRAPS = frozenset({"functools.wraps", "wraps"})
@@ -230,6 +222,9 @@ class _Extractor:
         if track_uses is None:
             track_uses = not (base.startswith("test_") or base.endswith("_test.py"))
         self.track_uses = track_uses
+        # Inside pytest's own package a module's functions qualify as ``_pytest.<module>.<name>``
+        # (``_pytest/fixtures.py`` decorates ``pytestconfig`` with its own ``fixture``).
+        self.own_module = _pytest_module(path)
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -335,7 +330,10 @@ class _Extractor:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             if not in_class:
                 self._note_wrapper(stmt)
-            return [self._def(stmt, guards, in_class=in_class)]
+            binding = self._def(stmt, guards, in_class=in_class)
+            if self.own_module is not None and not in_class and not self.class_stack:
+                self.aliases[stmt.name] = f"{self.own_module}.{stmt.name}"
+            return [binding]
         if isinstance(stmt, ast.ClassDef):
             return [self._class(stmt, guards)]
         if isinstance(stmt, ast.Import):
@@ -545,19 +543,17 @@ class _Extractor:
 
     def _fixture_call(self, call: ast.Call) -> tuple[FixtureSpec | None, str | None]:
         """``pytest.fixture(fn)``, ``pytest.fixture(fn, scope=...)`` or ``pytest.fixture(...)(fn)``."""
-        if self.qualify(call.func) in FIXTURE_DECORATORS and call.args:
+        decorator = self.qualify(call.func)
+        if decorator in FIXTURE_DECORATORS and call.args:
             arg = call.args[0]
             if isinstance(arg, ast.Name):
-                return self._fixture_spec(call), arg.id
+                return self._fixture_spec(call, decorator=decorator), arg.id
         inner = call.func
-        if (
-            isinstance(inner, ast.Call)
-            and self.qualify(inner.func) in FIXTURE_DECORATORS
-            and len(call.args) == 1
-        ):
+        if isinstance(inner, ast.Call) and len(call.args) == 1:
+            decorator = self.qualify(inner.func)
             arg = call.args[0]
-            if isinstance(arg, ast.Name):
-                return self._fixture_spec(inner), arg.id
+            if decorator in FIXTURE_DECORATORS and isinstance(arg, ast.Name):
+                return self._fixture_spec(inner, decorator=decorator), arg.id
         return None, None
 
     # -- classes --------------------------------------------------------------------------------
@@ -602,9 +598,7 @@ class _Extractor:
             name = self.qualify(func)
             last = name.rsplit(".", 1)[-1] if name else ""
             if name in FIXTURE_DECORATORS:
-                fixture = self._fixture_spec(
-                    deco if isinstance(deco, ast.Call) else None, asyncio=name.startswith("pytest_asyncio")
-                )
+                fixture = self._fixture_spec(deco if isinstance(deco, ast.Call) else None, decorator=name)
             elif name and (name.startswith("pytest.mark.") or name.startswith("_pytest.mark.")):
                 mark_nodes.append(deco)
             elif name in ("staticmethod", "builtins.staticmethod"):
@@ -794,10 +788,10 @@ class _Extractor:
 
     # -- decorators and marks -------------------------------------------------------------------
 
-    def _fixture_spec(self, call: ast.Call | None, *, asyncio: bool = False) -> FixtureSpec:
+    def _fixture_spec(self, call: ast.Call | None, *, decorator: str = "pytest.fixture") -> FixtureSpec:
         if call is None:
-            return FixtureSpec(asyncio=asyncio)
-        values: dict[str, object] = {"asyncio": asyncio}
+            return FixtureSpec(decorator=decorator)
+        values: dict[str, object] = {"decorator": decorator}
         for kw in call.keywords:
             value = kw.value
             literal = value.value if isinstance(value, ast.Constant) else _MISSING
@@ -815,6 +809,7 @@ class _Extractor:
                 values["autouse"] = bool(literal) if literal is not _MISSING else True
             elif kw.arg == "params":
                 values["params"] = self.text(value)
+                values["lazy"] = self._lazy_uses(value)
                 if isinstance(value, ast.List | ast.Tuple):
                     values["param_count"] = len(value.elts)
             elif kw.arg == "ids":
@@ -865,6 +860,10 @@ class _Extractor:
                 argnode = kw.value
             elif kw.arg == "indirect":
                 indirect_node = kw.value
+        values_node = node.args[1] if len(node.args) > 1 else None
+        for kw in node.keywords:
+            if kw.arg == "argvalues":
+                values_node = kw.value
         names = _str_list(argnode)
         if names is None:
             self.issues.append(
@@ -878,7 +877,28 @@ class _Extractor:
             indirect = names
         elif indirect_node is not None:
             indirect = _str_list(indirect_node) or ()
-        return ParametrizeMark(names, indirect)
+        lazy = self._lazy_uses(values_node) if values_node is not None else ()
+        return ParametrizeMark(names, indirect, lazy)
+
+    def _lazy_uses(self, node: ast.expr) -> tuple[str, ...]:
+        """Fixture names used through a plugin's lazy-fixture call (``lf("db")``) inside ``node``.
+
+        The call forms come from the plugin registry (:data:`FIXTURE_USES`); ``lf("obj.attr")``
+        names the fixture ``obj``, and ``lazy_fixture(["a", "b"])`` names both.
+        """
+        found: list[str] = []
+        for sub in ast.walk(node):
+            if not (isinstance(sub, ast.Call) and sub.args and self.qualify(sub.func) in FIXTURE_USES):
+                continue
+            names = _str_list(sub.args[0])
+            if names is None:
+                text = self.text(sub)
+                self.issues.append(
+                    Issue(self.path, sub.lineno, "dynamic-lazy-fixture", f"{text} names no literal fixture")
+                )
+                continue
+            found.extend(n.split(".", 1)[0] for n in names)
+        return tuple(dict.fromkeys(found))
 
 
 class _Missing:
@@ -982,3 +1002,53 @@ def _bool_flag(stmt: ast.stmt) -> tuple[str, bool] | None:
     ):
         return stmt.targets[0].id, stmt.value.value
     return None
+
+
+def _pytest_module(path: str) -> str | None:
+    """``_pytest.fixtures`` for a path ending in ``_pytest/fixtures.py``; None outside ``_pytest``."""
+    parts = path.replace("\\", "/").split("/")
+    if "_pytest" not in parts or not parts[-1].endswith(".py"):
+        return None
+    index = len(parts) - 1 - parts[::-1].index("_pytest")
+    names = [*parts[index:-1], parts[-1][:-3]]
+    if names[-1] == "__init__":
+        names.pop()
+    return ".".join(names) if all(n.isidentifier() for n in names) else None
+
+
+def extract_plugin_table(data: bytes) -> dict[str, tuple[str, ...]] | None:
+    """pytest's builtin plugin names, read from the bytes of ``_pytest/config/__init__.py``.
+
+    Returns the module-level ``essential_plugins``, ``default_plugins`` and ``builtin_plugins``
+    (tuples or sets of string literals, ``*name`` expanding an earlier one), or None when the
+    file does not parse or ``default_plugins`` is missing or not literal.
+    """
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    wanted = ("essential_plugins", "default_plugins", "builtin_plugins")
+    found: dict[str, tuple[str, ...]] = {}
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target = stmt.targets[0]
+        if not (isinstance(target, ast.Name) and target.id in wanted):
+            continue
+        if not isinstance(stmt.value, ast.Tuple | ast.List | ast.Set):
+            continue
+        names: list[str] = []
+        for elt in stmt.value.elts:
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                names.append(elt.value)
+            elif isinstance(elt, ast.Starred) and isinstance(elt.value, ast.Name) and elt.value.id in found:
+                names.extend(found[elt.value.id])
+            else:
+                break
+        else:
+            found[target.id] = tuple(dict.fromkeys(names))
+    if "default_plugins" not in found:
+        return None
+    found.setdefault("essential_plugins", ())
+    found.setdefault("builtin_plugins", found["default_plugins"])
+    return found

@@ -31,7 +31,11 @@ class Guard:
 
 @dataclass(frozen=True, slots=True)
 class FixtureSpec:
-    """The arguments of a fixture decorator, as far as they are literals."""
+    """The arguments of a fixture decorator, as far as they are literals.
+
+    ``decorator`` is the decorator's qualified name (``pytest_asyncio.fixture``); ``lazy`` the
+    fixtures ``params=`` uses through a lazy-fixture call.
+    """
 
     name: str | None = None
     name_source: str | None = None
@@ -42,15 +46,18 @@ class FixtureSpec:
     param_count: int | None = None
     ids: str | None = None
     loop_scope: str | None = None
-    asyncio: bool = False
+    decorator: str = "pytest.fixture"
+    lazy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class ParametrizeMark:
-    """One ``@pytest.mark.parametrize``: its argnames and which of them are indirect."""
+    """One ``@pytest.mark.parametrize``: its argnames, which of them are indirect, and the
+    fixtures its values use through a lazy-fixture call (``lf("db")``)."""
 
     argnames: tuple[str, ...]
     indirect: tuple[str, ...]
+    lazy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from fixture_graph.config import ScanConfig
 from fixture_graph.model import (
@@ -25,16 +26,22 @@ from fixture_graph.model import (
     ScanResult,
     TestItem,
 )
-from fixture_graph.scan import inputs
-from fixture_graph.scan.builtins import active_builtins, parse_version
+from fixture_graph.scan import inputs, plugins
+from fixture_graph.scan.builtins import (
+    CLASS_PLUGINS,
+    Builtin,
+    active_builtins,
+    fallback_builtins,
+    parse_version,
+)
 from fixture_graph.scan.cache import ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
-from fixture_graph.scan.extract import extract_module
+from fixture_graph.scan.extract import extract_module, extract_plugin_table
 from fixture_graph.scan.ini import IniSettings, cache_directory, locate
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
-from fixture_graph.scan.records import FuncInfo, ModuleRecord
+from fixture_graph.scan.records import FixtureSpec, FuncInfo, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.walk import WalkRules, walk
 from fixture_graph.scope import Scope
@@ -43,8 +50,31 @@ from fixture_graph.scope import Scope
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
+# A fixture decorator (``@fixture``, ``@pytest.fixture(...)``) or call (``fixture(func)``).
+_FIXTURE_TEXT = re.compile(rb"@\s*(?:[\w.]+\.)?fixture\b|\bfixture\s*\(")
 MAX_CLASS_NESTING = 100  # the parser's indentation limit; deeper can only come from aliases
-_NO_MARKS: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]] = ((), ())
+
+
+class _ClassMarks(NamedTuple):
+    """The marks of a test's class (its MRO) that matter for fixtures."""
+
+    usefixtures: tuple[str, ...] = ()
+    parametrize: tuple[tuple[str, ...], ...] = ()
+    names: tuple[str, ...] = ()
+    lazy: tuple[str, ...] = ()
+
+
+_NO_MARKS = _ClassMarks()
+
+
+@dataclass(frozen=True, slots=True)
+class _BuiltinTable:
+    """pytest's builtin plugins as its installed source names them (``_pytest/config``)."""
+
+    package: Path  # _pytest/__init__.py
+    essential: tuple[str, ...]
+    default: tuple[str, ...]
+    builtin: frozenset[str]
 
 
 def scan_paths(
@@ -111,6 +141,10 @@ class _Scan:
     failed_dirs: set[Path] = field(default_factory=set)
     limits_hit: set[str] = field(default_factory=set)
     session_seq: int = 0
+    # Dotted names of the plugin modules pytest loads (they activate registry entries).
+    loaded_plugins: set[str] = field(default_factory=set)
+    builtins_loaded: set[str] = field(default_factory=set)
+    class_plugins_done: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.rootdir = self.ini.rootdir
@@ -134,6 +168,9 @@ class _Scan:
             cache = ExtractCache(directory, self.config.extract, self.config.cache_alias)
         jobs = self.config.jobs or default_jobs()
         self.loader = FileLoader(self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress)
+        self.plugin_values = dict(self.ini.plugin_settings)
+        self.blocked = _blocked(self.ini.disabled_plugins)
+        self.builtin_table: _BuiltinTable | None = None
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -155,11 +192,12 @@ class _Scan:
         if path in self.records:
             return self.records[path]
         shown = self.show(path)
-        record, issue = self.loader.load(path, shown)
+        local = self._is_local(path)
+        # Which names functions use only matters for the suite's own modules (FG009).
+        record, issue = self.loader.load(path, shown, None if local else False)
         if issue is not None:
             self.issues.append(issue)
         if record is not None:
-            local = self._is_local(path)
             self.issues.extend(i for i in record.issues if local or i.fatal)
         self.records[path] = record
         return record
@@ -348,15 +386,16 @@ class _Scan:
         )
 
     def _register_builtins_and_plugins(self) -> None:
-        for builtin in active_builtins(self.env.pytest_version, self.ini.plugins, self.ini.disabled_plugins):
-            self._add_session_fixture(
-                f"builtin::{builtin.name}",
-                GROUP_BUILTIN,
-                builtin.scope,
-                builtin.file,
-                builtin.line,
-                argnames=builtin.argnames,
-            )
+        self.builtin_table = self._read_builtin_table()
+        if self.builtin_table is None:
+            for builtin in active_builtins(
+                self.env.pytest_version, self.ini.plugins, self.ini.disabled_plugins
+            ):
+                self._add_builtin(builtin)
+                self.builtins_loaded.add(builtin.plugin)
+        else:
+            for name in self.builtin_table.default:
+                self._load_builtin(name)
         for extra in self.config.plugin_fixtures:
             self._add_session_fixture(
                 f"plugin:config::{extra.name}",
@@ -366,18 +405,128 @@ class _Scan:
                 0,
                 autouse=extra.autouse,
             )
+        for name in self.ini.plugins:
+            if self._is_builtin_plugin(name):
+                self._load_builtin(name)
         if not self.config.scan_plugins:
             return
-        disabled = set(self.ini.disabled_plugins)
         for ep in self.env.entry_points:
-            if ep.name in disabled or ep.module in disabled:
+            if ep.name in self.blocked or ep.module in self.blocked:
                 continue
             self._load_plugin(
                 ep.module, GROUP_ENTRY_POINT, origin=f"entry point {ep.name!r} of {ep.distribution}"
             )
         for name in self.ini.plugins:
-            if name not in ("pytester",):
+            if not self._is_builtin_plugin(name):
                 self._load_plugin(name, GROUP_ENTRY_POINT, origin="-p in addopts")
+
+    # -- pytest's own plugins ------------------------------------------------------------------
+
+    def _read_builtin_table(self) -> _BuiltinTable | None:
+        """pytest's plugin lists from its installed ``_pytest/config/__init__.py``, if found.
+
+        ``PytestPluginManager.import_plugin`` imports ``_pytest.<name>`` for every name in
+        ``builtin_plugins``; ``default_plugins`` are the ones every session loads.
+        """
+        package = self.finder.find("_pytest")
+        if package is None or package.name != "__init__.py":
+            return None
+        config = self.finder.submodule(package, "config")
+        if config is None:
+            return None
+        try:
+            data, st = read_source_stat(config, self.config.max_file_bytes)
+        except SkippedFile:
+            return None
+        inputs.note_file(config, inputs.stat_key(st))
+        table = extract_plugin_table(data)
+        if table is None:
+            return None
+        return _BuiltinTable(
+            package,
+            table["essential_plugins"],
+            table["default_plugins"],
+            frozenset(table["builtin_plugins"]),
+        )
+
+    def _is_builtin_plugin(self, name: str) -> bool:
+        if self.builtin_table is not None:
+            return name in self.builtin_table.builtin
+        return name in {b.plugin for b in fallback_builtins(None, None)}
+
+    def _load_builtin(self, name: str) -> None:
+        """Register the fixtures of pytest's plugin ``_pytest.<name>`` at the Session, once.
+
+        ``-p no:NAME`` blocks it, except the essential plugins (pytest refuses to disable those).
+        Without pytest's source, the hand-kept table of :mod:`fixture_graph.scan.builtins` is used.
+        """
+        if name in self.builtins_loaded:
+            return
+        table = self.builtin_table
+        essential = table.essential if table is not None else ()
+        if name in self.blocked and name not in essential:
+            return
+        self.builtins_loaded.add(name)
+        if table is None:
+            for builtin in fallback_builtins(self.env.pytest_version, name, self.blocked):
+                self._add_builtin(builtin)
+            return
+        path = self.finder.submodule(table.package, name)
+        if path is None or not self._may_define_fixtures(path):
+            return
+        base = table.package.parent.parent
+        self._shown.setdefault(path, _relative(path, base) or path.as_posix())
+        self._register_holder(
+            _Holder(path, SESSION_NODE, FixtureKind.BUILTIN, self._next_session_order(GROUP_BUILTIN)),
+            id_prefix="builtin::",
+        )
+        self._register_class_plugins()
+
+    def _may_define_fixtures(self, path: Path) -> bool:
+        """False for a pytest module with no ``@...fixture`` decorator or ``fixture(`` call.
+
+        Parsing pytest's large modules that define no fixture (python.py, terminal.py, main.py)
+        would triple the cost of a small scan; every fixture in pytest 7 to 9.2 is spelled so.
+        """
+        try:
+            data, st = read_source_stat(path, self.config.max_file_bytes)
+        except SkippedFile:
+            return True  # let the loader report it
+        inputs.note_file(path, inputs.stat_key(st))
+        return _FIXTURE_TEXT.search(data) is not None
+
+    def _register_class_plugins(self) -> None:
+        """Plugin classes pytest registers once another plugin is there (``legacypath``'s)."""
+        table = self.builtin_table
+        if table is None:
+            return
+        for module, cls, needs in CLASS_PLUGINS:
+            key = (module, cls)
+            if key in self.class_plugins_done or not {module, needs} <= self.builtins_loaded:
+                continue
+            self.class_plugins_done.add(key)
+            path = self.finder.submodule(table.package, module)
+            if path is None:
+                continue
+            ns = self.ns.module(path)
+            ref = self.ns.class_ref(ns.get(cls, OTHER), path, ns)
+            if ref is None:
+                continue
+            self._register_holder(
+                _Holder(path, SESSION_NODE, FixtureKind.BUILTIN, self._next_session_order(GROUP_BUILTIN)),
+                id_prefix="builtin::",
+                ns=self.ns.class_attrs(ref),
+            )
+
+    def _add_builtin(self, builtin: Builtin) -> None:
+        self._add_session_fixture(
+            f"builtin::{builtin.name}",
+            GROUP_BUILTIN,
+            builtin.scope,
+            builtin.file,
+            builtin.line,
+            argnames=builtin.argnames,
+        )
 
     def _load_plugin(self, dotted: str, group: int, origin: str, importer: Path | None = None) -> None:
         """Register a plugin module, then the ones its ``pytest_plugins`` names, depth first.
@@ -388,6 +537,12 @@ class _Scan:
         pending = [(dotted, group, origin, importer)]
         while pending:
             dotted, group, origin, importer = pending.pop()
+            if self._is_builtin_plugin(dotted):
+                # import_plugin: a builtin name means ``_pytest.<name>``, wherever it is named.
+                self._load_builtin(dotted)
+                continue
+            if dotted in self.blocked:
+                continue
             path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
             if path is None:
                 where = self.show(importer) if importer else "<environment>"
@@ -403,6 +558,7 @@ class _Scan:
             if path in self.plugin_modules:
                 continue
             self.plugin_modules[path] = None
+            self.loaded_plugins.add(dotted)
             if not self._is_local(path) and is_file(path.parent / "__init__.py"):
                 # Imports inside an installed plugin's own top-level package are followed too.
                 base = basedir(path)
@@ -586,9 +742,12 @@ class _Scan:
         qualname = (*outer_names, ref.cls.name)
         self._register_xunit_class(path, node, ".".join(qualname), attrs, is_unittest)
         self._register_holder(_Holder(path, node, FixtureKind.CLASS, (0, 0)), id_prefix=f"{node}::", ns=attrs)
-        marks = (
+        marks = _ClassMarks(
             tuple(n for k in mro for n in k.cls.marks.usefixtures),
             tuple(p.argnames for k in mro for p in k.cls.marks.parametrize if not p.indirect),
+            # get_closest_marker walks up the collector chain: enclosing classes count too.
+            tuple(n for k in (*mro, *enclosing) for n in k.cls.marks.names),
+            tuple(n for k in mro for p in k.cls.marks.parametrize for n in p.lazy),
         )
         for name in sorted(attrs) if is_unittest else attrs:
             member = attrs[name]
@@ -625,19 +784,27 @@ class _Scan:
         func: FuncInfo,
         ancestors: tuple[str, ...],
         record: ModuleRecord,
-        class_marks: tuple[tuple[str, ...], tuple[tuple[str, ...], ...]],
+        class_marks: _ClassMarks,
         *,
         is_unittest: bool,
     ) -> None:
         nodeid = f"{ancestors[-1]}::{name}"
-        usefixtures = (*func.marks.usefixtures, *class_marks[0], *record.marks.usefixtures)
+        added = () if is_unittest else self._mark_fixtures(func, class_marks.names, record)
+        usefixtures = (
+            *func.marks.usefixtures,
+            *added,
+            *class_marks.usefixtures,
+            *record.marks.usefixtures,
+        )
         direct: list[str] = []
         params: list[str] = []
+        lazy: list[str] = list(class_marks.lazy)
         for mark in (*func.marks.parametrize, *record.marks.parametrize):
             if not mark.indirect:
                 direct.extend(mark.argnames)
             params.extend(n for n in mark.argnames if n not in mark.indirect)
-        for names in class_marks[1]:
+            lazy.extend(mark.lazy)
+        for names in class_marks.parametrize:
             direct.extend(names)
             params.extend(names)
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
@@ -653,7 +820,7 @@ class _Scan:
                 usefixtures=usefixtures,
                 direct_params=tuple(dict.fromkeys(direct)),
                 param_names=tuple(dict.fromkeys(params)),
-                dynamic_deps=func.getfixturevalue,
+                dynamic_deps=tuple(dict.fromkeys((*func.getfixturevalue, *lazy))),
                 conditional=bool(value.guards),
                 guards=value.guards,
                 is_unittest=is_unittest,
@@ -661,6 +828,48 @@ class _Scan:
                 body_hash=func.body_hash,
             )
         )
+
+    def _mark_fixtures(
+        self, func: FuncInfo, class_names: tuple[str, ...], record: ModuleRecord
+    ) -> tuple[str, ...]:
+        """Fixtures an active plugin adds to this test for its marks (anyio's ``anyio_backend``).
+
+        anyio's ``pytest_pycollect_makeitem``: a coroutine test function whose own marks, class
+        or module carry the mark (or every coroutine test in auto mode) gets
+        ``usefixtures("anyio_backend")``.
+        """
+        out: list[str] = []
+        for plugin in plugins.active(self.loaded_plugins):
+            for rule in plugin.mark_fixtures:
+                if rule.coroutines_only and not func.is_async:
+                    continue
+                marked = rule.mark in (*func.marks.names, *class_names, *record.marks.names)
+                if marked or (rule.auto is not None and rule.auto.on(self.plugin_values)):
+                    out.extend(rule.fixtures)
+        return tuple(out)
+
+    def _loop_scope(self, spec: FixtureSpec, func: FuncInfo, scope: Scope) -> tuple[str, str] | None:
+        """The event-loop scope an async plugin runs this fixture in, and where it comes from.
+
+        A plugin's own decorator counts whether or not the plugin was scanned (the module imports
+        it); auto mode (every ``async def`` fixture) only when the plugin is loaded.
+        """
+        active = plugins.active(self.loaded_plugins)
+        for plugin in plugins.PLUGINS:
+            own = spec.decorator in plugin.fixture_decorators
+            if not own and plugin not in active:
+                continue
+            found = plugins.loop_scope(
+                plugin,
+                explicit=spec.loop_scope,
+                own_decorator=own,
+                is_async=func.is_async,
+                scope=scope,
+                values=self.plugin_values,
+            )
+            if found is not None:
+                return found
+        return None
 
     # -- registration --------------------------------------------------------------------------
 
@@ -731,6 +940,7 @@ class _Scan:
             order = (holder.order[0], holder.order[1] * 100000 + seq)
             if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", holder.path):
                 return
+            loop = self._loop_scope(spec, func, scope)
             self.fixtures.append(
                 FixtureDef(
                     id=fixture_id,
@@ -751,13 +961,14 @@ class _Scan:
                     ids=spec.ids,
                     is_yield=func.is_yield,
                     is_async=func.is_async,
-                    dynamic_deps=func.getfixturevalue,
+                    dynamic_deps=tuple(dict.fromkeys((*func.getfixturevalue, *spec.lazy))),
                     impact=func.impact,
                     impact_description=func.impact_description,
                     conditional=bool(value.guards),
                     guards=value.guards,
                     docstring=func.docstring,
-                    loop_scope=spec.loop_scope,
+                    loop_scope=loop[0] if loop else None,
+                    loop_scope_source=loop[1] if loop else None,
                     suppress=func.suppress,
                     body_hash=func.body_hash,
                 )
@@ -801,6 +1012,19 @@ class _Scan:
             self._xunit(path, node, f"_xunit_setup_class_fixture_{qualname}", Scope.CLASS, 2)
         if not is_unittest and defined & {"setup_method", "teardown_method"}:
             self._xunit(path, node, f"_xunit_setup_method_fixture_{qualname}", Scope.FUNCTION, 3)
+
+
+def _blocked(disabled: tuple[str, ...]) -> frozenset[str]:
+    """The plugin names ``-p no:NAME`` blocks (``consider_pluginarg``): NAME and ``pytest_NAME``,
+    and blocking ``cacheprovider`` blocks ``stepwise`` too."""
+    out: set[str] = set()
+    for name in disabled:
+        out.add(name)
+        if not name.startswith("pytest_"):
+            out.add(f"pytest_{name}")
+        if name == "cacheprovider":
+            out.update(("stepwise", "pytest_stepwise"))
+    return frozenset(out)
 
 
 def _is_unittest_base(base: str) -> bool:
