@@ -468,3 +468,173 @@ def test_entry_point_plugin_fixtures_resolve(write_tree: Tree, tmp_path: Path) -
         "mocker": "plugin:fakemock.plugin::mocker",
         "session_mocker": "plugin:fakemock.plugin::session_mocker",
     }
+
+
+# -- the repros' EXPECTED values ---------------------------------------------------------------
+
+Copy = Callable[[str], Path]
+
+
+def test_repro_05_pytester_fixtures_resolve(copy_data: Copy) -> None:
+    report = analyze(copy_data("repros/05_pytester_plugin_fixtures"), scan_plugins=False)
+    assert closures(report) == {
+        "test_x.py::test_linecomp": ["linecomp"],
+        "test_x.py::test_pytester": ["monkeypatch", "pytester", "request", "tmp_path_factory"],
+        "test_x.py::test_snapshot": ["_sys_snapshot"],
+    }
+    winners = {name: fid for t in report.resolution.tests for name, fid in t.winners}
+    assert winners["_sys_snapshot"] == "builtin::_sys_snapshot"
+    by_id = {f.id: f for f in report.scan.fixtures}
+    assert [
+        (by_id[winners[n]].file, by_id[winners[n]].line)
+        for n in ("pytester", "linecomp", "_sys_snapshot")
+    ] == [
+        ("_pytest/pytester.py", 477),
+        ("_pytest/pytester.py", 460),
+        ("_pytest/pytester.py", 494),
+    ]
+    assert not findings(report, "FG003")
+    assert "plugin-not-found" not in issue_codes(report)
+
+
+def test_repro_08_anyio_mark_adds_anyio_backend(copy_data: Copy) -> None:
+    report = analyze(copy_data("repros/08_anyio_marker_adds_anyio_backend"))
+    assert closures(report) == {
+        "test_x.py::test_async": ["anyio_backend", "event_loop_policy", "request"],
+        "test_x.py::test_unmarked_async": ["event_loop_policy"],
+    }
+    backend = next(f for f in report.scan.fixtures if f.name == "anyio_backend")
+    assert (backend.id, backend.scope.value) == ("plugin:anyio.pytest_plugin::anyio_backend", "module")
+    assert backend.params == "get_available_backends()"
+
+
+def test_repro_11_default_loop_scope_mismatch(copy_data: Copy) -> None:
+    report = analyze(copy_data("repros/11_asyncio_default_loop_scope_narrower_than_fixture_scope"))
+    assert closures(report) == {
+        "test_async_scopes.py::test_async_module": ["async_module_resource", "event_loop_policy"],
+        "test_async_scopes.py::test_async_module_ok": ["async_module_resource_ok", "event_loop_policy"],
+        "test_async_scopes.py::test_sync_session": ["event_loop_policy", "sync_session_resource"],
+    }
+    assert [(f.file, f.line, f.severity, f.symbol) for f in findings(report, "FG002")] == [
+        ("conftest.py", 4, Severity.ERROR, "conftest.py::sync_session_resource"),
+        ("conftest.py", 11, Severity.ERROR, "conftest.py::async_module_resource"),
+    ]
+
+
+# -- pytest-factoryboy: register() defines fixtures in the calling module -----------------------
+
+# item.fixturenames printed by pytest 9.2.0 with pytest-factoryboy 2.8.1 on tests/data/plugins/factoryboy
+# (less the plugins' autouse _session_faker and event_loop_policy).
+FACTORYBOY_OBSERVED = {
+    "test_f.py::test_author": ["author", "author__email", "author__name", "author_email", "request"],
+    "test_f.py::test_second": [
+        "author_email",
+        "request",
+        "second_author",
+        "second_author__email",
+        "second_author__name",
+    ],
+    "test_f.py::test_book": [
+        *("author", "author__email", "author__name", "author_email", "book", "book__author"),
+        *("book__lang", "book__pages", "book__title", "request"),
+    ],
+    "test_f.py::test_review": [
+        *("author", "author__email", "author__name", "author_email", "book", "book__author"),
+        *(
+            "book__lang",
+            "book__pages",
+            "book__title",
+            "my_review",
+            "my_review__book",
+            "my_review__stars",
+        ),
+        "request",
+    ],
+    "test_f.py::test_factories": ["author_factory", "book_factory", "request", "review_factory"],
+}
+
+
+def test_factoryboy_register_matches_the_plugin(copy_data: Copy) -> None:
+    report = analyze(copy_data("plugins/factoryboy"), scan_plugins=False)
+    assert closures(report) == FACTORYBOY_OBSERVED
+    assert not report.scan.issues
+    assert not findings(report, "FG003")
+    book = next(f for f in report.scan.fixtures if f.name == "book__author")
+    assert (book.file, book.line, book.kind) == ("conftest.py", 32, FixtureKind.CONFTEST)
+    assert book.argnames == ("request", "author__name", "author__email", "author")
+
+
+def test_factoryboy_decorator_forms_and_unknown_model(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "conftest.py": """
+                import factory
+                import pytest_factoryboy
+                from pytest_factoryboy import register
+                from app import models
+
+                @register
+                class UserFactory(factory.Factory):
+                    class Meta:
+                        model = models.User
+                    login = "x"
+
+                @pytest_factoryboy.register(_name="admin")
+                class AdminFactory(factory.Factory):
+                    class Meta:
+                        model = "Administrator"
+
+                class ThingFactory(factory.Factory):
+                    class Meta:
+                        model = make_model()
+
+                register(ThingFactory)
+                register(ThingFactory, "named_thing")
+            """,
+            "test_a.py": "def test_a(user, user__login, admin, thing_factory, named_thing): pass\n",
+        }
+    )
+    report = analyze(root, scan_plugins=False)
+    assert closures(report) == {
+        "test_a.py::test_a": ["admin", "named_thing", "request", "thing_factory", "user", "user__login"]
+    }
+    names = {f.name for f in report.scan.fixtures if f.kind is FixtureKind.CONFTEST}
+    assert names == {
+        "user",
+        "user__login",
+        "user_factory",
+        "admin",
+        "admin_factory",
+        "thing_factory",
+        "named_thing",
+    }
+    assert [(i.file, i.line, i.code) for i in report.scan.issues] == [
+        ("conftest.py", 21, "registrar-names-unknown")
+    ]
+    assert "ThingFactory.Meta.model is computed" in report.scan.issues[0].message
+
+
+def test_factoryboy_near_misses(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "conftest.py": """
+                import factory
+                from myregistry import register
+                from pytest_factoryboy import register as fb_register
+
+                class UserFactory(factory.Factory):
+                    class Meta:
+                        model = dict
+                    _private = 1
+
+                register(UserFactory)  # another library's register
+                def setup():
+                    fb_register(UserFactory)  # not at module level: nothing at collection
+            """,
+            "test_a.py": "def test_a(): pass\n",
+        }
+    )
+    report = analyze(root, scan_plugins=False)
+    assert not [f for f in report.scan.fixtures if f.kind is FixtureKind.CONFTEST]

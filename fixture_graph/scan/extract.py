@@ -14,11 +14,12 @@ import re
 import tokenize
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import Issue
 from fixture_graph.scan import guards as guard_mod
-from fixture_graph.scan.plugins import FIXTURE_DECORATORS, FIXTURE_USES
+from fixture_graph.scan.plugins import FIXTURE_DECORATORS, FIXTURE_USES, REGISTRARS
 from fixture_graph.scan.records import (
     Binding,
     ClassInfo,
@@ -30,6 +31,7 @@ from fixture_graph.scan.records import (
     ModuleRecord,
     ParametrizeMark,
     TopImport,
+    ValueInfo,
 )
 
 _PATCHERS = frozenset({"unittest.mock.patch", "mock.patch"})
@@ -335,7 +337,12 @@ class _Extractor:
                 self.aliases[stmt.name] = f"{self.own_module}.{stmt.name}"
             return [binding]
         if isinstance(stmt, ast.ClassDef):
-            return [self._class(stmt, guards)]
+            bindings = [self._class(stmt, guards)]
+            for deco in reversed(stmt.decorator_list):  # applied bottom-up, after the class exists
+                found = self._registrar(deco, guards, stmt.name)
+                if found is not None:
+                    bindings.append(found)
+            return bindings
         if isinstance(stmt, ast.Import):
             self._note_import(stmt)
             if not in_class:
@@ -355,6 +362,9 @@ class _Extractor:
             return self._import_from(stmt, guards)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             return self._assign(stmt, guards, in_class=in_class)
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and REGISTRARS:
+            found = self._registrar(stmt.value, guards, None)
+            return [found] if found is not None else []
         if isinstance(stmt, ast.If):
             return self._if(stmt, guards, in_class=in_class)
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
@@ -491,8 +501,43 @@ class _Extractor:
             return []
         out = []
         for name in names:
-            out.append(self._value_binding(name, value, stmt.lineno, guards))
+            binding = self._value_binding(name, value, stmt.lineno, guards)
+            if in_class and binding.kind in ("other", "alias"):
+                binding = replace(binding, value=self._value_info(value))
+            out.append(binding)
         return out
+
+    def _value_info(self, node: ast.expr, depth: int = 0) -> ValueInfo:
+        """What a plugin rule may need to know of a value (see :class:`ValueInfo`)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return ValueInfo("str", node.value[:MAX_TEXT])
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = self.qualify(node)
+            return ValueInfo("name", name) if name else ValueInfo("other", self.text(node))
+        if isinstance(node, ast.Call) and depth < 2:
+            callee = self.qualify(node.func) or self.text(node.func)
+            args = tuple(self._value_info(a, depth + 1) for a in node.args[:4])
+            keywords = tuple(
+                (k.arg, self._value_info(k.value, depth + 1)) for k in node.keywords[:32] if k.arg
+            )
+            return ValueInfo("call", callee, args, keywords)
+        return ValueInfo("other", self.text(node))
+
+    def _registrar(self, call: ast.expr, guards: tuple[Guard, ...], target: str | None) -> Binding | None:
+        """A plugin registrar call (``register(AuthorFactory)``), or ``target`` decorated by one."""
+        func = _call_func(call)
+        registrar = REGISTRARS.get(self.qualify(func) or "")
+        if registrar is None:
+            return None
+        if isinstance(call, ast.Call):
+            info = self._value_info(call)
+            if target is not None:
+                info = replace(info, args=(ValueInfo("name", target), *info.args))
+        elif target is not None:
+            info = ValueInfo("call", registrar.function, (ValueInfo("name", target),))
+        else:
+            return None
+        return Binding("", "register", call.lineno, guards, module=registrar.function, value=info)
 
     def _special_assign(
         self, name: str, value: ast.expr, line: int, *, augmented: bool, in_class: bool

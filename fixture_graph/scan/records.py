@@ -91,12 +91,29 @@ class FuncInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueInfo:
+    """A class-body or call value, as far as a plugin rule needs it (``model = Author``).
+
+    ``kind`` is ``name`` (``text`` the qualified dotted name), ``str`` (``text`` the literal),
+    ``call`` (``text`` the qualified callee, with ``args`` and ``keywords``) or ``other``.
+    """
+
+    kind: str
+    text: str = ""
+    args: tuple[ValueInfo, ...] = ()
+    keywords: tuple[tuple[str, ValueInfo], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Binding:
     """One statement that binds a name in a module or class body, in source order.
 
     ``kind`` is one of ``def``, ``class``, ``from`` (``from module import attr``), ``star``,
     ``import`` (binds a module object), ``alias`` (``name = attr``), ``fixture_call``
-    (``name = pytest.fixture(...)(attr)``), ``other`` (anything else), and ``del``.
+    (``name = pytest.fixture(...)(attr)``), ``other`` (anything else), ``del``, and
+    ``register`` (a plugin registrar call such as pytest-factoryboy's ``register(AuthorFactory)``,
+    which defines fixtures in the module: ``value`` is the call, ``module`` the registrar).
+    ``value`` describes the assigned value in class bodies (and the registrar call).
     """
 
     name: str
@@ -108,6 +125,7 @@ class Binding:
     module: str | None = None
     attr: str | None = None
     fixture: FixtureSpec | None = None
+    value: ValueInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -155,7 +155,7 @@ class _Scan:
         self.local_roots = tuple(local_path)
         self.plugin_roots: set[Path] = set()
         self.ns = NamespaceBuilder(
-            self._read, self._resolve_import, self._submodule, env_map, self._importable
+            self._read, self._resolve_import, self._submodule, env_map, self._importable, self._ns_issue
         )
         self._importable_cache: dict[str, bool] = {}
         self._followable_memo: dict[Path, bool] = {}
@@ -201,6 +201,10 @@ class _Scan:
             self.issues.extend(i for i in record.issues if local or i.fatal)
         self.records[path] = record
         return record
+
+    def _ns_issue(self, path: Path, line: int, code: str, message: str) -> None:
+        if self._is_local(path):
+            self.issues.append(Issue(self.show(path), line, code, message))
 
     def _followable(self, path: Path) -> bool:
         if self._is_local(path):
