@@ -144,6 +144,7 @@ class _Scan:
     # Dotted names of the plugin modules pytest loads (they activate registry entries).
     loaded_plugins: set[str] = field(default_factory=set)
     builtins_loaded: set[str] = field(default_factory=set)
+    builtin_paths: set[Path] = field(default_factory=set)
     class_plugins_done: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
@@ -272,7 +273,10 @@ class _Scan:
             tests=tuple(self.tests),
             issues=tuple(sorted(set(self.issues))),
             ini_usefixtures=self.ini.usefixtures,
-            files_scanned=sum(1 for r in self.records.values() if r is not None),
+            # pytest's own modules are not the suite's files (nor a plugin the user installed).
+            files_scanned=sum(
+                1 for p, r in self.records.items() if r is not None and p not in self.builtin_paths
+            ),
             env=self.config.env,
             pytest_version=self.env.pytest_version,
             imports=self._collection_imports(),
@@ -479,6 +483,7 @@ class _Scan:
         if path is None or not self._may_define_fixtures(path):
             return
         base = table.package.parent.parent
+        self.builtin_paths.add(path)
         self._shown.setdefault(path, _relative(path, base) or path.as_posix())
         self._register_holder(
             _Holder(path, SESSION_NODE, FixtureKind.BUILTIN, self._next_session_order(GROUP_BUILTIN)),
