@@ -81,7 +81,10 @@ class FixtureDef:
     conditional: bool = False
     guards: tuple[str, ...] = ()
     docstring: str | None = None
+    # The event-loop scope an async plugin (pytest-asyncio) runs it in, and where that comes
+    # from: ``loop_scope=``, or the ini option giving the default.
     loop_scope: str | None = None
+    loop_scope_source: str | None = None
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
 

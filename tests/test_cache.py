@@ -45,7 +45,7 @@ def fixture_names(root: Path, **config: object) -> set[str]:
 
 
 def forbid_extraction(monkeypatch: pytest.MonkeyPatch) -> None:
-    def boom(*_: object) -> None:
+    def boom(*_: object, **__: object) -> None:
         raise AssertionError("the cache should have answered")
 
     monkeypatch.setattr(loader_mod, "extract_module", boom)

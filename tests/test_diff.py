@@ -274,9 +274,9 @@ def test_diff_reuses_the_work_tree_cache_for_revisions(repo: Path, monkeypatch: 
     calls: list[str] = []
     real = loader_mod.extract_module
 
-    def counting(shown: str, data: bytes, options: object) -> object:
+    def counting(shown: str, data: bytes, options: object, **kwargs: object) -> object:
         calls.append(shown)
-        return real(shown, data, options)  # type: ignore[arg-type]
+        return real(shown, data, options, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(loader_mod, "extract_module", counting)
     assert cli()[0] == ExitCode.FINDINGS  # a scan of the work tree fills its cache

@@ -54,7 +54,7 @@ def four(): ...
     assert f["two"].argnames == ("y",)
     assert f["two"].is_async
     assert f["three"].fixture is not None
-    assert f["three"].fixture.asyncio
+    assert f["three"].fixture.decorator == "pytest_asyncio.fixture"
     assert f["three"].fixture.loop_scope == "module"
     assert f["four"].fixture is not None
     assert f["four"].fixture.scope_source is not None

@@ -182,7 +182,7 @@ def test_write_atomic_replaces_only_on_success_and_leaves_no_temp_file(
         expected: type[BaseException] = OSError
     else:
 
-        def interrupted(*_: object) -> None:
+        def interrupted(*_: object, **__: object) -> None:
             raise KeyboardInterrupt
 
         monkeypatch.setattr(common.os, "replace", interrupted)
@@ -228,7 +228,7 @@ def test_ctrl_c_during_the_scan_exits_130_with_one_line(
 
     root = write_hostile_tree(tmp_path / "hostile")
 
-    def interrupted(*_: object) -> None:
+    def interrupted(*_: object, **__: object) -> None:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(loader, "extract_module", interrupted)

@@ -23,15 +23,7 @@ DATA = Path(__file__).parent / "data" / "repros"
 CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
 
 # Kinds not closed yet: the case still disagrees with pytest (strict, so a fix is noticed).
-OPEN: frozenset[str] = frozenset(
-    {
-
-        "05_pytester_plugin_fixtures",
-
-        "08_anyio_marker_adds_anyio_backend",
-
-    }
-)
+OPEN: frozenset[str] = frozenset()
 
 # pytest-asyncio requests its loop runner (``_module_scoped_runner``) at setup time, after
 # collection: --setup-plan lists it, ``item.fixturenames`` (the probe) does not.

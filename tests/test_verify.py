@@ -6,6 +6,7 @@ Every test runs the real pytest in a subprocess on a small tree built in ``tmp_p
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -134,6 +135,33 @@ def test_unseen_plugin_fixture_is_a_plugin_cause(
     (found,) = result.disagreements
     assert found.cause is Cause.PLUGIN
     assert "mocker_like" in found.explanation
+
+
+def test_plugin_seen_but_hook_not_modelled_is_a_hook_cause(
+    write_tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plugins = tmp_path / "elsewhere"
+    plugins.mkdir()
+    (plugins / "fg_hook_plugin.py").write_text(
+        "import pytest\n\n@pytest.fixture\ndef hooked():\n    return 1\n\n"
+        "@pytest.hookimpl(tryfirst=True)\ndef pytest_pycollect_makeitem(collector, name, obj):\n"
+        "    if name.startswith('test'):\n        pytest.mark.usefixtures('hooked')(obj)\n"
+    )
+    monkeypatch.setenv("PYTHONPATH", str(plugins))
+    root = write_tree(
+        {"pytest.ini": "[pytest]\naddopts = -p fg_hook_plugin\n", "test_p.py": "def test_p():\n    pass\n"}
+    )
+    # --python runs the interpreter, so the scan sees PYTHONPATH and reads the plugin too.
+    result = verify_suite((), ScanConfig(python=sys.executable), cwd=root)
+    (found,) = result.disagreements
+    assert found.missing == ("hooked",)
+    assert found.cause is Cause.PLUGIN_HOOK
+    assert found.explanation.startswith("hooked (")
+    assert "fixture_graph/scan/plugins.py" in found.explanation
+    # Near miss: the scan did not read the plugin (not on its path): the plugin is not scanned.
+    unseen = verify_suite((), ScanConfig(), cwd=root).disagreements
+    assert [d.cause for d in unseen] == [Cause.PLUGIN]
+    assert "autouse" in unseen[0].explanation
 
 
 def test_unmodelled_registration_is_reported_as_a_scanner_bug(write_tree: Tree) -> None:

@@ -166,12 +166,19 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         loop = Scope.parse(fixture.loop_scope)
         if loop is not None and loop < fixture.scope:
+            source = fixture.loop_scope_source or "loop_scope="
+            why = (
+                "loop_scope is narrower than scope"
+                if source.endswith("=")
+                else f"no loop_scope=, so {source} = {loop.value} applies, narrower than scope"
+            )
             yield Finding(
                 code="FG002",
                 severity=Severity.ERROR,
                 message=(
-                    f"scope mismatch: {fixture.scope.value}-scoped async fixture '{fixture.name}' runs in a "
-                    f"{loop.value}-scoped event loop (loop_scope is narrower than scope)"
+                    f"scope mismatch: {fixture.scope.value}-scoped fixture '{fixture.name}' runs in a "
+                    f"{loop.value}-scoped event loop ({why}): pytest-asyncio raises ScopeMismatch "
+                    f"on _{loop.value}_scoped_runner"
                 ),
                 file=fixture.file,
                 line=fixture.line,

@@ -1,8 +1,11 @@
-"""pytest's builtin fixtures with their scopes and dependencies (read from pytest 9.2.0).
+"""pytest's builtin fixtures, hand-kept: the fallback when pytest's source cannot be found.
 
-Each entry names the internal plugin that provides it, because ``-p no:<plugin>`` in ``addopts``
-removes those fixtures (``-p no:cacheprovider`` removes ``cache``), and the first pytest version
-that has it, because the target environment may run an older pytest.
+The scan reads the builtin fixtures from the target environment's installed ``_pytest`` package
+(:mod:`fixture_graph.scan.session`); this table (read from pytest 9.2.0, kept equal to what that
+reading gives, see tests/test_builtins_source.py) is only used when ``_pytest`` is not on the
+target's path. Each entry names the internal plugin that provides it, because ``-p no:<plugin>``
+in ``addopts`` removes those fixtures (``-p no:cacheprovider`` removes ``cache``), and the first
+pytest version that has it, because the target environment may run an older pytest.
 """
 
 from __future__ import annotations
@@ -40,6 +43,11 @@ BUILTINS: tuple[Builtin, ...] = (
     Builtin("doctest_namespace", _S, (), "doctest", "_pytest/doctest.py", 737),
     Builtin("monkeypatch", _F, (), "monkeypatch", "_pytest/monkeypatch.py", 35),
     Builtin("pytestconfig", _S, _R, "fixtures", "_pytest/fixtures.py", 1644),
+    Builtin("_pytest", _F, _R, "pytester", "_pytest/pytester.py", 198, opt_in=True),
+    Builtin("linecomp", _F, (), "pytester", "_pytest/pytester.py", 460, opt_in=True),
+    Builtin("LineMatcher", _F, _R, "pytester", "_pytest/pytester.py", 467, opt_in=True),
+    Builtin("_sys_snapshot", _F, (), "pytester", "_pytest/pytester.py", 494, opt_in=True),
+    Builtin("_config_for_test", _F, (), "pytester", "_pytest/pytester.py", 503, opt_in=True),
     Builtin(
         "pytester",
         _F,
@@ -71,6 +79,33 @@ def parse_version(text: str | None) -> tuple[int, int]:
         return (int(parts[0]), int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0)
     except ValueError:
         return (99, 0)
+
+
+# Plugin classes pytest registers as plugin instances when another plugin is loaded:
+# (module of _pytest, class, the plugin that must be there). legacypath's pytest_configure and
+# pytest_plugin_registered hooks (pytest 7.0 to 9.2).
+CLASS_PLUGINS: tuple[tuple[str, str, str], ...] = (
+    ("legacypath", "LegacyTmpdirPlugin", "tmpdir"),
+    ("legacypath", "LegacyTestdirPlugin", "pytester"),
+)
+
+
+def fallback_builtins(
+    version: str | None, plugin: str | None, blocked: frozenset[str] = frozenset()
+) -> tuple[Builtin, ...]:
+    """The hand-kept builtins of ``plugin`` (every one when None) a pytest of ``version`` has.
+
+    ``testdir`` also needs ``legacypath``; ``blocked`` are the plugins ``-p no:`` removed.
+    """
+    have = parse_version(version)
+    return tuple(
+        b
+        for b in BUILTINS
+        if (plugin is None or b.plugin == plugin)
+        and b.since <= have
+        and b.plugin not in blocked
+        and not (b.name == "testdir" and "legacypath" in blocked)
+    )
 
 
 def active_builtins(

@@ -226,10 +226,10 @@ class ExtractCache:
 @functools.cache
 def _code_digest() -> bytes:
     """The bytes of the modules extraction runs (empty when their source is not on disk)."""
-    from fixture_graph.scan import extract, guards
+    from fixture_graph.scan import extract, guards, plugins
 
     digest = hashlib.sha256()
-    for module in (extract, guards, records):
+    for module in (extract, guards, records, plugins):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:

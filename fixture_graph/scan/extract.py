@@ -15,12 +15,14 @@ import sys
 import tokenize
 from collections import deque
 from collections.abc import Iterator
+from dataclasses import replace
 
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import HookParametrize, Issue
 from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.decorators import BY_NAME as FILLER_BY_NAME
 from fixture_graph.scan.decorators import Fills
+from fixture_graph.scan.plugins import FIXTURE_DECORATORS, FIXTURE_USES, REGISTRARS
 from fixture_graph.scan.records import (
     Binding,
     ClassInfo,
@@ -33,17 +35,9 @@ from fixture_graph.scan.records import (
     ModuleSkip,
     ParametrizeMark,
     TopImport,
+    ValueInfo,
 )
 
-FIXTURE_DECORATORS = frozenset(
-    {
-        "pytest.fixture",
-        "pytest.yield_fixture",
-        "_pytest.fixtures.fixture",
-        "pytest_asyncio.fixture",
-        "pytest_asyncio.plugin.fixture",
-    }
-)
 _WRAPS = frozenset({"functools.wraps", "wraps"})
 _XUNIT_NAMES = frozenset(
     {
@@ -250,6 +244,9 @@ class _Extractor:
         if track_uses is None:
             track_uses = not (base.startswith("test_") or base.endswith("_test.py"))
         self.track_uses = track_uses
+        # Inside pytest's own package a module's functions qualify as ``_pytest.<module>.<name>``
+        # (``_pytest/fixtures.py`` decorates ``pytestconfig`` with its own ``fixture``).
+        self.own_module = _pytest_module(path)
 
     # -- entry ----------------------------------------------------------------------------------
 
@@ -361,9 +358,17 @@ class _Extractor:
         if isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef):
             if not in_class:
                 self._note_wrapper(stmt)
-            return [self._def(stmt, guards, in_class=in_class)]
+            binding = self._def(stmt, guards, in_class=in_class)
+            if self.own_module is not None and not in_class and not self.class_stack:
+                self.aliases[stmt.name] = f"{self.own_module}.{stmt.name}"
+            return [binding]
         if isinstance(stmt, ast.ClassDef):
-            return [self._class(stmt, guards)]
+            bindings = [self._class(stmt, guards)]
+            for deco in reversed(stmt.decorator_list):  # applied bottom-up, after the class exists
+                found = self._registrar(deco, guards, stmt.name)
+                if found is not None:
+                    bindings.append(found)
+            return bindings
         if isinstance(stmt, ast.Import):
             self._note_import(stmt)
             if not in_class:
@@ -383,6 +388,11 @@ class _Extractor:
             return self._import_from(stmt, guards)
         if isinstance(stmt, ast.Assign | ast.AnnAssign | ast.AugAssign):
             return self._assign(stmt, guards, in_class=in_class)
+        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            if not in_class:
+                self._list_call(stmt.value, guards)
+            found = self._registrar(stmt.value, guards, None) if REGISTRARS else None
+            return [found] if found is not None else []
         if isinstance(stmt, ast.If):
             return self._if(stmt, guards, in_class=in_class)
         if isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
@@ -395,9 +405,6 @@ class _Extractor:
         if type(stmt).__name__ == "TypeAlias":  # ``type X = ...`` (3.12) binds X to a TypeAliasType
             target = getattr(stmt, "name", None)
             return [Binding(target.id, "other", stmt.lineno, guards)] if isinstance(target, ast.Name) else []
-        if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) and not in_class:
-            self._list_call(stmt.value, guards)
-            return []
         if isinstance(stmt, ast.Delete):
             return [
                 Binding(t.id, "del", stmt.lineno, guards) for t in stmt.targets if isinstance(t, ast.Name)
@@ -571,8 +578,43 @@ class _Extractor:
             return []
         out = []
         for name in names:
-            out.append(self._value_binding(name, value, stmt.lineno, guards))
+            binding = self._value_binding(name, value, stmt.lineno, guards)
+            if in_class and binding.kind in ("other", "alias"):
+                binding = replace(binding, value=self._value_info(value))
+            out.append(binding)
         return out
+
+    def _value_info(self, node: ast.expr, depth: int = 0) -> ValueInfo:
+        """What a plugin rule may need to know of a value (see :class:`ValueInfo`)."""
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            return ValueInfo("str", node.value[:MAX_TEXT])
+        if isinstance(node, ast.Name | ast.Attribute):
+            name = self.qualify(node)
+            return ValueInfo("name", name) if name else ValueInfo("other", self.text(node))
+        if isinstance(node, ast.Call) and depth < 2:
+            callee = self.qualify(node.func) or self.text(node.func)
+            args = tuple(self._value_info(a, depth + 1) for a in node.args[:4])
+            keywords = tuple(
+                (k.arg, self._value_info(k.value, depth + 1)) for k in node.keywords[:32] if k.arg
+            )
+            return ValueInfo("call", callee, args, keywords)
+        return ValueInfo("other", self.text(node))
+
+    def _registrar(self, call: ast.expr, guards: tuple[Guard, ...], target: str | None) -> Binding | None:
+        """A plugin registrar call (``register(AuthorFactory)``), or ``target`` decorated by one."""
+        func = _call_func(call)
+        registrar = REGISTRARS.get(self.qualify(func) or "")
+        if registrar is None:
+            return None
+        if isinstance(call, ast.Call):
+            info = self._value_info(call)
+            if target is not None:
+                info = replace(info, args=(ValueInfo("name", target), *info.args))
+        elif target is not None:
+            info = ValueInfo("call", registrar.function, (ValueInfo("name", target),))
+        else:
+            return None
+        return Binding("", "register", call.lineno, guards, module=registrar.function, value=info)
 
     def _special_assign(
         self,
@@ -662,19 +704,17 @@ class _Extractor:
 
     def _fixture_call(self, call: ast.Call) -> tuple[FixtureSpec | None, str | None]:
         """``pytest.fixture(fn)``, ``pytest.fixture(fn, scope=...)`` or ``pytest.fixture(...)(fn)``."""
-        if self.qualify(call.func) in FIXTURE_DECORATORS and call.args:
+        decorator = self.qualify(call.func)
+        if decorator in FIXTURE_DECORATORS and call.args:
             arg = call.args[0]
             if isinstance(arg, ast.Name):
-                return self._fixture_spec(call), arg.id
+                return self._fixture_spec(call, decorator=decorator), arg.id
         inner = call.func
-        if (
-            isinstance(inner, ast.Call)
-            and self.qualify(inner.func) in FIXTURE_DECORATORS
-            and len(call.args) == 1
-        ):
+        if isinstance(inner, ast.Call) and len(call.args) == 1:
+            decorator = self.qualify(inner.func)
             arg = call.args[0]
-            if isinstance(arg, ast.Name):
-                return self._fixture_spec(inner), arg.id
+            if decorator in FIXTURE_DECORATORS and isinstance(arg, ast.Name):
+                return self._fixture_spec(inner, decorator=decorator), arg.id
         return None, None
 
     # -- classes --------------------------------------------------------------------------------
@@ -722,9 +762,7 @@ class _Extractor:
             last = name.rsplit(".", 1)[-1] if name else ""
             if name in FIXTURE_DECORATORS:
                 fixture_at = index
-                fixture = self._fixture_spec(
-                    deco if isinstance(deco, ast.Call) else None, asyncio=name.startswith("pytest_asyncio")
-                )
+                fixture = self._fixture_spec(deco if isinstance(deco, ast.Call) else None, decorator=name)
             elif name and (name.startswith("pytest.mark.") or name.startswith("_pytest.mark.")):
                 mark_nodes.append(deco)
             elif name in ("staticmethod", "builtins.staticmethod"):
@@ -973,13 +1011,13 @@ class _Extractor:
 
     # -- decorators and marks -------------------------------------------------------------------
 
-    def _fixture_spec(self, call: ast.Call | None, *, asyncio: bool = False) -> FixtureSpec:
+    def _fixture_spec(self, call: ast.Call | None, *, decorator: str = "pytest.fixture") -> FixtureSpec:
         """The decorator's keywords. A keyword given by an expression is decided here when it
         only reads literals and module constants; otherwise it goes to ``exprs`` for the scan to
         decide for the target (``autouse=(os.name == "nt")``), never assumed silently."""
         if call is None:
-            return FixtureSpec(asyncio=asyncio)
-        values: dict[str, object] = {"asyncio": asyncio}
+            return FixtureSpec(decorator=decorator)
+        values: dict[str, object] = {"decorator": decorator}
         exprs: list[tuple[str, EnvExpr | None, str]] = []
         for kw in call.keywords:
             value = kw.value
@@ -1008,6 +1046,7 @@ class _Extractor:
                 values["autouse"] = bool(literal) if literal is not _MISSING else True
             elif kw.arg == "params":
                 values["params"] = self.text(value)
+                values["lazy"] = self._lazy_uses(value)
                 if isinstance(value, ast.List | ast.Tuple):
                     values["param_count"] = len(value.elts)
                     strings = _string_values(("p",), value)
@@ -1115,6 +1154,10 @@ class _Extractor:
                 argnode = kw.value
             elif kw.arg == "indirect":
                 indirect_node = kw.value
+        values_node = node.args[1] if len(node.args) > 1 else None
+        for kw in node.keywords:
+            if kw.arg == "argvalues":
+                values_node = kw.value
         names = _str_list(argnode)
         if names is None:
             self.issues.append(
@@ -1128,11 +1171,28 @@ class _Extractor:
             indirect = names
         elif indirect_node is not None:
             indirect = _str_list(indirect_node) or ()
-        valnode = node.args[1] if len(node.args) > 1 else None
-        for kw in node.keywords:
-            if kw.arg == "argvalues":
-                valnode = kw.value
-        return ParametrizeMark(names, indirect, _string_values(names, valnode))
+        lazy = self._lazy_uses(values_node) if values_node is not None else ()
+        return ParametrizeMark(names, indirect, _string_values(names, values_node), lazy)
+
+    def _lazy_uses(self, node: ast.expr) -> tuple[str, ...]:
+        """Fixture names used through a plugin's lazy-fixture call (``lf("db")``) inside ``node``.
+
+        The call forms come from the plugin registry (:data:`FIXTURE_USES`); ``lf("obj.attr")``
+        names the fixture ``obj``, and ``lazy_fixture(["a", "b"])`` names both.
+        """
+        found: list[str] = []
+        for sub in ast.walk(node):
+            if not (isinstance(sub, ast.Call) and sub.args and self.qualify(sub.func) in FIXTURE_USES):
+                continue
+            names = _str_list(sub.args[0])
+            if names is None:
+                text = self.text(sub)
+                self.issues.append(
+                    Issue(self.path, sub.lineno, "dynamic-lazy-fixture", f"{text} names no literal fixture")
+                )
+                continue
+            found.extend(n.split(".", 1)[0] for n in names)
+        return tuple(dict.fromkeys(found))
 
 
 class _HookReader:
@@ -1438,3 +1498,53 @@ def _bool_flag(stmt: ast.stmt) -> tuple[str, bool] | None:
     ):
         return stmt.targets[0].id, stmt.value.value
     return None
+
+
+def _pytest_module(path: str) -> str | None:
+    """``_pytest.fixtures`` for a path ending in ``_pytest/fixtures.py``; None outside ``_pytest``."""
+    parts = path.replace("\\", "/").split("/")
+    if "_pytest" not in parts or not parts[-1].endswith(".py"):
+        return None
+    index = len(parts) - 1 - parts[::-1].index("_pytest")
+    names = [*parts[index:-1], parts[-1][:-3]]
+    if names[-1] == "__init__":
+        names.pop()
+    return ".".join(names) if all(n.isidentifier() for n in names) else None
+
+
+def extract_plugin_table(data: bytes) -> dict[str, tuple[str, ...]] | None:
+    """pytest's builtin plugin names, read from the bytes of ``_pytest/config/__init__.py``.
+
+    Returns the module-level ``essential_plugins``, ``default_plugins`` and ``builtin_plugins``
+    (tuples or sets of string literals, ``*name`` expanding an earlier one), or None when the
+    file does not parse or ``default_plugins`` is missing or not literal.
+    """
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+    wanted = ("essential_plugins", "default_plugins", "builtin_plugins")
+    found: dict[str, tuple[str, ...]] = {}
+    for stmt in tree.body:
+        if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1):
+            continue
+        target = stmt.targets[0]
+        if not (isinstance(target, ast.Name) and target.id in wanted):
+            continue
+        if not isinstance(stmt.value, ast.Tuple | ast.List | ast.Set):
+            continue
+        names: list[str] = []
+        for elt in stmt.value.elts:
+            if isinstance(elt, ast.Constant) and isinstance(elt.value, str):
+                names.append(elt.value)
+            elif isinstance(elt, ast.Starred) and isinstance(elt.value, ast.Name) and elt.value.id in found:
+                names.extend(found[elt.value.id])
+            else:
+                break
+        else:
+            found[target.id] = tuple(dict.fromkeys(names))
+    if "default_plugins" not in found:
+        return None
+    found.setdefault("essential_plugins", ())
+    found.setdefault("builtin_plugins", found["default_plugins"])
+    return found

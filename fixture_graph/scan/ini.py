@@ -21,6 +21,7 @@ import iniconfig
 
 from fixture_graph.config import CACHE_DIRNAME, ScanConfig
 from fixture_graph.scan import inputs
+from fixture_graph.scan.plugins import settings_keys
 
 if TYPE_CHECKING:
     from fixture_graph.model import Issue
@@ -69,6 +70,9 @@ class IniSettings:
     markexpr: str | None = None
     keyword: str | None = None
     issues: tuple[Issue, ...] = ()
+    # The raw values of the ini keys and addopts flags the plugin registry asks for
+    # (fixture_graph.scan.plugins.settings_keys), as (key, value) pairs.
+    plugin_settings: tuple[tuple[str, str], ...] = ()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -270,7 +274,20 @@ def _settings(
         ignore_glob=tuple(os.path.abspath(cwd / g) for g in opts.get("ignore_glob", [])),
         markexpr=opts.get("markexpr"),
         keyword=opts.get("keyword"),
+        plugin_settings=_plugin_settings(cfg, addopts),
     )
+
+
+def _plugin_settings(cfg: dict[str, Any], addopts: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The registry's ini keys as found in ``cfg``, and its flags as given in ``addopts``."""
+    ini_keys, flags = settings_keys()
+    out = {key: str(cfg[key]).strip() for key in sorted(ini_keys) if key in cfg}
+    it = iter(addopts)
+    for token in it:
+        name, eq, inline = token.partition("=")
+        if name in flags:
+            out[name] = inline if eq else next(it, "")
+    return tuple(out.items())
 
 
 def _parse_addopts(addopts: tuple[str, ...]) -> dict[str, Any]:

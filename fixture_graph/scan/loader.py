@@ -68,6 +68,7 @@ def load_outcome(
     *,
     in_process: bool = False,
     encode: bool = True,
+    track_uses: bool | None = None,
 ) -> Outcome:
     """Read and extract one file (pure; runs in workers too).
 
@@ -82,7 +83,7 @@ def load_outcome(
     key = content_key(shown, data)
     if expected is not None and key == expected:
         return ("same", inputs.stat_key(st), key)
-    record = extract_module(shown, data, options)
+    record = extract_module(shown, data, options, track_uses=track_uses)
     blob = encode_record(record) if encode else None
     source = data if parse_failed(record) else None
     return ("record", inputs.stat_key(st), key, blob, record if in_process else None, source)
@@ -160,8 +161,14 @@ class FileLoader:
         self._pool = _context().Pool(processes=min(self.jobs, len(chunks)), initializer=_worker_start)
         self._results = self._pool.imap(_load_chunk, [(c, self.max_bytes, self.options) for c in chunks])
 
-    def load(self, path: Path, shown: str) -> tuple[ModuleRecord | None, Issue | None]:
-        """The record of ``path`` (None when it cannot be read, with the issue saying why)."""
+    def load(
+        self, path: Path, shown: str, track_uses: bool | None = None
+    ) -> tuple[ModuleRecord | None, Issue | None]:
+        """The record of ``path`` (None when it cannot be read, with the issue saying why).
+
+        ``track_uses`` is passed to the extraction when this call extracts the file (False for
+        files outside the suite, whose uses no rule reads; a cached record may have them).
+        """
         self._loaded += 1
         if self.progress is not None:
             self.progress(self._loaded, max(self._total, self._loaded))
@@ -179,7 +186,7 @@ class FileLoader:
         outcome = self._take(key)
         if outcome is None:
             expected = self.cache.expected_key(key) if self.cache else None
-            outcome = self._load_here(key, shown, expected)
+            outcome = self._load_here(key, shown, expected, track_uses)
         return self._finish(key, shown, outcome)
 
     def extract(self, shown: str, data: bytes, *, track_uses: bool | None = None) -> ModuleRecord:
@@ -250,9 +257,18 @@ class FileLoader:
             self.cache.store(key, outcome[1], outcome[2], blob if blob is not None else encode_record(record))
         return record, None
 
-    def _load_here(self, key: str, shown: str, expected: bytes | None) -> Outcome:
+    def _load_here(
+        self, key: str, shown: str, expected: bytes | None, track_uses: bool | None = None
+    ) -> Outcome:
         return load_outcome(
-            key, shown, self.max_bytes, self.options, expected, in_process=True, encode=self.cache is not None
+            key,
+            shown,
+            self.max_bytes,
+            self.options,
+            expected,
+            in_process=True,
+            encode=self.cache is not None,
+            track_uses=track_uses,
         )
 
 

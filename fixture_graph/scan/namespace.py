@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from fixture_graph.scan import factories
 from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.records import (
     Binding,
@@ -25,6 +26,9 @@ from fixture_graph.scan.records import (
     Marks,
     ModuleRecord,
 )
+
+# Where a registrar's unknown names are reported: (file, line, code, message).
+IssueSink = Callable[[Path, int, str, str], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +78,14 @@ class NamespaceBuilder:
         facts: Mapping[str, object] | None = None,
         state: guard_mod.ProcessState | None = guard_mod.PLAIN,
         find: Callable[[str], Path | None] | None = None,
+        issue: IssueSink | None = None,
     ) -> None:
         self._read = read
         self._importable = importable
         self._facts = facts
         self._state = state
         self._find = find
+        self._issue = issue
         self._resolve = resolve
         self._submodule = submodule
         self._env = env
@@ -264,6 +270,10 @@ class NamespaceBuilder:
             if binding.kind == "del":
                 ns.pop(binding.name, None)
                 continue
+            if binding.kind == "register":
+                for name, value in self._registered(binding, ns, path, outer).items():
+                    ns[name] = value.with_guards(texts)
+                continue
             ns[binding.name] = self._value(binding, ns, path, outer).with_guards(texts)
 
     def _value(self, binding: Binding, ns: Namespace, path: Path, outer: Namespace | None) -> Value:
@@ -290,6 +300,36 @@ class NamespaceBuilder:
             if source.kind == "func" and source.func is not None:
                 return Value("fixture", source.file, source.func, spec=binding.fixture, guards=source.guards)
         return OTHER
+
+    def _registered(
+        self, binding: Binding, ns: Namespace, path: Path, outer: Namespace | None
+    ) -> dict[str, Value]:
+        """The fixtures a registrar call defines here (pytest-factoryboy's ``register``)."""
+        if binding.value is None:
+            return {}
+
+        def lookup_in(file: Path, names: Namespace) -> factories.Lookup:
+            def lookup(dotted: str) -> factories.FactoryClass | None:
+                value = self.lookup_dotted(file, names, dotted)
+                if value.kind == "other" and outer is not None and names is ns:
+                    value = self.lookup_dotted(file, outer, dotted)
+                ref = self.class_ref(value, file, names)
+                if ref is None:
+                    return None
+                mro = tuple(r.cls for r in self.mro(ref))
+                return factories.FactoryClass(ref.cls, mro, lookup_in(ref.file, ref.outer))
+
+            return lookup
+
+        generated, problem = factories.generate(binding.value, lookup_in(path, ns), lambda n: n in ns)
+        if problem is not None and self._issue is not None:
+            self._issue(path, binding.line, "registrar-names-unknown", problem)
+        out: dict[str, Value] = {}
+        for fixture in generated:
+            line = binding.line
+            func = FuncInfo(name=fixture.name, line=line, def_line=line, argnames=fixture.argnames)
+            out[fixture.name] = Value("fixture", path, func, spec=FixtureSpec(name=fixture.name))
+        return out
 
     def _from(self, binding: Binding, path: Path) -> Value:
         target = self._resolve(path, binding.module or "")

@@ -36,6 +36,8 @@ class FixtureSpec:
     ``exprs`` holds the keywords given by an expression the extraction could not decide alone
     (it reads the target interpreter, the environment or process state, or nothing decidable):
     ``(keyword, expression or None, source text)``; the scan decides them for the target.
+    ``decorator`` is the decorator's qualified name (``pytest_asyncio.fixture``); ``lazy`` the
+    fixtures ``params=`` uses through a lazy-fixture call.
     """
 
     name: str | None = None
@@ -49,7 +51,8 @@ class FixtureSpec:
     param_strings: tuple[str, ...] = ()
     ids: str | None = None
     loop_scope: str | None = None
-    asyncio: bool = False
+    decorator: str = "pytest.fixture"
+    lazy: tuple[str, ...] = ()
     exprs: tuple[tuple[str, EnvExpr | None, str], ...] = ()
 
 
@@ -57,11 +60,13 @@ class FixtureSpec:
 class ParametrizeMark:
     """One ``@pytest.mark.parametrize``: its argnames, which of them are indirect, and the
     string literals each argname takes (``values``: (argname, strings)), which a test may pass
-    to ``request.getfixturevalue``."""
+    to ``request.getfixturevalue``, and the fixtures its values use through a lazy-fixture call
+    (``lf("db")``)."""
 
     argnames: tuple[str, ...]
     indirect: tuple[str, ...]
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    lazy: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,13 +127,31 @@ class FuncInfo:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueInfo:
+    """A class-body or call value, as far as a plugin rule needs it (``model = Author``).
+
+    ``kind`` is ``name`` (``text`` the qualified dotted name), ``str`` (``text`` the literal),
+    ``call`` (``text`` the qualified callee, with ``args`` and ``keywords``) or ``other``.
+    """
+
+    kind: str
+    text: str = ""
+    args: tuple[ValueInfo, ...] = ()
+    keywords: tuple[tuple[str, ValueInfo], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Binding:
     """One statement that binds a name in a module or class body, in source order.
 
     ``kind`` is one of ``def``, ``class``, ``from`` (``from module import attr``), ``star``,
     ``import`` (binds a module object), ``alias`` (``name = attr``), ``fixture_call``
     (``name = pytest.fixture(...)(attr)``), ``mark`` (``name = pytest.mark.x(...)``, or a list
-    of marks and names that may hold marks, in ``marks``), ``other`` (anything else), and ``del``.
+    of marks and names that may hold marks, in ``marks``), ``other`` (anything else), ``del``,
+    and ``register`` (a plugin registrar call such as pytest-factoryboy's
+    ``register(AuthorFactory)``, which defines fixtures in the module: ``value`` is the call,
+    ``module`` the registrar). ``value`` describes the assigned value in class bodies (and the
+    registrar call).
     """
 
     name: str
@@ -141,6 +164,7 @@ class Binding:
     attr: str | None = None
     fixture: FixtureSpec | None = None
     marks: Marks | None = None
+    value: ValueInfo | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -28,10 +29,17 @@ from fixture_graph.model import (
     TestItem,
 )
 from fixture_graph.scan import guards as guard_mod
-from fixture_graph.scan import inputs
-from fixture_graph.scan.builtins import active_builtins, parse_version
+from fixture_graph.scan import inputs, plugins
+from fixture_graph.scan.builtins import (
+    CLASS_PLUGINS,
+    Builtin,
+    active_builtins,
+    fallback_builtins,
+    parse_version,
+)
 from fixture_graph.scan.cache import ExtractCache
 from fixture_graph.scan.environment import TargetEnvironment, load_environment
+from fixture_graph.scan.extract import extract_plugin_table
 from fixture_graph.scan.ini import IniSettings, cache_directory, locate, split_nodeid
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
@@ -53,7 +61,19 @@ from fixture_graph.scope import Scope
 GROUP_BUILTIN, GROUP_ENTRY_POINT, GROUP_PLUGIN, GROUP_ABOVE_ROOT, GROUP_ROOT = range(5)
 _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
+# A fixture decorator (``@fixture``, ``@pytest.fixture(...)``) or call (``fixture(func)``).
+_FIXTURE_TEXT = re.compile(rb"@\s*(?:[\w.]+\.)?fixture\b|\bfixture\s*\(")
 MAX_CLASS_NESTING = 100  # the parser's indentation limit; deeper can only come from aliases
+
+
+@dataclass(frozen=True, slots=True)
+class _BuiltinTable:
+    """pytest's builtin plugins as its installed source names them (``_pytest/config``)."""
+
+    package: Path  # _pytest/__init__.py
+    essential: tuple[str, ...]
+    default: tuple[str, ...]
+    builtin: frozenset[str]
 
 
 def scan_paths(
@@ -146,6 +166,11 @@ class _Scan:
     failed_dirs: set[Path] = field(default_factory=set)
     limits_hit: set[str] = field(default_factory=set)
     session_seq: int = 0
+    # Dotted names of the plugin modules pytest loads (they activate registry entries).
+    loaded_plugins: set[str] = field(default_factory=set)
+    builtins_loaded: set[str] = field(default_factory=set)
+    builtin_paths: set[Path] = field(default_factory=set)
+    class_plugins_done: set[tuple[str, str]] = field(default_factory=set)
 
     def __post_init__(self) -> None:
         self.rootdir = self.ini.rootdir
@@ -164,6 +189,7 @@ class _Scan:
             dict(self.env.facts),
             guard_mod.TRACED if self.config.traced else guard_mod.PLAIN,
             self.finder.find,
+            self._ns_issue,
         )
         self._importable_cache: dict[str, bool] = {}
         self._followable_memo: dict[Path, bool] = {}
@@ -193,6 +219,9 @@ class _Scan:
         self.loader = FileLoader(
             self.config.extract, self.config.max_file_bytes, cache, jobs, self.progress, target
         )
+        self.plugin_values = dict(self.ini.plugin_settings)
+        self.blocked = _blocked(self.ini.disabled_plugins)
+        self.builtin_table: _BuiltinTable | None = None
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -214,14 +243,19 @@ class _Scan:
         if path in self.records:
             return self.records[path]
         shown = self.show(path)
-        record, issue = self.loader.load(path, shown)
+        local = self._is_local(path)
+        # Which names functions use only matters for the suite's own modules (FG009).
+        record, issue = self.loader.load(path, shown, None if local else False)
         if issue is not None:
             self.issues.append(issue)
         if record is not None:
-            local = self._is_local(path)
             self.issues.extend(i for i in record.issues if local or i.fatal)
         self.records[path] = record
         return record
+
+    def _ns_issue(self, path: Path, line: int, code: str, message: str) -> None:
+        if self._is_local(path):
+            self.issues.append(Issue(self.show(path), line, code, message))
 
     def _followable(self, path: Path) -> bool:
         if self._is_local(path):
@@ -291,7 +325,10 @@ class _Scan:
             tests=tuple(self.tests),
             issues=tuple(sorted(set(self.issues))),
             ini_usefixtures=self.ini.usefixtures,
-            files_scanned=sum(1 for r in self.records.values() if r is not None),
+            # pytest's own modules are not the suite's files (nor a plugin the user installed).
+            files_scanned=sum(
+                1 for p, r in self.records.items() if r is not None and p not in self.builtin_paths
+            ),
             env=self.config.env,
             pytest_version=self.env.pytest_version,
             imports=self._collection_imports(),
@@ -409,15 +446,16 @@ class _Scan:
         )
 
     def _register_builtins_and_plugins(self) -> None:
-        for builtin in active_builtins(self.env.pytest_version, self.ini.plugins, self.ini.disabled_plugins):
-            self._add_session_fixture(
-                f"builtin::{builtin.name}",
-                GROUP_BUILTIN,
-                builtin.scope,
-                builtin.file,
-                builtin.line,
-                argnames=builtin.argnames,
-            )
+        self.builtin_table = self._read_builtin_table()
+        if self.builtin_table is None:
+            for builtin in active_builtins(
+                self.env.pytest_version, self.ini.plugins, self.ini.disabled_plugins
+            ):
+                self._add_builtin(builtin)
+                self.builtins_loaded.add(builtin.plugin)
+        else:
+            for name in self.builtin_table.default:
+                self._load_builtin(name)
         for extra in self.config.plugin_fixtures:
             self._add_session_fixture(
                 f"plugin:config::{extra.name}",
@@ -427,18 +465,129 @@ class _Scan:
                 0,
                 autouse=extra.autouse,
             )
+        for name in self.ini.plugins:
+            if self._is_builtin_plugin(name):
+                self._load_builtin(name)
         if not self.config.scan_plugins:
             return
-        disabled = set(self.ini.disabled_plugins)
         for ep in self.env.entry_points:
-            if ep.name in disabled or ep.module in disabled:
+            if ep.name in self.blocked or ep.module in self.blocked:
                 continue
             self._load_plugin(
                 ep.module, GROUP_ENTRY_POINT, origin=f"entry point {ep.name!r} of {ep.distribution}"
             )
         for name in self.ini.plugins:
-            if name not in ("pytester",):
+            if not self._is_builtin_plugin(name):
                 self._load_plugin(name, GROUP_ENTRY_POINT, origin="-p in addopts")
+
+    # -- pytest's own plugins ------------------------------------------------------------------
+
+    def _read_builtin_table(self) -> _BuiltinTable | None:
+        """pytest's plugin lists from its installed ``_pytest/config/__init__.py``, if found.
+
+        ``PytestPluginManager.import_plugin`` imports ``_pytest.<name>`` for every name in
+        ``builtin_plugins``; ``default_plugins`` are the ones every session loads.
+        """
+        package = self.finder.find("_pytest")
+        if package is None or package.name != "__init__.py":
+            return None
+        config = self.finder.submodule(package, "config")
+        if config is None:
+            return None
+        try:
+            data, st = read_source_stat(config, self.config.max_file_bytes)
+        except SkippedFile:
+            return None
+        inputs.note_file(config, inputs.stat_key(st))
+        table = extract_plugin_table(data)
+        if table is None:
+            return None
+        return _BuiltinTable(
+            package,
+            table["essential_plugins"],
+            table["default_plugins"],
+            frozenset(table["builtin_plugins"]),
+        )
+
+    def _is_builtin_plugin(self, name: str) -> bool:
+        if self.builtin_table is not None:
+            return name in self.builtin_table.builtin
+        return name in {b.plugin for b in fallback_builtins(None, None)}
+
+    def _load_builtin(self, name: str) -> None:
+        """Register the fixtures of pytest's plugin ``_pytest.<name>`` at the Session, once.
+
+        ``-p no:NAME`` blocks it, except the essential plugins (pytest refuses to disable those).
+        Without pytest's source, the hand-kept table of :mod:`fixture_graph.scan.builtins` is used.
+        """
+        if name in self.builtins_loaded:
+            return
+        table = self.builtin_table
+        essential = table.essential if table is not None else ()
+        if name in self.blocked and name not in essential:
+            return
+        self.builtins_loaded.add(name)
+        if table is None:
+            for builtin in fallback_builtins(self.env.pytest_version, name, self.blocked):
+                self._add_builtin(builtin)
+            return
+        path = self.finder.submodule(table.package, name)
+        if path is None or not self._may_define_fixtures(path):
+            return
+        base = table.package.parent.parent
+        self.builtin_paths.add(path)
+        self._shown.setdefault(path, _relative(path, base) or path.as_posix())
+        self._register_holder(
+            _Holder(path, SESSION_NODE, FixtureKind.BUILTIN, self._next_session_order(GROUP_BUILTIN)),
+            id_prefix="builtin::",
+        )
+        self._register_class_plugins()
+
+    def _may_define_fixtures(self, path: Path) -> bool:
+        """False for a pytest module with no ``@...fixture`` decorator or ``fixture(`` call.
+
+        Parsing pytest's large modules that define no fixture (python.py, terminal.py, main.py)
+        would triple the cost of a small scan; every fixture in pytest 7 to 9.2 is spelled so.
+        """
+        try:
+            data, st = read_source_stat(path, self.config.max_file_bytes)
+        except SkippedFile:
+            return True  # let the loader report it
+        inputs.note_file(path, inputs.stat_key(st))
+        return _FIXTURE_TEXT.search(data) is not None
+
+    def _register_class_plugins(self) -> None:
+        """Plugin classes pytest registers once another plugin is there (``legacypath``'s)."""
+        table = self.builtin_table
+        if table is None:
+            return
+        for module, cls, needs in CLASS_PLUGINS:
+            key = (module, cls)
+            if key in self.class_plugins_done or not {module, needs} <= self.builtins_loaded:
+                continue
+            self.class_plugins_done.add(key)
+            path = self.finder.submodule(table.package, module)
+            if path is None:
+                continue
+            ns = self.ns.module(path)
+            ref = self.ns.class_ref(ns.get(cls, OTHER), path, ns)
+            if ref is None:
+                continue
+            self._register_holder(
+                _Holder(path, SESSION_NODE, FixtureKind.BUILTIN, self._next_session_order(GROUP_BUILTIN)),
+                id_prefix="builtin::",
+                ns=self.ns.class_attrs(ref),
+            )
+
+    def _add_builtin(self, builtin: Builtin) -> None:
+        self._add_session_fixture(
+            f"builtin::{builtin.name}",
+            GROUP_BUILTIN,
+            builtin.scope,
+            builtin.file,
+            builtin.line,
+            argnames=builtin.argnames,
+        )
 
     def _load_plugin(self, dotted: str, group: int, origin: str, importer: Path | None = None) -> None:
         """Register a plugin module, then the ones its ``pytest_plugins`` names, depth first.
@@ -449,6 +598,12 @@ class _Scan:
         pending = [(dotted, group, origin, importer)]
         while pending:
             dotted, group, origin, importer = pending.pop()
+            if self._is_builtin_plugin(dotted):
+                # import_plugin: a builtin name means ``_pytest.<name>``, wherever it is named.
+                self._load_builtin(dotted)
+                continue
+            if dotted in self.blocked:
+                continue
             path = self.finder.find_from(importer, dotted) if importer else self.finder.find(dotted)
             if path is None:
                 where = self.show(importer) if importer else "<environment>"
@@ -464,6 +619,7 @@ class _Scan:
             if path in self.plugin_modules:
                 continue
             self.plugin_modules[path] = None
+            self.loaded_plugins.add(dotted)
             if not self._is_local(path) and is_file(path.parent / "__init__.py"):
                 # Imports inside an installed plugin's own top-level package are followed too.
                 base = basedir(path)
@@ -827,7 +983,8 @@ class _Scan:
         """Register one test function; ``marks`` are all that reach it, closest first, and
         ``hooks`` the ``metafunc.parametrize`` calls of the generate-tests hooks it sees."""
         nodeid = f"{ancestors[-1]}::{name}"
-        usefixtures = marks.usefixtures
+        added = () if is_unittest else self._mark_fixtures(func, marks.names)
+        usefixtures = (*marks.usefixtures, *added)
         direct: list[str] = []
         params: list[str] = []
         dynamic = list(func.getfixturevalue)
@@ -836,6 +993,7 @@ class _Scan:
             params.extend(n for n in mark.argnames if n not in mark.indirect)
             # getfixturevalue(name) with name parametrized by string literals requests each.
             dynamic.extend(v for n, values in mark.values if n in func.getfixturevalue_of for v in values)
+            dynamic.extend(mark.lazy)  # lf("db") in the values: a use the plugin makes at setup
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
             return
         module_conditions = self._module_conditions.get(path, ())
@@ -1025,6 +1183,46 @@ class _Scan:
         )
         return frozenset(found)
 
+    def _mark_fixtures(self, func: FuncInfo, mark_names: tuple[str, ...]) -> tuple[str, ...]:
+        """Fixtures an active plugin adds to this test for its marks (anyio's ``anyio_backend``).
+
+        anyio's ``pytest_pycollect_makeitem``: a coroutine test function whose own marks, class
+        or module carry the mark (or every coroutine test in auto mode) gets
+        ``usefixtures("anyio_backend")``.
+        """
+        out: list[str] = []
+        for plugin in plugins.active(self.loaded_plugins):
+            for rule in plugin.mark_fixtures:
+                if rule.coroutines_only and not func.is_async:
+                    continue
+                marked = rule.mark in mark_names
+                if marked or (rule.auto is not None and rule.auto.on(self.plugin_values)):
+                    out.extend(rule.fixtures)
+        return tuple(out)
+
+    def _loop_scope(self, spec: FixtureSpec, func: FuncInfo, scope: Scope) -> tuple[str, str] | None:
+        """The event-loop scope an async plugin runs this fixture in, and where it comes from.
+
+        A plugin's own decorator counts whether or not the plugin was scanned (the module imports
+        it); auto mode (every ``async def`` fixture) only when the plugin is loaded.
+        """
+        active = plugins.active(self.loaded_plugins)
+        for plugin in plugins.PLUGINS:
+            own = spec.decorator in plugin.fixture_decorators
+            if not own and plugin not in active:
+                continue
+            found = plugins.loop_scope(
+                plugin,
+                explicit=spec.loop_scope,
+                own_decorator=own,
+                is_async=func.is_async,
+                scope=scope,
+                values=self.plugin_values,
+            )
+            if found is not None:
+                return found
+        return None
+
     # -- registration --------------------------------------------------------------------------
 
     def _room(self, count: int, limit: int, setting: str, path: Path) -> bool:
@@ -1090,6 +1288,7 @@ class _Scan:
             order = (holder.order[0], holder.order[1] * 100000 + seq)
             if not self._room(len(self.fixtures), self.config.max_fixtures, "max-fixtures", holder.path):
                 return
+            loop = self._loop_scope(spec, func, scope)
             self.fixtures.append(
                 FixtureDef(
                     id=fixture_id,
@@ -1110,17 +1309,22 @@ class _Scan:
                     ids=spec.ids,
                     is_yield=func.is_yield,
                     is_async=func.is_async,
-                    dynamic_deps=(
-                        (*func.getfixturevalue, *spec.param_strings)
-                        if "request.param" in func.getfixturevalue_of
-                        else func.getfixturevalue
+                    dynamic_deps=tuple(
+                        dict.fromkeys(
+                            (
+                                *func.getfixturevalue,
+                                *(spec.param_strings if "request.param" in func.getfixturevalue_of else ()),
+                                *spec.lazy,
+                            )
+                        )
                     ),
                     impact=func.impact,
                     impact_description=func.impact_description,
                     conditional=bool(guards),
                     guards=guards,
                     docstring=func.docstring,
-                    loop_scope=spec.loop_scope,
+                    loop_scope=loop[0] if loop else None,
+                    loop_scope_source=loop[1] if loop else None,
                     suppress=func.suppress,
                     body_hash=func.body_hash,
                 )
@@ -1232,6 +1436,19 @@ def _hook_calls(ns: Namespace) -> tuple[HookParametrize, ...]:
     if value is None or value.func is None:
         return ()
     return value.func.generates
+
+
+def _blocked(disabled: tuple[str, ...]) -> frozenset[str]:
+    """The plugin names ``-p no:NAME`` blocks (``consider_pluginarg``): NAME and ``pytest_NAME``,
+    and blocking ``cacheprovider`` blocks ``stepwise`` too."""
+    out: set[str] = set()
+    for name in disabled:
+        out.add(name)
+        if not name.startswith("pytest_"):
+            out.add(f"pytest_{name}")
+        if name == "cacheprovider":
+            out.update(("stepwise", "pytest_stepwise"))
+    return frozenset(out)
 
 
 def _is_unittest_base(base: str) -> bool:

@@ -4,7 +4,8 @@ A test agrees when pytest's ``item.fixturenames`` equals our ``closure`` and, fo
 pytest's winning definition is ours (same file and line, or same file and function). Each
 disagreement gets its likely cause, read from what the static scan already knows: a guarded
 definition (conditional import), a fixture pytest found outside the suite (a plugin we were not
-told about), a construct the scan reported as not literal (dynamic), or else a scanner bug.
+told about, or a plugin the scan read whose collection hook added the fixture), a construct the
+scan reported as not literal (dynamic), or else a scanner bug.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from fixture_graph.model import FixtureDef, FixtureKind, Issue, ResolvedTest, TestItem
+from fixture_graph.model import FixtureDef, FixtureKind, Issue, ResolvedTest, TestItem, UnknownRequest
 from fixture_graph.report import Report
 from fixture_graph.verify.pytest_internals import PYTEST_PACKAGE
 from fixture_graph.verify.runner import SOURCE_SETUP_PLAN, ObservedDef, ObservedTest, PytestView
@@ -35,6 +36,7 @@ class Cause(str, enum.Enum):
     DYNAMIC_GETFIXTUREVALUE = "dynamic getfixturevalue"
     DYNAMIC_CONSTRUCT = "dynamic construct"
     CONDITIONAL = "conditional import"
+    PLUGIN_HOOK = "plugin hook not modelled"
     PLUGIN = "plugin fixture not configured"
     SCANNER = "scanner bug"
 
@@ -307,7 +309,8 @@ class _Judge:
         if runtime_extra:
             runtime = dict(observed.runtime or ())
             if all(not self._inside(runtime.get(n, "")) for n in runtime_extra):
-                return Cause.PLUGIN, "a plugin adds these fixtures at setup time, outside the static closure"
+                why = "a plugin adds these fixtures at setup time, outside the static closure"
+                return Cause.PLUGIN_HOOK, why
             calls = self._issues(functions, {_GETFIXTUREVALUE})
             where = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in calls)
             why = where or "requested at run time by code the scan cannot see (a helper or another module)"
@@ -328,10 +331,7 @@ class _Judge:
             and PYTEST_PACKAGE not in Path(theirs[n].path).parts
         ]
         if plugin_names:
-            return Cause.PLUGIN, (
-                f"{', '.join(plugin_names)} come from a plugin the scan did not see; install it in the "
-                "--python environment or declare it with --plugin-fixture"
-            )
+            return self._plugin_cause(item, ours, plugin_names, theirs)
         dynamic = self._issues(functions, _DYNAMIC_CODES) or [
             i for i in self.issues_by_file.get(item.file, ()) if i.code in _DYNAMIC_CODES
         ]
@@ -339,6 +339,51 @@ class _Judge:
             where = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in dynamic)
             return Cause.DYNAMIC_CONSTRUCT, where
         return Cause.SCANNER, "the static resolution differs from pytest's (please report it)"
+
+    def _plugin_cause(
+        self,
+        item: TestItem,
+        ours: ResolvedTest,
+        names: list[str],
+        theirs: dict[str, ObservedDef],
+    ) -> tuple[Cause, str]:
+        """A plugin's fixture we lack: not scanned, or scanned but added by a hook we do not model.
+
+        When the scan registered the very definition pytest used (same file), the plugin was seen
+        and the name reached the test another way: a collection hook (``usefixtures`` added in
+        ``pytest_pycollect_makeitem``, a rewritten ``fixturenames``). Only a registry entry can
+        model that; ``--plugin-fixture`` would not add the name to the test.
+        """
+        found = [n for n in names if any(self._same_file(f, theirs[n]) for f in self.by_name.get(n, ()))]
+        if found:
+            where = ", ".join(f"{n} ({self._show(theirs[n])})" for n in found)
+            return Cause.PLUGIN_HOOK, (
+                f"{where}: the scan read this plugin and its fixture, but a hook of the plugin adds it to "
+                "this test at collection; fixture-graph has no registry entry for that hook "
+                "(fixture_graph/scan/plugins.py): please report it. Meanwhile list the fixture in "
+                "usefixtures where the plugin adds it to make the static graph match."
+            )
+        requested = set(item.argnames) | set(item.usefixtures) | {u.name for u in self._unknown(item)}
+        if all(n in requested for n in names):
+            hint = (
+                "install it in the --python environment (the scan reads pytest11 entry points there) "
+                "or declare the names with --plugin-fixture NAME[:SCOPE]"
+            )
+        else:
+            hint = (
+                "install it in the --python environment (the scan reads pytest11 entry points there); "
+                "if it adds them to every test, declare them in plugin-fixtures with autouse = true"
+            )
+        return Cause.PLUGIN, f"{', '.join(names)} come from a plugin the scan did not see; {hint}"
+
+    def _unknown(self, item: TestItem) -> list[UnknownRequest]:
+        return [u for u in self.report.resolution.unknown if u.test == item.nodeid]
+
+    def _same_file(self, fixture: FixtureDef, odef: ObservedDef) -> bool:
+        if fixture.kind is not FixtureKind.PLUGIN or fixture.file == "<config>":
+            return False
+        path = fixture.file if os.path.isabs(fixture.file) else str(self.root / fixture.file)
+        return os.path.realpath(path) == odef.path
 
     def _functions(self, item: TestItem, ours: ResolvedTest) -> set[tuple[str, str]]:
         """(file, function) pairs whose code runs for this test: the test, its fixtures, helpers."""
