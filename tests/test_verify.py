@@ -262,3 +262,33 @@ def test_module_skipped_at_collection_is_not_judged(write_tree: Tree) -> None:
     # The scan decides the importorskip too (the package is absent): none of its tests is listed.
     assert (skip.nodeid, skip.tests, skip.skipped) == ("tests/test_skip.py", 0, True)
     assert "not_a_module_anywhere" in skip.message
+
+
+def test_definitions_taken_from_an_installed_copy_of_the_module_are_named_so(write_tree: Tree) -> None:
+    from fixture_graph.report import build_report
+    from fixture_graph.scan.session import scan_paths
+    from fixture_graph.verify import compare
+    from fixture_graph.verify.runner import ObservedDef, ObservedTest, PytestView
+
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\naddopts = -p no:asyncio -p no:anyio -p no:hypothesispytest\n",
+            "src/pkg/tests/test_b.py": "import pytest\n\n\n@pytest.fixture\ndef fx():\n    return 1\n",
+            "src/pkg/tests/test_a.py": "from .test_b import fx\n\n\ndef test_a(fx):\n    pass\n",
+            "src/pkg/tests/__init__.py": "",
+            "src/pkg/__init__.py": "",
+        }
+    )
+    report = build_report(scan_paths([], ScanConfig(), invocation_dir=root), analyze=False)
+    installed = "/venv/lib/python3.11/site-packages/pkg/tests/test_b.py"
+
+    def view(path: str, line: int) -> PytestView:
+        odef = ObservedDef("fx", path, line, "pkg.tests.test_b", "fx", "function")
+        test = ObservedTest("src/pkg/tests/test_a.py::test_a", frozenset({"fx"}), (("fx", odef),))
+        return PytestView("probe", "9.2.0", str(root), (test,))
+
+    (copy,) = compare(report, view(installed, 4)).disagreements
+    assert copy.cause is Cause.OTHER_COPY
+    # Another file at another line is not a copy of ours.
+    (other,) = compare(report, view(installed, 9)).disagreements
+    assert other.cause is not Cause.OTHER_COPY

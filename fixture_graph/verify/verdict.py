@@ -36,6 +36,7 @@ class Cause(str, enum.Enum):
     DYNAMIC_GETFIXTUREVALUE = "dynamic getfixturevalue"
     DYNAMIC_CONSTRUCT = "dynamic construct"
     CONDITIONAL = "conditional import"
+    OTHER_COPY = "module imported from another copy"
     PLUGIN_HOOK = "plugin hook not modelled"
     PLUGIN = "plugin fixture not configured"
     SCANNER = "scanner bug"
@@ -323,6 +324,16 @@ class _Judge:
                 f"depends on guarded definitions ({'; '.join(guards)}); decide with --env",
             )
         theirs = dict(observed.winners)
+        copies = self._other_copies(winners, theirs)
+        if copies and len(copies) == len(winners) and not missing and not extra:
+            shown = ", ".join(sorted(copies))
+            return (
+                Cause.OTHER_COPY,
+                f"pytest used the same definitions from another copy of their module ({shown}): "
+                "the package is also installed (not editable) and was imported first, which "
+                "--import-mode=importlib reuses; install it editable, or verify the installed "
+                "copy (--pyargs)",
+            )
         plugin_names = [
             n
             for n in sorted({*missing, *(w.name for w in winners)})
@@ -339,6 +350,24 @@ class _Judge:
             where = "; ".join(f"{i.file}:{i.line}: {i.message}" for i in dynamic)
             return Cause.DYNAMIC_CONSTRUCT, where
         return Cause.SCANNER, "the static resolution differs from pytest's (please report it)"
+
+    def _other_copies(self, winners: tuple[WinnerDiff, ...], theirs: dict[str, ObservedDef]) -> set[str]:
+        """Names whose definition pytest took from another file with the same module path tail
+        and line as ours (``site-packages/pkg/tests/x.py:87`` for our ``src/pkg/tests/x.py:87``)."""
+        out: set[str] = set()
+        for diff in winners:
+            odef = theirs.get(diff.name)
+            fixture = next(
+                (f for f in self.by_name.get(diff.name, ()) if f"{f.file}:{f.line}" == diff.ours), None
+            )
+            if odef is None or fixture is None or fixture.line != odef.line:
+                continue
+            ours = Path(fixture.file).parts
+            other = Path(odef.path).parts
+            tail = 2 if len(ours) >= 2 else 1
+            if ours[-tail:] == other[-tail:] and not self._inside(odef.path):
+                out.add(diff.name)
+        return out
 
     def _plugin_cause(
         self,
