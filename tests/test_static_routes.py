@@ -610,3 +610,11 @@ def test_guards_on_constants_imported_from_another_module(write_tree: Tree) -> N
     report = scan(root)
     assert closures(report) == {"test_new.py::test_new": ["maybe"]}
     assert report.test_guards() == {"test_new.py::test_new": ("maybe: UNKNOWN",)}
+
+
+def test_p_naming_an_entry_point_loads_nothing_more(write_tree: Tree) -> None:
+    # anyio's pytest11 entry point is named "anyio" (installed with the test dependencies).
+    root = write_tree({"pytest.ini": "[pytest]\naddopts = -p anyio\n", "test_x.py": "def test_x(): pass\n"})
+    report = scan(root)
+    assert [i for i in report.scan.issues if i.code == "plugin-not-found"] == []
+    assert any(f.name == "anyio_backend" for f in report.scan.fixtures)

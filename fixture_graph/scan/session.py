@@ -476,8 +476,11 @@ class _Scan:
             self._load_plugin(
                 ep.module, GROUP_ENTRY_POINT, origin=f"entry point {ep.name!r} of {ep.distribution}"
             )
+        # ``-p NAME`` of a plugin already registered under that name (an entry point's name)
+        # imports nothing more: pytest's import_plugin returns when get_plugin(NAME) exists.
+        registered = {ep.name for ep in self.env.entry_points if ep.name not in self.blocked}
         for name in self.ini.plugins:
-            if not self._is_builtin_plugin(name):
+            if not self._is_builtin_plugin(name) and name not in registered:
                 self._load_plugin(name, GROUP_ENTRY_POINT, origin="-p in addopts")
 
     # -- pytest's own plugins ------------------------------------------------------------------
