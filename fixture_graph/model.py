@@ -147,6 +147,8 @@ class TestItem:
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
     generated: tuple[HookParametrize, ...] = ()
+    # Decorators on the test function the scan cannot read (they may fill parameters).
+    unread_decorators: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -170,6 +172,21 @@ class CollectionImport:
     conditional: bool = False
 
 
+@dataclass(frozen=True, slots=True, order=True)
+class OpaqueImport:
+    """A name a holder binds by an import the scan did not follow (an installed package).
+
+    pytest registers every fixture object among a holder's attributes, so such a name may be a
+    fixture the scan never saw; ``name`` is ``"*"`` for a star import. ``holder`` is the node the
+    holder's fixtures attach to (``""`` for the Session), ``file`` the holder's path.
+    """
+
+    holder: str
+    name: str
+    module: str
+    file: str
+
+
 @dataclass(frozen=True, slots=True)
 class ScanResult:
     """Everything the static scan learned, before any name is resolved."""
@@ -185,6 +202,7 @@ class ScanResult:
     pytest_version: str | None = None
     imports: tuple[CollectionImport, ...] = ()
     suppressions: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
+    opaque: tuple[OpaqueImport, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -498,20 +498,17 @@ def hook_parametrized(test: TestItem, closure: Sequence[str]) -> TestItem:
     pytest calls the hooks with ``metafunc.fixturenames`` = the closure; a call applies when
     the names it requires are there. Its direct names (not ``indirect``) then become direct
     parameters, and pytest prunes the closure (``prune_dependency_tree``), so they shadow any
-    fixture of that name. The names of calls the scan cannot be sure of only become possible
-    parameters (``param_names``: never unknown fixtures). Returns ``test`` itself when nothing
-    changes.
+    fixture of that name. Calls the scan cannot be sure of change nothing here: an unknown
+    fixture one of them might parametrize is a warning, not an error (analyze/certainty.py).
+    Returns ``test`` itself when nothing changes.
     """
     names = frozenset(closure)
     direct: list[str] = []
-    possible: list[str] = []
     for call in test.generated:
-        if not names.issuperset(call.requires):
-            continue
-        params = [n for n in call.argnames if n not in call.indirect]
-        (direct if call.certain else possible).extend(params)
+        if call.certain and names.issuperset(call.requires):
+            direct.extend(n for n in call.argnames if n not in call.indirect)
     new_direct = tuple(dict.fromkeys((*test.direct_params, *direct)))
-    new_params = tuple(dict.fromkeys((*test.param_names, *direct, *possible)))
+    new_params = tuple(dict.fromkeys((*test.param_names, *direct)))
     if new_direct == test.direct_params and new_params == test.param_names:
         return test
     return replace(test, direct_params=new_direct, param_names=new_params)

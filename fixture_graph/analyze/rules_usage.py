@@ -9,6 +9,7 @@ from collections import defaultdict, deque
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
+from fixture_graph.analyze.certainty import Certainty, Doubt
 from fixture_graph.analyze.common import chain_text, loc, weight_text
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
@@ -21,10 +22,15 @@ from fixture_graph.scope import Scope
     "FG003",
     "unknown-fixture",
     Severity.ERROR,
-    "A requested name that no visible fixture provides: pytest's \"fixture 'x' not found\".",
+    "A requested name that no visible fixture provides: pytest's \"fixture 'x' not found\" "
+    "(a warning when something the scan could not read may provide it).",
 )
 def unknown_fixture(ctx: Context) -> Iterator[Finding]:
-    """One finding per (name, requester), with the tests affected and a did-you-mean."""
+    """One finding per (name, requester), with the tests affected and a did-you-mean.
+
+    An error only when certain (see :mod:`fixture_graph.analyze.certainty`): otherwise a warning
+    naming what may provide the name and how to settle it.
+    """
     affected: dict[tuple[str, str], set[str]] = defaultdict(set)
     for unknown in ctx.resolution.unknown:
         affected[(unknown.name, unknown.requester)].add(unknown.test)
@@ -32,6 +38,7 @@ def unknown_fixture(ctx: Context) -> Iterator[Finding]:
     elsewhere: dict[str, list[str]] = defaultdict(list)
     for fixture in ctx.scan.fixtures:
         elsewhere[fixture.name].append(fixture.id)
+    certainty = Certainty(ctx.scan)
     for (name, requester), tests in sorted(affected.items()):
         file, line = ctx.where(requester)
         hint = ""
@@ -44,15 +51,29 @@ def unknown_fixture(ctx: Context) -> Iterator[Finding]:
                 hint = f"; did you mean '{close[0]}'?"
         who = "test" if requester in ctx.items else f"fixture '{ctx.label(requester)}'"
         count = f" ({len(tests)} tests affected)" if len(tests) > 1 else ""
+        requester_def = ctx.fixtures.get(requester)
+        doubt = certainty.doubt(name, requester, [ctx.items[t] for t in sorted(tests) if t in ctx.items])
+        if doubt is None and requester_def is not None and requester_def.conditional:
+            doubt = Doubt(
+                f"'{requester_def.name}' exists only under a condition the scan left undecided "
+                f"({'; '.join(requester_def.guards)})",
+                "--env (or --traced) to decide it",
+            )
+        fix = f"define '{name}' in a conftest.py above the requester, or configure it as a plugin fixture"
+        severity, unsure = Severity.ERROR, ""
+        if doubt is not None:
+            severity = Severity.WARNING
+            unsure = f"; not certain: {doubt.why}"
+            fix = f"settle it with {doubt.settle}; if pytest fails too, {fix}"
         yield Finding(
             code="FG003",
-            severity=Severity.ERROR,
-            message=f"fixture '{name}' not found, requested by {who}{count}{hint}",
+            severity=severity,
+            message=f"fixture '{name}' not found, requested by {who}{count}{hint}{unsure}",
             file=file,
             line=line,
             symbol=requester,
             related=tuple(loc(ctx, t) for t in sorted(tests)[:10]),
-            fix=f"define '{name}' in a conftest.py above the requester, or configure it as a plugin fixture",
+            fix=fix,
             key=f"FG003:{requester}:{name}",
         )
 
@@ -127,26 +148,63 @@ def _reached(ctx: Context) -> set[str]:
     "A fixture no collected test reaches, directly, transitively, by autouse or usefixtures.",
 )
 def unused_fixture(ctx: Context) -> Iterator[Finding]:
-    """User definitions outside every test's closure (``unused-exclude`` globs skip files)."""
+    """User definitions outside every test's closure (``unused-exclude`` globs skip files).
+
+    "Delete it" is said only when no route reaches the definition: not the same function
+    registered elsewhere (imported into another conftest or module and used there), and no
+    dynamic request (``getfixturevalue`` or a lazy fixture of a computed name) in code that can
+    see it; the latter makes it "possibly unused", naming the call.
+    """
     reached = _reached(ctx)
     excluded = ctx.config.unused_exclude
+    used_functions = {(f.file, f.line, f.func_name) for f in ctx.scan.fixtures if f.id in reached}
+    dynamic = [i for i in ctx.scan.issues if i.code in _DYNAMIC_REQUESTS]
     for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
         if not ctx.is_user(fixture) or fixture.id in reached:
             continue
+        if (fixture.file, fixture.line, fixture.func_name) in used_functions:
+            continue  # the same function, registered in another holder, is used there
         if any(fnmatch.fnmatch(fixture.file, p) or PurePosixPath(fixture.file).match(p) for p in excluded):
             continue
         overriders = heapq.nsmallest(3, ctx.overriders(fixture))
         why = f"; overridden by {', '.join(overriders)}" if overriders else ""
+        maybe = next((i for i in dynamic if _can_see(fixture.holder, i.file)), None)
+        if maybe is not None:
+            message = (
+                f"fixture '{fixture.name}' is possibly unused: no collected test requests it, but "
+                f"a dynamic request at {maybe.file}:{maybe.line} may ({maybe.message}){why}"
+            )
+            fix = (
+                f"check whether that call can name '{fixture.name}'; if not, delete it "
+                "(or silence it with '# fixture-graph: ignore[FG006]')"
+            )
+        else:
+            message = f"fixture '{fixture.name}' is not used by any collected test{why}"
+            fix = "delete it, or exclude plugin-style modules with unused-exclude"
         yield Finding(
             code="FG006",
             severity=Severity.INFO,
-            message=f"fixture '{fixture.name}' is not used by any collected test{why}",
+            message=message,
             file=fixture.file,
             line=fixture.line,
             symbol=fixture.id,
-            fix="delete it, or exclude plugin-style modules with unused-exclude",
+            fix=fix,
             key=f"FG006:{fixture.id}",
         )
+
+
+# Scan issues for requests of a computed name: they may reach any fixture they can see.
+_DYNAMIC_REQUESTS = frozenset({"dynamic-getfixturevalue", "dynamic-lazy-fixture"})
+
+
+def _can_see(holder: str, file: str) -> bool:
+    """Whether code in ``file`` may request a fixture attached to ``holder`` (its node)."""
+    if not holder:
+        return True
+    node = holder.split("::", 1)[0]
+    if node.endswith(".py"):
+        return file == node
+    return file.startswith(node + "/")
 
 
 @rule(

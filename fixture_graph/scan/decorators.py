@@ -60,3 +60,31 @@ FILLERS: tuple[ParamFiller, ...] = (
 )
 
 BY_NAME: dict[str, ParamFiller] = {name: filler for filler in FILLERS for name in filler.names}
+
+# Decorators known to keep the test's signature and to fill nothing (each wraps with
+# functools.wraps or only sets attributes). Any other decorator the scan cannot read may fill a
+# parameter, so an unknown fixture on a test carrying one is a warning, not an error.
+TRANSPARENT: frozenset[str] = frozenset(
+    {
+        "hypothesis.settings",
+        "hypothesis.example",
+        "hypothesis.seed",
+        "hypothesis.reproduce_failure",
+        "unittest.mock.patch.dict",
+        "mock.patch.dict",
+        "unittest.skip",
+        "unittest.skipIf",
+        "unittest.skipUnless",
+        "unittest.expectedFailure",
+        "responses.activate",
+        "django.test.override_settings",
+        "django.test.utils.override_settings",
+        "django.test.modify_settings",
+        "typing.no_type_check",
+        "functools.wraps",
+        "property",
+        "functools.cache",
+        "functools.lru_cache",
+        "contextlib.contextmanager",
+    }
+)

@@ -21,7 +21,7 @@ from fixture_graph.config import ExtractOptions
 from fixture_graph.model import HookParametrize, Issue
 from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.decorators import BY_NAME as FILLER_BY_NAME
-from fixture_graph.scan.decorators import Fills
+from fixture_graph.scan.decorators import TRANSPARENT, Fills
 from fixture_graph.scan.plugins import FIXTURE_DECORATORS, FIXTURE_USES, REGISTRARS
 from fixture_graph.scan.records import (
     Binding,
@@ -55,10 +55,6 @@ _XUNIT_NAMES = frozenset(
         "__new__",
         "pytest_generate_tests",
     }
-)
-# Decorators known not to hold marks (no ref is recorded for them).
-_NOT_MARKS = frozenset(
-    {"property", "functools.wraps", "functools.cache", "functools.lru_cache", "contextlib.contextmanager"}
 )
 # Fixture keywords whose expressions the scan evaluates for the target (``ids`` never matters).
 _DECIDABLE_KEYWORDS = frozenset({"scope", "name", "autouse", "params", "loop_scope"})
@@ -779,7 +775,7 @@ class _Extractor:
                 impact, description = self._impact(deco)
             elif isinstance(func, ast.Name) and func.id in self.wrappers and not isinstance(deco, ast.Call):
                 hidden = self.wrappers[func.id]
-            elif fixture is None and name not in _NOT_MARKS:
+            elif fixture is None and name not in TRANSPARENT:
                 mark_nodes.append(deco)  # may hold or apply marks: a ref, resolved by the scan
         line = node.decorator_list[0].lineno if node.decorator_list else node.lineno
         if hidden is not None:
@@ -1311,7 +1307,8 @@ class _HookReader:
             argnames = tuple(n.strip() for n in argnames[0].split(",") if n.strip())
         indirect: tuple[str, ...] = ()
         if isinstance(indirect_node, ast.Constant):
-            indirect = argnames if indirect_node.value else ()
+            # indirect=True with computed names: every name is indirect ("*").
+            indirect = (argnames or ("*",)) if indirect_node.value else ()
         elif indirect_node is not None:
             listed = _str_list(indirect_node)
             indirect, certain = (listed, certain) if listed is not None else (argnames, False)

@@ -10,6 +10,7 @@ other files through a callback, and never runs any code.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -35,13 +36,16 @@ IssueSink = Callable[[Path, int, str, str], None]
 class Value:
     """What a name is bound to. ``file`` is where the function or class is defined."""
 
-    kind: str  # "fixture", "func", "class", "module", "mark", "other"
+    kind: str  # "fixture", "func", "class", "module", "mark", "opaque", "other"
     file: Path | None = None
     func: FuncInfo | None = None
     cls: ClassInfo | None = None
     spec: FixtureSpec | None = None
     guards: tuple[str, ...] = ()
     marks: Marks | None = None
+    # "opaque": bound by an import the scan did not follow (``origin`` names the module); it may
+    # be a fixture pytest registers.
+    origin: str | None = None
 
     def with_guards(self, extra: tuple[str, ...]) -> Value:
         """The same value, reached through more guards."""
@@ -52,8 +56,12 @@ class Value:
 
 OTHER = Value("other")
 Namespace = dict[str, Value]
+# The key under which a namespace records a star import the scan did not follow.
+OPAQUE_STAR = "*"
 _MAX_MRO = 64
 _MAX_MARK_DEPTH = 16
+# Modules whose names are never fixtures pytest would register from an import.
+_NOT_OPAQUE = frozenset(getattr(sys, "stdlib_module_names", ())) | {"pytest", "_pytest", "__future__"}
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -198,6 +206,22 @@ class NamespaceBuilder:
             value = self.module(value.file).get(head, OTHER)
         return value
 
+    def unresolved_refs(
+        self, marks: Marks, path: Path, ns: Namespace, outer: Namespace | None = None
+    ) -> tuple[str, ...]:
+        """The refs of ``marks`` that name nothing mark-like: decorators the scan cannot read."""
+        out = []
+        for dotted, called in marks.refs:
+            value = self.lookup_dotted(path, ns, dotted)
+            if value.kind == "other" and outer is not None:
+                value = self.lookup_dotted(path, outer, dotted)
+            if value.kind == "mark" and not called:
+                continue
+            if value.kind == "func" and value.func is not None and value.func.applies_marks is not None:
+                continue
+            out.append(dotted)
+        return tuple(out)
+
     def resolve_marks(self, marks: Marks, path: Path, ns: Namespace, outer: Namespace | None = None) -> Marks:
         """``marks`` with each ref replaced by the marks it names, as pytest would evaluate it.
 
@@ -228,6 +252,14 @@ class NamespaceBuilder:
         return out
 
     # -- private ----------------------------------------------------------------------------
+
+    def _opaque(self, module: str | None) -> bool:
+        """Whether names imported from ``module`` may be fixtures the scan did not see: any module
+        but the standard library's and pytest's own (relative imports are followed or missing)."""
+        if not module or module.startswith("."):
+            return False
+        top = module.split(".", 1)[0]
+        return top not in _NOT_OPAQUE
 
     def value_of(self, expr: EnvExpr | None) -> tuple[bool, object]:
         """``(True, value)`` when ``expr`` is decided for the target, else ``(False, None)``."""
@@ -266,6 +298,10 @@ class NamespaceBuilder:
                 if target is not None:
                     for name, value in self.exported(target).items():
                         ns[name] = value.with_guards(texts)
+                elif self._opaque(binding.module):
+                    ns[f"{OPAQUE_STAR}{binding.module}"] = Value(
+                        "opaque", path, origin=binding.module, guards=texts
+                    )
                 continue
             if binding.kind == "del":
                 ns.pop(binding.name, None)
@@ -334,7 +370,7 @@ class NamespaceBuilder:
     def _from(self, binding: Binding, path: Path) -> Value:
         target = self._resolve(path, binding.module or "")
         if target is None:
-            return OTHER
+            return Value("opaque", path, origin=binding.module) if self._opaque(binding.module) else OTHER
         attr = binding.attr or ""
         ns = self.module(target)
         if attr in ns:

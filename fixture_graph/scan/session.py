@@ -25,6 +25,7 @@ from fixture_graph.model import (
     FixtureKind,
     HookParametrize,
     Issue,
+    OpaqueImport,
     ScanResult,
     TestItem,
 )
@@ -43,7 +44,7 @@ from fixture_graph.scan.extract import extract_plugin_table
 from fixture_graph.scan.ini import IniSettings, cache_directory, locate, split_nodeid
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
-from fixture_graph.scan.namespace import OTHER, ClassRef, Namespace, NamespaceBuilder, Value
+from fixture_graph.scan.namespace import OPAQUE_STAR, OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FixtureSpec, FuncInfo, Marks, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.select import (
@@ -165,6 +166,7 @@ class _Scan:
     plugin_modules: dict[Path, None] = field(default_factory=dict)  # an ordered set
     failed_dirs: set[Path] = field(default_factory=set)
     limits_hit: set[str] = field(default_factory=set)
+    opaque: set[OpaqueImport] = field(default_factory=set)
     session_seq: int = 0
     # Dotted names of the plugin modules pytest loads (they activate registry entries).
     loaded_plugins: set[str] = field(default_factory=set)
@@ -332,6 +334,7 @@ class _Scan:
             env=self.config.env,
             pytest_version=self.env.pytest_version,
             imports=self._collection_imports(),
+            opaque=tuple(sorted(self.opaque)),
             suppressions=tuple(
                 sorted(
                     (self.show(path), line, codes)
@@ -834,7 +837,10 @@ class _Scan:
             if value.kind == "func" and value.func is not None and self._is_test_name(attr):
                 home = ns if value.file in (None, path) else self.ns.module(value.file)
                 marks = self.ns.resolve_marks(value.func.marks, value.file or path, home)
-                self._add_test(path, attr, value, value.func, ancestors, marks.extended(module_marks), hooks)
+                unread = self.ns.unresolved_refs(value.func.marks, value.file or path, home)
+                self._add_test(
+                    path, attr, value, value.func, ancestors, marks.extended(module_marks), hooks, unread
+                )
             else:
                 ref = self.ns.class_ref(value, path, ns)
                 if ref is not None:
@@ -946,9 +952,10 @@ class _Scan:
                 if name.startswith("test") if is_unittest else self._is_test_name(name):
                     home = self.ns.module(member.file) if member.file not in (None, ref.file) else ref.outer
                     own = self.ns.resolve_marks(member.func.marks, member.file or path, attrs, home)
+                    unread = self.ns.unresolved_refs(member.func.marks, member.file or path, attrs, home)
                     marks = own.extended(scope_marks)
                     self._add_test(
-                        path, name, member, member.func, chain, marks, hooks, is_unittest=is_unittest
+                        path, name, member, member.func, chain, marks, hooks, unread, is_unittest=is_unittest
                     )
             elif not is_unittest:
                 inner = self.ns.class_ref(member, ref.file, ref.outer)
@@ -980,6 +987,7 @@ class _Scan:
         ancestors: tuple[str, ...],
         marks: Marks,
         hooks: tuple[HookParametrize, ...] = (),
+        unread: tuple[str, ...] = (),
         *,
         is_unittest: bool = False,
     ) -> None:
@@ -1032,6 +1040,7 @@ class _Scan:
                 suppress=func.suppress,
                 body_hash=func.body_hash,
                 generated=hooks,
+                unread_decorators=unread,
             )
         )
 
@@ -1251,6 +1260,10 @@ class _Scan:
         seq = 0
         for attr in sorted(namespace):
             value = namespace[attr]
+            if value.kind == "opaque" and value.origin:
+                name = OPAQUE_STAR if attr.startswith(OPAQUE_STAR) else attr
+                self.opaque.add(OpaqueImport(holder.node, name, value.origin, self.show(holder.path)))
+                continue
             if value.kind != "fixture" or value.func is None or value.spec is None:
                 continue
             spec, func = value.spec, value.func
