@@ -134,6 +134,7 @@ def test_fg002_session_requests_function(write_tree: Tree) -> None:
                 @pytest.fixture(scope="session")
                 def pool(item, tmp_path): pass
             """,
+            "test_pool.py": "def test_pool(pool): pass\n",
         }
     )
     report = analyze(root)
@@ -164,6 +165,7 @@ def test_fg002_dynamic_scope_is_a_warning_and_loop_scope_an_error(write_tree: Tr
                 @pytest_asyncio.fixture(scope="session", loop_scope="function")
                 async def client(): pass
             """,
+            "test_client.py": "def test_client(client, dyn): pass\n",
         }
     )
     report = analyze(root)
@@ -172,6 +174,33 @@ def test_fg002_dynamic_scope_is_a_warning_and_loop_scope_an_error(write_tree: Tr
         ("conftest.py", 8, Severity.ERROR),
     ]
     assert "loop_scope is narrower than scope" in found(report, "FG002")[1].message
+
+
+def test_fg002_is_a_warning_where_no_collected_test_sets_it_up(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                import os
+                import pytest
+                @pytest.fixture
+                def item(): pass
+                @pytest.fixture(scope="session")
+                def pool(item): pass
+                if os.environ.get("REAL") == "1":
+                    @pytest.fixture(scope="module")
+                    def guarded(item): pass
+            """,
+            "test_x.py": "def test_x(guarded): pass\n",
+        }
+    )
+    findings = {f.symbol: f for f in found(analyze(root), "FG002")}
+    assert {s: f.severity for s, f in findings.items()} == {
+        "conftest.py::pool": Severity.WARNING,
+        "conftest.py::guarded": Severity.WARNING,
+    }
+    assert "no collected test sets up 'pool'" in findings["conftest.py::pool"].message
+    assert "exists only if" in findings["conftest.py::guarded"].message
 
 
 def test_fg002_near_miss_narrow_requests_wide(write_tree: Tree) -> None:

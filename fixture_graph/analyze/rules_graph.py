@@ -10,6 +10,7 @@ from fixture_graph.analyze.common import chain_text, impact_text, loc, weight_te
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
+from fixture_graph.model import FixtureDef
 from fixture_graph.scope import Scope
 
 
@@ -113,7 +114,13 @@ def _widest_allowed(ctx: Context, fixture_id: str) -> Scope:
     "A fixture requests a fixture of narrower scope: pytest raises ScopeMismatch at setup.",
 )
 def scope_mismatch(ctx: Context) -> Iterator[Finding]:
-    """Each edge from a wider to a narrower scope, and async loops narrower than their fixture."""
+    """Each edge from a wider to a narrower scope, and async loops narrower than their fixture.
+
+    An error exactly where pytest raises ScopeMismatch (``_check_scope`` at setup): a static
+    request, between definitions whose scopes are literals and which exist unconditionally, made
+    by a fixture some collected test sets up. Otherwise a warning that says which part is unsure.
+    """
+    reached = ctx.resolution.reached
     for source, target, data in sorted(ctx.graph.edges(data=True)):
         outer, inner = ctx.fixtures[source], ctx.fixtures[target]
         if source == target:
@@ -135,21 +142,27 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                     line=outer.line,
                     symbol=source,
                     related=(loc(ctx, source, outer.name), loc(ctx, target, inner.name)),
+                    fix=(
+                        "give both fixtures literal scopes, or check that the computed scope is never "
+                        "wider than the narrowest fixture it requests"
+                    ),
                     key=f"FG002:{source}->{target}",
                 )
             continue
         if outer.scope <= inner.scope:
             continue
+        unsure = _mismatch_doubt(outer, inner, source in reached, bool(data.get("dynamic")))
         widest = _widest_allowed(ctx, source)
         fix = f"declare '{outer.name}' with scope=\"{widest.value}\" (the widest its requests allow)"
         if ctx.is_user(inner) and _widest_allowed(ctx, target) >= outer.scope:
             fix += f", or '{inner.name}' with scope=\"{outer.scope.value}\""
         yield Finding(
             code="FG002",
-            severity=Severity.WARNING if data.get("dynamic") else Severity.ERROR,
+            severity=Severity.WARNING if unsure else Severity.ERROR,
             message=(
                 f"scope mismatch: {outer.scope.value}-scoped '{outer.name}' {how} "
                 f"{inner.scope.value}-scoped '{inner.name}' ({chain_text(ctx, [source, target])})"
+                + (f"; not certain: {unsure}" if unsure else "")
             ),
             file=outer.file,
             line=outer.line,
@@ -166,6 +179,7 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         loop = Scope.parse(fixture.loop_scope)
         if loop is not None and loop < fixture.scope:
+            unsure = _mismatch_doubt(fixture, fixture, fixture.id in reached, False)
             source = fixture.loop_scope_source or "loop_scope="
             why = (
                 "loop_scope is narrower than scope"
@@ -174,11 +188,11 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
             )
             yield Finding(
                 code="FG002",
-                severity=Severity.ERROR,
+                severity=Severity.WARNING if unsure else Severity.ERROR,
                 message=(
                     f"scope mismatch: {fixture.scope.value}-scoped fixture '{fixture.name}' runs in a "
                     f"{loop.value}-scoped event loop ({why}): pytest-asyncio raises ScopeMismatch "
-                    f"on _{loop.value}_scoped_runner"
+                    f"on _{loop.value}_scoped_runner" + (f"; not certain: {unsure}" if unsure else "")
                 ),
                 file=fixture.file,
                 line=fixture.line,
@@ -187,6 +201,18 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                 fix=f'set loop_scope="{fixture.scope.value}" (or narrow scope to "{loop.value}")',
                 key=f"FG002:{fixture.id}:loop",
             )
+
+
+def _mismatch_doubt(outer: FixtureDef, inner: FixtureDef, reached: bool, dynamic: bool) -> str:
+    """Why a scope mismatch may not fail (empty when pytest surely raises ScopeMismatch)."""
+    if dynamic:
+        return "the request is a getfixturevalue call, made only if that code runs"
+    for fixture in (outer, inner):
+        if fixture.conditional:
+            return f"'{fixture.name}' exists only if {'; '.join(fixture.guards)}"
+    if not reached:
+        return f"no collected test sets up '{outer.name}' (pytest raises when one does)"
+    return ""
 
 
 @rule(
