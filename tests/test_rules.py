@@ -76,14 +76,35 @@ def test_fg001_two_cycles_sharing_an_edge_and_the_fewest_removals(write_tree: Tr
                 @pytest.fixture
                 def c(b): pass
             """,
+            "test_x.py": "def test_x(a): pass\n",
         }
     )
     report = analyze(root)
+    assert {f.severity for f in found(report, "FG001")} == {Severity.ERROR}
     messages = sorted(f.message for f in found(report, "FG001"))
     assert messages == ["circular dependency: a -> b -> a", "circular dependency: b -> c -> b"]
     fix = found(report, "FG001")[0].fix
     assert fix is not None
     assert "2 removal(s) break all 2 cycles" in fix
+
+
+def test_fg001_is_a_warning_where_no_collected_test_reaches_the_cycle(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                import pytest
+                @pytest.fixture
+                def a(b): pass
+                @pytest.fixture
+                def b(a): pass
+            """,
+            "test_x.py": "def test_x(): pass\n",
+        }
+    )
+    (finding,) = found(analyze(root), "FG001")
+    assert finding.severity is Severity.WARNING
+    assert "no collected test reaches it" in finding.message
 
 
 def test_fg001_self_request_without_outer_definition(write_tree: Tree) -> None:
