@@ -621,3 +621,32 @@ def test_p_naming_an_entry_point_loads_nothing_more(write_tree: Tree) -> None:
     report = scan(root)
     assert [i for i in report.scan.issues if i.code == "plugin-not-found"] == []
     assert any(f.name == "anyio_backend" for f in report.scan.fixtures)
+
+
+def test_doctest_text_files_are_items_with_the_visible_autouse_fixtures(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": PLUGINS,
+            "conftest.py": "import pytest\n\n@pytest.fixture(autouse=True)\ndef everywhere(): pass\n",
+            "docs/test_guide.txt": "Some prose.\n\n    >>> 1 + 1\n    2\n",
+            "docs/test_no_examples.txt": "Only prose.\n",
+            "docs/notes.txt": ">>> 1\n1\n",
+            "test_a.py": "def test_a(): pass\n",
+        }
+    )
+    report = scan(root)
+    assert closures(report) == {
+        "docs/test_guide.txt::test_guide.txt": ["everywhere"],
+        "test_a.py::test_a": ["everywhere"],
+    }
+    assert_pytest_agrees(root, report)
+
+
+def test_doctest_globs_and_the_disabled_plugin(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\naddopts = -p no:doctest -p no:asyncio -p no:anyio\n",
+            "test_guide.txt": ">>> 1\n1\n",
+        }
+    )
+    assert closures(scan(root)) == {}

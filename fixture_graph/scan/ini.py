@@ -69,6 +69,8 @@ class IniSettings:
     ignore_glob: tuple[str, ...] = ()
     markexpr: str | None = None
     keyword: str | None = None
+    # --doctest-glob patterns from addopts (pytest's default: test*.txt).
+    doctest_globs: tuple[str, ...] = ("test*.txt",)
     issues: tuple[Issue, ...] = ()
     # The raw values of the ini keys and addopts flags the plugin registry asks for
     # (fixture_graph.scan.plugins.settings_keys), as (key, value) pairs.
@@ -274,6 +276,7 @@ def _settings(
         ignore_glob=tuple(os.path.abspath(cwd / g) for g in opts.get("ignore_glob", [])),
         markexpr=opts.get("markexpr"),
         keyword=opts.get("keyword"),
+        doctest_globs=tuple(opts.get("doctest_glob", [])) or ("test*.txt",),
         plugin_settings=_plugin_settings(cfg, addopts),
     )
 
@@ -293,7 +296,7 @@ def _plugin_settings(cfg: dict[str, Any], addopts: tuple[str, ...]) -> tuple[tup
 def _parse_addopts(addopts: tuple[str, ...]) -> dict[str, Any]:
     """Read the few pytest command-line options in ``addopts`` that change fixture visibility
     or which tests are collected (``-m``/``-k``: the last one given wins, as with argparse)."""
-    out: dict[str, Any] = {"plugins": [], "ignore": [], "ignore_glob": []}
+    out: dict[str, Any] = {"plugins": [], "ignore": [], "ignore_glob": [], "doctest_glob": []}
     it = iter(addopts)
     for token in it:
         name, _, inline = token.partition("=")
@@ -306,7 +309,7 @@ def _parse_addopts(addopts: tuple[str, ...]) -> dict[str, Any]:
             attached = token[2:]
             value = attached[1:] if attached.startswith("=") else attached or next(it, "")
             out["markexpr" if token[1] == "m" else "keyword"] = value
-        elif name in ("--confcutdir", "--ignore", "--ignore-glob"):
+        elif name in ("--confcutdir", "--ignore", "--ignore-glob", "--doctest-glob"):
             value = inline if "=" in token else next(it, "")
             key = name[2:].replace("-", "_")
             if key == "confcutdir":

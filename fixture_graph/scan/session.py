@@ -419,6 +419,7 @@ class _Scan:
             ignore=self.ini.ignore,
             ignore_glob=(*self.ini.ignore_glob, *(str(self.ini.rootdir / g) for g in self.config.exclude)),
             follow_symlinks=self.config.follow_symlinks,
+            doctest_globs=() if "doctest" in self.blocked else self.ini.doctest_globs,
         )
 
     # -- session-level definitions -------------------------------------------------------------
@@ -811,7 +812,34 @@ class _Scan:
             globs = tuple(os.path.abspath(folder / g) for g in entries)
         return paths, globs
 
+    def _collect_doctest_file(self, path: Path) -> None:
+        """A doctest text file: one item, named after the file, when it holds an example.
+
+        pytest's doctest plugin (``DoctestTextfile.collect``) yields a ``DoctestItem`` for the
+        file's examples; the item requests no arguments, so its closure is the autouse fixtures
+        (and ini ``usefixtures``) visible from the file's directory.
+        """
+        try:
+            data, st = read_source_stat(path, self.config.max_file_bytes)
+        except SkippedFile:
+            inputs.note_file(path, inputs.UNTRUSTED)
+            return
+        inputs.note_file(path, inputs.stat_key(st))
+        if not _DOCTEST_EXAMPLE.search(data):
+            return
+        node = self.show(path)
+        ancestors = self._ancestors(path)
+        item = TestItem(nodeid=f"{node}::{path.name}", name=path.name, file=node, line=1, ancestors=ancestors)
+        self.tests.append(item)
+        chain = tuple(a.rsplit("/", 1)[-1] for a in ancestors[1:])
+        self._selectable.append(
+            _Selectable(module=path, marks=(), names=(*chain, path.name), param_marks=False, generates=False)
+        )
+
     def _collect_module(self, path: Path) -> None:
+        if path.suffix != ".py":
+            self._collect_doctest_file(path)
+            return
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
             return
         record = self._import_module(path)
@@ -1444,6 +1472,10 @@ def environment_view(config: ScanConfig) -> Mapping[str, str | None]:
     if not given and not config.env_inherit:
         return given
     return _CompleteEnv(given, os.environ if config.env_inherit else {})
+
+
+# A doctest example line: optional indentation, then the ">>>" prompt (doctest.DocTestParser).
+_DOCTEST_EXAMPLE = re.compile(rb"^[ \t]*>>>", re.MULTILINE)
 
 
 def _hook_calls(ns: Namespace) -> tuple[HookParametrize, ...]:

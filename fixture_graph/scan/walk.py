@@ -26,6 +26,8 @@ class WalkRules:
     ignore: tuple[Path, ...] = ()
     ignore_glob: tuple[str, ...] = ()
     follow_symlinks: bool = False
+    # The doctest plugin's --doctest-glob patterns (default test*.txt); empty when it is disabled.
+    doctest_globs: tuple[str, ...] = ()
 
 
 def fnmatch_ex(pattern: str, path: Path) -> bool:
@@ -164,6 +166,8 @@ def _classify(
         and matches_any(path, rules.python_files)
     ):
         return "module"
+    if is_file and path.suffix != ".py" and rules.doctest_globs and matches_any(path, rules.doctest_globs):
+        return "module"  # a doctest text file (pytest's doctest plugin, ``_is_doctest``)
     return ""
 
 
