@@ -69,6 +69,13 @@ PROJECTS = (
         ("pytest", "pytest-httpbin==2.1.0", "httpbin~=0.10.0", "pytest-mock", "trustme"),
         extras="socks",
     ),
+    # pytest's own suite: `-p pytester` in addopts, python_files and norecursedirs with paths,
+    # a sys.gettrace() guard, fixtures over @classmethod, doctest text files.
+    Project(
+        "pytest",
+        "9.2.0",
+        ("argcomplete", "attrs", "hypothesis", "mock", "requests", "setuptools", "xmlschema", "pygments"),
+    ),
     # anyio's pytest plugin (the anyio mark, anyio_backend), trio; its GitHub requirements.txt.
     Project(
         "httpx",
