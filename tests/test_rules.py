@@ -264,34 +264,72 @@ def test_fg004_near_miss_and_custom_weights(write_tree: Tree) -> None:
 # -- FG005 excess session fixtures -----------------------------------------------------------
 
 
-def _sessions(n: int) -> str:
+def _sessions(n: int, impact: str | None = None) -> str:
+    tag = f"@memory_profile('s', {impact!r})\n" if impact else ""
     return "import pytest\n" + "".join(
-        f"@pytest.fixture(scope='session')\ndef s{i}(): pass\n" for i in range(n)
+        f"@pytest.fixture(scope='session')\n{tag}def s{i}(): pass\n" for i in range(n)
     )
 
 
-def test_fg005_over_budget_lists_each_with_fan_in(write_tree: Tree) -> None:
+def test_fg005_one_budget_finding_naming_each_fixture_cheapest_first(write_tree: Tree) -> None:
     root = write_tree(
-        {**INI, "conftest.py": _sessions(5), "test_x.py": "def test_a(s0): pass\ndef test_b(s0): pass\n"}
+        {
+            **INI,
+            "conftest.py": _sessions(5, "HIGH"),
+            "test_x.py": "def test_a(s0, s2): pass\ndef test_b(s0): pass\n",
+        }
     )
     report = analyze(root, workers=3)
-    assert [(f.line, f.symbol) for f in found(report, "FG005")] == [
-        (2, "conftest.py::s0"),
-        (4, "conftest.py::s1"),
-        (6, "conftest.py::s2"),
-        (8, "conftest.py::s3"),
-        (10, "conftest.py::s4"),
+    (finding,) = found(report, "FG005")
+    # Fewest tests first (s1, s3, s4 reach none; s2 one; s0 two), ids breaking ties.
+    assert [(r.file, r.line) for r in finding.related] == [
+        ("conftest.py", 5),
+        ("conftest.py", 11),
+        ("conftest.py", 14),
+        ("conftest.py", 8),
+        ("conftest.py", 2),
     ]
-    s0, s1 = found(report, "FG005")[:2]
-    assert "is one of 5 (budget 4): reached by 0 tests" in s1.message
-    assert "with 3 xdist workers it is set up 3 times" in s1.message
-    assert "reached by 2 tests" in s0.message
+    assert (finding.file, finding.line, finding.symbol) == ("conftest.py", 5, "conftest.py::s1")
+    assert finding.severity is Severity.WARNING
+    assert finding.key == "FG005:budget"
+    assert finding.message.startswith("5 session-scoped fixtures, 1 over the budget of 4")
+    assert "with 3 xdist workers each is set up 3 times" in finding.message
+    assert "s1 (0 tests, HIGH), s3 (0 tests, HIGH), s4 (0 tests, HIGH), s2 (1 test, HIGH), s0 (2 tests" in (
+        finding.message
+    )
+    assert finding.related[4].label == "s0: reached by 2 tests, impact HIGH, weight 24 points over 3 workers"
+    assert finding.fix is not None
+    assert finding.fix.startswith("demote 's1' to module or function scope first (reached by 0 tests")
+    assert "until 4 remain" in finding.fix
+    assert "then" not in finding.fix.split(";")[0]
 
 
-def test_fg005_near_miss_at_budget(write_tree: Tree) -> None:
+def test_fg005_key_is_stable_when_one_more_fixture_joins(write_tree: Tree) -> None:
+    five = analyze(write_tree({**INI, "conftest.py": _sessions(5)}))
+    seven = analyze(write_tree({**INI, "conftest.py": _sessions(7)}))
+    (a,) = found(five, "FG005")
+    (b,) = found(seven, "FG005")
+    assert a.key == b.key == "FG005:budget"
+    assert len(b.related) == 7
+    assert b.fix is not None
+    assert "then 's1', 's2'," in b.fix
+    assert "weight" not in b.message + " ".join(r.label for r in b.related)  # untagged: no 0 points
+
+
+def test_fg005_near_miss_at_budget_and_accepted_fixtures(write_tree: Tree) -> None:
     root = write_tree({**INI, "conftest.py": _sessions(4)})
     assert found(analyze(root), "FG005") == []
-    assert len(found(analyze(root, max_session_fixtures=3), "FG005")) == 4
+    (finding,) = found(analyze(root, max_session_fixtures=3), "FG005")
+    assert len(finding.related) == 4
+    # A fixture silenced with ignore[FG005] is accepted as session-scoped: not counted.
+    accepted = _sessions(5).replace("def s3(): pass", "def s3(): pass  # fixture-graph: ignore[FG005]")
+    root = write_tree({**INI, "conftest.py": accepted})
+    assert found(analyze(root), "FG005") == []
+    (finding,) = found(analyze(root, max_session_fixtures=3), "FG005")
+    assert [r.label.split(":")[0] for r in finding.related] == ["s0", "s1", "s2", "s4"]
+    # Dynamic scopes and plugin or builtin session fixtures do not count either.
+    dynamic = _sessions(4) + "@pytest.fixture(scope=pick_scope)\ndef dyn(): pass\n"
+    assert found(analyze(write_tree({**INI, "conftest.py": dynamic})), "FG005") == []
 
 
 # -- FG006 unused ----------------------------------------------------------------------------
