@@ -536,6 +536,88 @@ def test_fg009_near_miss_lazy_import_and_light_modules(write_tree: Tree) -> None
     assert where(extended, "FG009") == [("conftest.py", 1, Severity.WARNING)]
 
 
+def test_fg009_guarded_import_is_never_told_to_add_a_guard(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                import os
+                import pytest
+                if os.environ.get("USE_ML"):
+                    import torch
+                try:
+                    import json
+                except ImportError:
+                    json = None
+                if wants_heavy_fixtures():
+                    from heavy_fixtures import *
+                @pytest.fixture
+                def model():
+                    return torch.nn
+                @pytest.fixture
+                def frame():
+                    return json.loads("{}")
+            """,
+            "heavy_fixtures.py": """
+                import pytest
+                @pytest.fixture
+                @memory_profile("browser", "VERY_HIGH")
+                def browser(): pass
+            """,
+            "test_x.py": "def test_x(model, frame, browser): pass\n",
+        }
+    )
+    scan = ScanConfig(scan_plugins=False, env=(("USE_ML", "1"),))
+    torch, stdlib, local = found(analyze(root, scan, heavy_modules=("torch", "json")), "FG009")
+    assert (torch.line, stdlib.line, local.line) == (4, 6, 10)
+    for finding in (torch, stdlib, local):
+        assert finding.fix is not None
+        assert "guard" not in finding.fix.replace("already guarded", "")
+        assert "already guarded" in finding.fix
+    # Decided true by --env: still guarded, still runs whenever the condition holds.
+    assert torch.message.startswith("collection-time import of heavy module 'torch' (guarded by os.environ")
+    assert torch.fix == (
+        'it is already guarded, but still runs at collection whenever os.environ.get("USE_ML") is true; '
+
+        "move it inside model, the only code that uses it"
+    )
+    assert "whenever the import succeeds (the module is installed)" in (stdlib.fix or "")
+    assert (stdlib.fix or "").endswith("move it inside frame, the only code that uses it")
+    # Left undecided (a call the scan cannot decide): said so, and where it could load instead.
+    assert "already guarded (undecided here)" in (local.fix or "")
+    assert "a conftest.py in the directory of the tests that use it" in (local.fix or "")
+
+
+def test_fg009_near_miss_unguarded_still_offers_a_guard_and_type_checking_never_runs(
+    write_tree: Tree,
+) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                from typing import TYPE_CHECKING
+                import pytest
+                from heavy_fixtures import *
+                if TYPE_CHECKING:
+                    import torch
+            """,
+            "heavy_fixtures.py": """
+                import pytest
+                @pytest.fixture
+                @memory_profile("browser", "VERY_HIGH")
+                def browser(): pass
+            """,
+            "test_x.py": "def test_x(browser): pass\n",
+        }
+    )
+    (local,) = found(analyze(root), "FG009")
+    assert local.line == 3
+    assert "(guarded by" not in local.message
+    assert local.fix is not None
+    assert "already guarded" not in local.fix
+    assert "or behind an env guard" in local.fix
+
+
 # -- FG010 dynamic dependency ----------------------------------------------------------------
 
 
