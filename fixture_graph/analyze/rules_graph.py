@@ -124,6 +124,11 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                 inner.scope_is_dynamic and outer.scope > Scope.FUNCTION
             )
             if could:
+                fixes = []
+                if outer.scope_is_dynamic:
+                    fixes.append(f"'{outer.name}' never wider than {inner.scope_label}")
+                if inner.scope_is_dynamic:
+                    fixes.append(f"'{inner.name}' never narrower than {outer.scope_label}")
                 yield Finding(
                     code="FG002",
                     severity=Severity.WARNING,
@@ -135,6 +140,10 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                     line=outer.line,
                     symbol=source,
                     related=(loc(ctx, source, outer.name), loc(ctx, target, inner.name)),
+                    fix=(
+                        f"make the computed scope keep {' and '.join(fixes)} for every value it can "
+                        "take, or declare a literal scope="
+                    ),
                     key=f"FG002:{source}->{target}",
                 )
             continue

@@ -213,6 +213,13 @@ def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
             line=fixture.line,
             symbol=fixture.id,
             related=(loc(ctx, outer.id, f"outer {outer.name} ({outer.id})"),),
+            fix=(
+                f"keep it if extending the outer '{fixture.name}' is intended (silence this with "
+                f"# fixture-graph: ignore[FG007]); give it another name if requesters need both"
+                if extends
+                else f"give it another name if tests here still need the outer '{fixture.name}'; if "
+                "replacing it is intended, silence this with # fixture-graph: ignore[FG007]"
+            ),
             key=f"FG007:{fixture.id}",
         )
 
@@ -285,6 +292,10 @@ def dynamic_dependency(ctx: Context) -> Iterator[Finding]:
                 message=issue.message,
                 file=issue.file,
                 line=issue.line,
+                fix=(
+                    'request it by a literal name (getfixturevalue("name")), as an argument, or through '
+                    "@pytest.mark.parametrize(..., indirect=True), so a static reading sees the dependency"
+                ),
                 key=f"FG010:{issue.file}:{issue.message}",
             )
     groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
@@ -367,6 +378,19 @@ def forbidden_dependency(ctx: Context) -> Iterator[Finding]:
                 line=item.line,
                 symbol=test.nodeid,
                 related=tuple(loc(ctx, n, ctx.label(n)) for n in chain),
-                fix=f"stop requesting '{ctx.label(chain[1])}' here, or override it with a lighter fixture",
+                fix=_contract_fix(ctx, test.nodeid, chain[1]),
                 key=f"FG012:{contract.name}:{test.nodeid}:{target.id}",
             )
+
+
+def _contract_fix(ctx: Context, nodeid: str, first: str) -> str:
+    """What breaks the chain at its first link: stop requesting it, unless nothing here asks."""
+    fixture = ctx.fixtures.get(first)
+    name = ctx.label(first)
+    item = ctx.items[nodeid]
+    if fixture is not None and fixture.autouse and name not in (*item.argnames, *item.usefixtures):
+        return (
+            f"'{name}' is autouse ({fixture.file}): drop autouse=True and request it where it is needed, "
+            "or override it with a lighter fixture for these tests"
+        )
+    return f"stop requesting '{name}' here, or override it with a lighter fixture"
