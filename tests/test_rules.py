@@ -76,6 +76,7 @@ def test_fg001_two_cycles_sharing_an_edge_and_the_fewest_removals(write_tree: Tr
                 @pytest.fixture
                 def c(b): pass
             """,
+            "test_x.py": "def test_x(a): pass\n",
         }
     )
     report = analyze(root)
@@ -109,6 +110,51 @@ def test_fg001_near_miss_override_chain_is_not_a_cycle(write_tree: Tree) -> None
     assert found(analyze(root), "FG001") == []
 
 
+def test_fg001_error_only_when_a_collected_test_sets_the_cycle_up(write_tree: Tree) -> None:
+    # pytest raises "recursive dependency" while setting up a link for a test: a cycle no test
+    # reaches, or one closed by getfixturevalue or behind an undecided guard, is a warning.
+    conftest = """
+        import os
+        import pytest
+        @pytest.fixture
+        def a(b): pass
+        @pytest.fixture
+        def b(a): pass
+        @pytest.fixture
+        def dyn_a(dyn_b): pass
+        @pytest.fixture
+        def dyn_b(request):
+            request.getfixturevalue("dyn_a")
+        if os.environ.get("LOOP"):
+            @pytest.fixture
+            def g(h): pass
+        @pytest.fixture
+        def h(g): pass
+    """
+    root = write_tree({**INI, "conftest.py": conftest, "test_x.py": "def test_x(dyn_a, h): pass\n"})
+    report = analyze(root)
+    by_first = {f.message.split(": ")[1].split(" ")[0]: f for f in found(report, "FG001")}
+    assert {k: f.severity for k, f in by_first.items()} == {
+        "a": Severity.WARNING,
+        "dyn_a": Severity.WARNING,
+        "g": Severity.WARNING,
+    }
+    assert (
+        "(no collected test reaches it: pytest reports it only when a test sets it up)"
+        in by_first["a"].message
+    )
+    assert "a link is a getfixturevalue call" in by_first["dyn_a"].message
+    assert "a link is behind an undecided condition" in by_first["g"].message
+    # Near miss: a test that requests a, and LOOP decided true, make both certain.
+    (root / "test_y.py").write_text("def test_y(a): pass\n")
+    decided = analyze(root, ScanConfig(scan_plugins=False, env=(("LOOP", "1"),)))
+    assert sorted((f.message.split(": ")[1].split(" ")[0], f.severity) for f in found(decided, "FG001")) == [
+        ("a", Severity.ERROR),
+        ("dyn_a", Severity.WARNING),
+        ("g", Severity.ERROR),
+    ]
+
+
 def test_fg001_bound_is_stated(write_tree: Tree) -> None:
     defs = "\n".join(
         f"@pytest.fixture\ndef f{i}({', '.join(f'f{j}' for j in range(6) if j != i)}): pass" for i in range(6)
@@ -134,6 +180,7 @@ def test_fg002_session_requests_function(write_tree: Tree) -> None:
                 @pytest.fixture(scope="session")
                 def pool(item, tmp_path): pass
             """,
+            "test_x.py": "def test_x(pool): pass\n",
         }
     )
     report = analyze(root)
@@ -164,6 +211,7 @@ def test_fg002_dynamic_scope_is_a_warning_and_loop_scope_an_error(write_tree: Tr
                 @pytest_asyncio.fixture(scope="session", loop_scope="function")
                 async def client(): pass
             """,
+            "test_x.py": "def test_x(dyn, client): pass\n",
         }
     )
     report = analyze(root)
@@ -172,6 +220,33 @@ def test_fg002_dynamic_scope_is_a_warning_and_loop_scope_an_error(write_tree: Tr
         ("conftest.py", 8, Severity.ERROR),
     ]
     assert "loop_scope is narrower than scope" in found(report, "FG002")[1].message
+
+
+def test_fg002_error_only_when_a_collected_test_sets_it_up(write_tree: Tree) -> None:
+    conftest = """
+        import os
+        import pytest
+        @pytest.fixture
+        def item(): pass
+        @pytest.fixture(scope="session")
+        def pool(item): pass
+        if os.environ.get("GUARDED"):
+            @pytest.fixture(scope="module")
+            def guarded(item): pass
+    """
+    root = write_tree({**INI, "conftest.py": conftest, "test_x.py": "def test_x(guarded): pass\n"})
+    report = analyze(root)
+    assert where(report, "FG002") == [
+        ("conftest.py", 5, Severity.WARNING),
+        ("conftest.py", 8, Severity.WARNING),
+    ]
+    pool, guarded = found(report, "FG002")
+    assert pool.message.endswith("; no collected test uses 'pool', so pytest has not raised it yet")
+    assert guarded.message.endswith("; behind an undecided condition, so pytest has not raised it yet")
+    # Near miss: once a test uses pool and the guard is decided true, pytest raises both.
+    (root / "test_y.py").write_text("def test_y(pool): pass\n")
+    decided = analyze(root, ScanConfig(scan_plugins=False, env=(("GUARDED", "1"),)))
+    assert where(decided, "FG002") == [("conftest.py", 5, Severity.ERROR), ("conftest.py", 8, Severity.ERROR)]
 
 
 def test_fg002_near_miss_narrow_requests_wide(write_tree: Tree) -> None:
@@ -578,7 +653,6 @@ def test_fg009_guarded_import_is_never_told_to_add_a_guard(write_tree: Tree) -> 
     assert torch.message.startswith("collection-time import of heavy module 'torch' (guarded by os.environ")
     assert torch.fix == (
         'it is already guarded, but still runs at collection whenever os.environ.get("USE_ML") is true; '
-
         "move it inside model, the only code that uses it"
     )
     assert "whenever the import succeeds (the module is installed)" in (stdlib.fix or "")

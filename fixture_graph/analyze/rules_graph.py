@@ -83,9 +83,12 @@ def _cycle_finding(
             f"{ctx.label(a)} -> {ctx.label(b)}" for a, b in fas
         )
     file, line = ctx.where(cycle[0])
+    doubt = _cycle_doubt(ctx, cycle, pairs)
+    if doubt is not None:
+        note += f" ({doubt}: pytest reports it only when a test sets it up)"
     return Finding(
         code="FG001",
-        severity=Severity.ERROR,
+        severity=Severity.ERROR if doubt is None else Severity.WARNING,
         message=f"circular dependency: {chain_text(ctx, links)}{note}",
         file=file,
         line=line,
@@ -94,6 +97,36 @@ def _cycle_finding(
         fix=fix,
         key="FG001:" + "->".join(cycle),
     )
+
+
+def _cycle_doubt(ctx: Context, cycle: tuple[str, ...], pairs: list[tuple[str, str]]) -> str | None:
+    """Why pytest may never raise its recursive-dependency error for ``cycle``, or None.
+
+    pytest raises it while setting up a fixture of the loop for a test, so the error is certain
+    when a collected test's closure holds a link, every link is a plain request (no
+    ``getfixturevalue``) and no link is behind a condition the scan left undecided.
+    """
+    if not ctx.resolution.reached.intersection(cycle):
+        return "no collected test reaches it"
+    graph = ctx.graph
+    if any(graph.has_edge(a, b) and graph.edges[a, b].get("dynamic") for a, b in pairs):
+        return "a link is a getfixturevalue call"
+    if any(ctx.fixtures[n].conditional for n in cycle if n in ctx.fixtures):
+        return "a link is behind an undecided condition"
+    return None
+
+
+def _mismatch_doubt(ctx: Context, *ids: str) -> str | None:
+    """Why pytest may never raise ScopeMismatch for the first of ``ids``, or None.
+
+    pytest checks scopes while setting up a fixture for a test: certain when a collected test's
+    closure holds it and none of ``ids`` is behind a condition the scan left undecided.
+    """
+    if ids[0] not in ctx.resolution.reached:
+        return f"no collected test uses '{ctx.label(ids[0])}'"
+    if any(ctx.fixtures[i].conditional for i in ids):
+        return "behind an undecided condition"
+    return None
 
 
 def _widest_allowed(ctx: Context, fixture_id: str) -> Scope:
@@ -153,12 +186,14 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
         fix = f"declare '{outer.name}' with scope=\"{widest.value}\" (the widest its requests allow)"
         if ctx.is_user(inner) and _widest_allowed(ctx, target) >= outer.scope:
             fix += f", or '{inner.name}' with scope=\"{outer.scope.value}\""
+        doubt = _mismatch_doubt(ctx, source, target)
         yield Finding(
             code="FG002",
-            severity=Severity.WARNING if data.get("dynamic") else Severity.ERROR,
+            severity=Severity.WARNING if data.get("dynamic") or doubt else Severity.ERROR,
             message=(
                 f"scope mismatch: {outer.scope.value}-scoped '{outer.name}' {how} "
                 f"{inner.scope.value}-scoped '{inner.name}' ({chain_text(ctx, [source, target])})"
+                + (f"; {doubt}, so pytest has not raised it yet" if doubt else "")
             ),
             file=outer.file,
             line=outer.line,
@@ -181,13 +216,14 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                 if source.endswith("=")
                 else f"no loop_scope=, so {source} = {loop.value} applies, narrower than scope"
             )
+            doubt = _mismatch_doubt(ctx, fixture.id)
             yield Finding(
                 code="FG002",
-                severity=Severity.ERROR,
+                severity=Severity.WARNING if doubt else Severity.ERROR,
                 message=(
                     f"scope mismatch: {fixture.scope.value}-scoped fixture '{fixture.name}' runs in a "
                     f"{loop.value}-scoped event loop ({why}): pytest-asyncio raises ScopeMismatch "
-                    f"on _{loop.value}_scoped_runner"
+                    f"on _{loop.value}_scoped_runner" + (f" ({doubt}, so not yet)" if doubt else "")
                 ),
                 file=fixture.file,
                 line=fixture.line,
