@@ -752,6 +752,34 @@ def test_fg012_contract_reports_the_shortest_chain(write_tree: Tree) -> None:
     )
 
 
+def test_fg012_error_only_through_links_no_undecided_guard_holds(write_tree: Tree) -> None:
+    conftest = """
+        import os
+        import pytest
+        @pytest.fixture
+        def real_db(): pass
+        if os.environ.get("REAL"):
+            @pytest.fixture
+            def repo(real_db): pass
+        @pytest.fixture
+        def repo_again(real_db): pass
+    """
+    tests = "def test_guarded(repo): pass\n\n\ndef test_plain(repo_again, repo): pass\n"
+    root = write_tree({**INI, "conftest.py": conftest, "unit/test_u.py": tests})
+    contract = Contract("unit stays light", tests=("unit/*",), forbid=("real_*",))
+    guarded, plain = found(analyze(root, contracts=(contract,)), "FG012")
+    assert guarded.severity is Severity.WARNING
+    assert guarded.message.endswith(
+        "via unit/test_u.py::test_guarded -> repo -> real_db; only through repo, "
+        "behind an undecided condition"
+    )
+    # Near miss: another route that no guard holds makes it certain, and names that route.
+    assert plain.severity is Severity.ERROR
+    assert plain.message.endswith("via unit/test_u.py::test_plain -> repo_again -> real_db")
+    decided = analyze(root, ScanConfig(scan_plugins=False, env=(("REAL", "1"),)), contracts=(contract,))
+    assert [f.severity for f in found(decided, "FG012")] == [Severity.ERROR, Severity.ERROR]
+
+
 def test_fg012_near_miss_without_contract(write_tree: Tree) -> None:
     root = write_tree(
         {

@@ -321,8 +321,11 @@ def dynamic_dependency(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _shortest_chain(ctx: Context, start: str, goals: set[str]) -> list[str] | None:
-    """Breadth-first from a test through its requests to the nearest goal definition."""
+def _shortest_chain(ctx: Context, start: str, goals: set[str], *, certain: bool = False) -> list[str] | None:
+    """Breadth-first from a test through its requests to the nearest goal definition.
+
+    ``certain`` follows only plain requests into definitions no undecided guard holds.
+    """
     parent: dict[str, str | None] = {start: None}
     queue = deque([start])
     while queue:
@@ -332,7 +335,9 @@ def _shortest_chain(ctx: Context, start: str, goals: set[str]) -> list[str] | No
             while (up := parent[path[-1]]) is not None:
                 path.append(up)
             return path[::-1]
-        for target, _ in sorted(ctx.requests_from.get(node, ())):
+        for target, dynamic in sorted(ctx.requests_from.get(node, ())):
+            if certain and (dynamic or (target in ctx.fixtures and ctx.fixtures[target].conditional)):
+                continue
             if target not in parent:
                 parent[target] = node
                 queue.append(target)
@@ -363,16 +368,27 @@ def forbidden_dependency(ctx: Context) -> Iterator[Finding]:
             hits = forbidden.intersection(test.closure_defs)
             if not hits:
                 continue
-            chain = _shortest_chain(ctx, test.nodeid, hits) or [test.nodeid, min(hits)]
+            item = ctx.items[test.nodeid]
+            sure = None if item.conditional else _shortest_chain(ctx, test.nodeid, hits, certain=True)
+            chain = sure or _shortest_chain(ctx, test.nodeid, hits) or [test.nodeid, min(hits)]
             target = ctx.fixtures[chain[-1]]
             more = f" (and {len(hits) - 1} more forbidden)" if len(hits) > 1 else ""
-            item = ctx.items[test.nodeid]
+            doubt = ""
+            if sure is None:
+                guarded = [ctx.label(n) for n in chain if n in ctx.fixtures and ctx.fixtures[n].conditional]
+                doubt = (
+                    "; the test is behind an undecided condition"
+                    if item.conditional
+                    else f"; only through {', '.join(guarded)}, behind an undecided condition"
+                    if guarded
+                    else "; only through a getfixturevalue call"
+                )
             yield Finding(
                 code="FG012",
-                severity=Severity.ERROR,
+                severity=Severity.WARNING if doubt else Severity.ERROR,
                 message=(
                     f"contract '{contract.name}' broken: {test.nodeid} reaches '{target.name}'{more} "
-                    f"via {chain_text(ctx, chain)}"
+                    f"via {chain_text(ctx, chain)}{doubt}"
                 ),
                 file=item.file,
                 line=item.line,
