@@ -159,6 +159,9 @@ class CollectionImport:
     ``pytest_plugins``; ``loaded_by`` is the conftest that makes pytest run it. ``target`` is the
     rootdir-relative path of the imported module when it is part of the suite. ``used_by`` names
     the functions using the imported names; ``module_level`` means some use runs at import time.
+    ``guards`` are the conditions the import sits under (``if`` tests, ``try: (except
+    ImportError)``, ``else`` branches as ``not (...)``) that are true or undecided for this scan;
+    ``conditional`` means some of them are undecided.
     """
 
     file: str
@@ -170,6 +173,7 @@ class CollectionImport:
     used_by: tuple[str, ...] = ()
     module_level: bool = False
     conditional: bool = False
+    guards: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -113,7 +113,7 @@ def test_cycle_and_unreadable_input_exit_1_and_never_exits_3(write_tree: Tree) -
             "pytest.ini": "[pytest]\n",
             "conftest.py": "import pytest\n@pytest.fixture\ndef a(a): pass\n",
             "test_bad.py": "def test(:\n",
-            "test_ok.py": "def test_ok(a): pass\n",
+            "test_a.py": "def test_a(a): pass\n",
         }
     )
     assert run(root)[0] == ExitCode.FINDINGS

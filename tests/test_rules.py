@@ -80,31 +80,11 @@ def test_fg001_two_cycles_sharing_an_edge_and_the_fewest_removals(write_tree: Tr
         }
     )
     report = analyze(root)
-    assert {f.severity for f in found(report, "FG001")} == {Severity.ERROR}
     messages = sorted(f.message for f in found(report, "FG001"))
     assert messages == ["circular dependency: a -> b -> a", "circular dependency: b -> c -> b"]
     fix = found(report, "FG001")[0].fix
     assert fix is not None
     assert "2 removal(s) break all 2 cycles" in fix
-
-
-def test_fg001_is_a_warning_where_no_collected_test_reaches_the_cycle(write_tree: Tree) -> None:
-    root = write_tree(
-        {
-            **INI,
-            "conftest.py": """
-                import pytest
-                @pytest.fixture
-                def a(b): pass
-                @pytest.fixture
-                def b(a): pass
-            """,
-            "test_x.py": "def test_x(): pass\n",
-        }
-    )
-    (finding,) = found(analyze(root), "FG001")
-    assert finding.severity is Severity.WARNING
-    assert "no collected test reaches it" in finding.message
 
 
 def test_fg001_self_request_without_outer_definition(write_tree: Tree) -> None:
@@ -128,6 +108,51 @@ def test_fg001_near_miss_override_chain_is_not_a_cycle(write_tree: Tree) -> None
         }
     )
     assert found(analyze(root), "FG001") == []
+
+
+def test_fg001_error_only_when_a_collected_test_sets_the_cycle_up(write_tree: Tree) -> None:
+    # pytest raises "recursive dependency" while setting up a link for a test: a cycle no test
+    # reaches, or one closed by getfixturevalue or behind an undecided guard, is a warning.
+    conftest = """
+        import os
+        import pytest
+        @pytest.fixture
+        def a(b): pass
+        @pytest.fixture
+        def b(a): pass
+        @pytest.fixture
+        def dyn_a(dyn_b): pass
+        @pytest.fixture
+        def dyn_b(request):
+            request.getfixturevalue("dyn_a")
+        if os.environ.get("LOOP"):
+            @pytest.fixture
+            def g(h): pass
+        @pytest.fixture
+        def h(g): pass
+    """
+    root = write_tree({**INI, "conftest.py": conftest, "test_x.py": "def test_x(dyn_a, h): pass\n"})
+    report = analyze(root)
+    by_first = {f.message.split(": ")[1].split(" ")[0]: f for f in found(report, "FG001")}
+    assert {k: f.severity for k, f in by_first.items()} == {
+        "a": Severity.WARNING,
+        "dyn_a": Severity.WARNING,
+        "g": Severity.WARNING,
+    }
+    assert (
+        "(no collected test reaches it: pytest reports it only when a test sets it up)"
+        in by_first["a"].message
+    )
+    assert "a link is a getfixturevalue call" in by_first["dyn_a"].message
+    assert "a link is behind an undecided condition" in by_first["g"].message
+    # Near miss: a test that requests a, and LOOP decided true, make both certain.
+    (root / "test_y.py").write_text("def test_y(a): pass\n")
+    decided = analyze(root, ScanConfig(scan_plugins=False, env=(("LOOP", "1"),)))
+    assert sorted((f.message.split(": ")[1].split(" ")[0], f.severity) for f in found(decided, "FG001")) == [
+        ("a", Severity.ERROR),
+        ("dyn_a", Severity.WARNING),
+        ("g", Severity.ERROR),
+    ]
 
 
 def test_fg001_bound_is_stated(write_tree: Tree) -> None:
@@ -155,7 +180,7 @@ def test_fg002_session_requests_function(write_tree: Tree) -> None:
                 @pytest.fixture(scope="session")
                 def pool(item, tmp_path): pass
             """,
-            "test_pool.py": "def test_pool(pool): pass\n",
+            "test_x.py": "def test_x(pool): pass\n",
         }
     )
     report = analyze(root)
@@ -186,7 +211,7 @@ def test_fg002_dynamic_scope_is_a_warning_and_loop_scope_an_error(write_tree: Tr
                 @pytest_asyncio.fixture(scope="session", loop_scope="function")
                 async def client(): pass
             """,
-            "test_client.py": "def test_client(client, dyn): pass\n",
+            "test_x.py": "def test_x(dyn, client): pass\n",
         }
     )
     report = analyze(root)
@@ -197,31 +222,31 @@ def test_fg002_dynamic_scope_is_a_warning_and_loop_scope_an_error(write_tree: Tr
     assert "loop_scope is narrower than scope" in found(report, "FG002")[1].message
 
 
-def test_fg002_is_a_warning_where_no_collected_test_sets_it_up(write_tree: Tree) -> None:
-    root = write_tree(
-        {
-            **INI,
-            "conftest.py": """
-                import os
-                import pytest
-                @pytest.fixture
-                def item(): pass
-                @pytest.fixture(scope="session")
-                def pool(item): pass
-                if os.environ.get("REAL") == "1":
-                    @pytest.fixture(scope="module")
-                    def guarded(item): pass
-            """,
-            "test_x.py": "def test_x(guarded): pass\n",
-        }
-    )
-    findings = {f.symbol: f for f in found(analyze(root), "FG002")}
-    assert {s: f.severity for s, f in findings.items()} == {
-        "conftest.py::pool": Severity.WARNING,
-        "conftest.py::guarded": Severity.WARNING,
-    }
-    assert "no collected test sets up 'pool'" in findings["conftest.py::pool"].message
-    assert "exists only if" in findings["conftest.py::guarded"].message
+def test_fg002_error_only_when_a_collected_test_sets_it_up(write_tree: Tree) -> None:
+    conftest = """
+        import os
+        import pytest
+        @pytest.fixture
+        def item(): pass
+        @pytest.fixture(scope="session")
+        def pool(item): pass
+        if os.environ.get("GUARDED"):
+            @pytest.fixture(scope="module")
+            def guarded(item): pass
+    """
+    root = write_tree({**INI, "conftest.py": conftest, "test_x.py": "def test_x(guarded): pass\n"})
+    report = analyze(root)
+    assert where(report, "FG002") == [
+        ("conftest.py", 5, Severity.WARNING),
+        ("conftest.py", 8, Severity.WARNING),
+    ]
+    pool, guarded = found(report, "FG002")
+    assert pool.message.endswith("; no collected test uses 'pool', so pytest has not raised it yet")
+    assert guarded.message.endswith("; behind an undecided condition, so pytest has not raised it yet")
+    # Near miss: once a test uses pool and the guard is decided true, pytest raises both.
+    (root / "test_y.py").write_text("def test_y(pool): pass\n")
+    decided = analyze(root, ScanConfig(scan_plugins=False, env=(("GUARDED", "1"),)))
+    assert where(decided, "FG002") == [("conftest.py", 5, Severity.ERROR), ("conftest.py", 8, Severity.ERROR)]
 
 
 def test_fg002_near_miss_narrow_requests_wide(write_tree: Tree) -> None:
@@ -314,34 +339,72 @@ def test_fg004_near_miss_and_custom_weights(write_tree: Tree) -> None:
 # -- FG005 excess session fixtures -----------------------------------------------------------
 
 
-def _sessions(n: int) -> str:
+def _sessions(n: int, impact: str | None = None) -> str:
+    tag = f"@memory_profile('s', {impact!r})\n" if impact else ""
     return "import pytest\n" + "".join(
-        f"@pytest.fixture(scope='session')\ndef s{i}(): pass\n" for i in range(n)
+        f"@pytest.fixture(scope='session')\n{tag}def s{i}(): pass\n" for i in range(n)
     )
 
 
-def test_fg005_over_budget_lists_each_with_fan_in(write_tree: Tree) -> None:
+def test_fg005_one_budget_finding_naming_each_fixture_cheapest_first(write_tree: Tree) -> None:
     root = write_tree(
-        {**INI, "conftest.py": _sessions(5), "test_x.py": "def test_a(s0): pass\ndef test_b(s0): pass\n"}
+        {
+            **INI,
+            "conftest.py": _sessions(5, "HIGH"),
+            "test_x.py": "def test_a(s0, s2): pass\ndef test_b(s0): pass\n",
+        }
     )
     report = analyze(root, workers=3)
-    assert [(f.line, f.symbol) for f in found(report, "FG005")] == [
-        (2, "conftest.py::s0"),
-        (4, "conftest.py::s1"),
-        (6, "conftest.py::s2"),
-        (8, "conftest.py::s3"),
-        (10, "conftest.py::s4"),
+    (finding,) = found(report, "FG005")
+    # Fewest tests first (s1, s3, s4 reach none; s2 one; s0 two), ids breaking ties.
+    assert [(r.file, r.line) for r in finding.related] == [
+        ("conftest.py", 5),
+        ("conftest.py", 11),
+        ("conftest.py", 14),
+        ("conftest.py", 8),
+        ("conftest.py", 2),
     ]
-    s0, s1 = found(report, "FG005")[:2]
-    assert "is one of 5 (budget 4): reached by 0 tests" in s1.message
-    assert "with 3 xdist workers it is set up 3 times" in s1.message
-    assert "reached by 2 tests" in s0.message
+    assert (finding.file, finding.line, finding.symbol) == ("conftest.py", 5, "conftest.py::s1")
+    assert finding.severity is Severity.WARNING
+    assert finding.key == "FG005:budget"
+    assert finding.message.startswith("5 session-scoped fixtures, 1 over the budget of 4")
+    assert "with 3 xdist workers each is set up 3 times" in finding.message
+    assert "s1 (0 tests, HIGH), s3 (0 tests, HIGH), s4 (0 tests, HIGH), s2 (1 test, HIGH), s0 (2 tests" in (
+        finding.message
+    )
+    assert finding.related[4].label == "s0: reached by 2 tests, impact HIGH, weight 24 points over 3 workers"
+    assert finding.fix is not None
+    assert finding.fix.startswith("demote 's1' to module or function scope first (reached by 0 tests")
+    assert "until 4 remain" in finding.fix
+    assert "then" not in finding.fix.split(";")[0]
 
 
-def test_fg005_near_miss_at_budget(write_tree: Tree) -> None:
+def test_fg005_key_is_stable_when_one_more_fixture_joins(write_tree: Tree) -> None:
+    five = analyze(write_tree({**INI, "conftest.py": _sessions(5)}))
+    seven = analyze(write_tree({**INI, "conftest.py": _sessions(7)}))
+    (a,) = found(five, "FG005")
+    (b,) = found(seven, "FG005")
+    assert a.key == b.key == "FG005:budget"
+    assert len(b.related) == 7
+    assert b.fix is not None
+    assert "then 's1', 's2'," in b.fix
+    assert "weight" not in b.message + " ".join(r.label for r in b.related)  # untagged: no 0 points
+
+
+def test_fg005_near_miss_at_budget_and_accepted_fixtures(write_tree: Tree) -> None:
     root = write_tree({**INI, "conftest.py": _sessions(4)})
     assert found(analyze(root), "FG005") == []
-    assert len(found(analyze(root, max_session_fixtures=3), "FG005")) == 4
+    (finding,) = found(analyze(root, max_session_fixtures=3), "FG005")
+    assert len(finding.related) == 4
+    # A fixture silenced with ignore[FG005] is accepted as session-scoped: not counted.
+    accepted = _sessions(5).replace("def s3(): pass", "def s3(): pass  # fixture-graph: ignore[FG005]")
+    root = write_tree({**INI, "conftest.py": accepted})
+    assert found(analyze(root), "FG005") == []
+    (finding,) = found(analyze(root, max_session_fixtures=3), "FG005")
+    assert [r.label.split(":")[0] for r in finding.related] == ["s0", "s1", "s2", "s4"]
+    # Dynamic scopes and plugin or builtin session fixtures do not count either.
+    dynamic = _sessions(4) + "@pytest.fixture(scope=pick_scope)\ndef dyn(): pass\n"
+    assert found(analyze(write_tree({**INI, "conftest.py": dynamic})), "FG005") == []
 
 
 # -- FG006 unused ----------------------------------------------------------------------------
@@ -548,6 +611,87 @@ def test_fg009_near_miss_lazy_import_and_light_modules(write_tree: Tree) -> None
     assert where(extended, "FG009") == [("conftest.py", 1, Severity.WARNING)]
 
 
+def test_fg009_guarded_import_is_never_told_to_add_a_guard(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                import os
+                import pytest
+                if os.environ.get("USE_ML"):
+                    import torch
+                try:
+                    import json
+                except ImportError:
+                    json = None
+                if wants_heavy_fixtures():
+                    from heavy_fixtures import *
+                @pytest.fixture
+                def model():
+                    return torch.nn
+                @pytest.fixture
+                def frame():
+                    return json.loads("{}")
+            """,
+            "heavy_fixtures.py": """
+                import pytest
+                @pytest.fixture
+                @memory_profile("browser", "VERY_HIGH")
+                def browser(): pass
+            """,
+            "test_x.py": "def test_x(model, frame, browser): pass\n",
+        }
+    )
+    scan = ScanConfig(scan_plugins=False, env=(("USE_ML", "1"),))
+    torch, stdlib, local = found(analyze(root, scan, heavy_modules=("torch", "json")), "FG009")
+    assert (torch.line, stdlib.line, local.line) == (4, 6, 10)
+    for finding in (torch, stdlib, local):
+        assert finding.fix is not None
+        assert "guard" not in finding.fix.replace("already guarded", "")
+        assert "already guarded" in finding.fix
+    # Decided true by --env: still guarded, still runs whenever the condition holds.
+    assert torch.message.startswith("collection-time import of heavy module 'torch' (guarded by os.environ")
+    assert torch.fix == (
+        'it is already guarded, but still runs at collection whenever os.environ.get("USE_ML") is true; '
+        "move it inside model, the only code that uses it"
+    )
+    assert "whenever the import succeeds (the module is installed)" in (stdlib.fix or "")
+    assert (stdlib.fix or "").endswith("move it inside frame, the only code that uses it")
+    # Left undecided (a call the scan cannot decide): said so, and where it could load instead.
+    assert "already guarded (undecided here)" in (local.fix or "")
+    assert "a conftest.py in the directory of the tests that use it" in (local.fix or "")
+
+
+def test_fg009_near_miss_unguarded_still_offers_a_guard_and_type_checking_never_runs(
+    write_tree: Tree,
+) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                from typing import TYPE_CHECKING
+                import pytest
+                from heavy_fixtures import *
+                if TYPE_CHECKING:
+                    import torch
+            """,
+            "heavy_fixtures.py": """
+                import pytest
+                @pytest.fixture
+                @memory_profile("browser", "VERY_HIGH")
+                def browser(): pass
+            """,
+            "test_x.py": "def test_x(browser): pass\n",
+        }
+    )
+    (local,) = found(analyze(root), "FG009")
+    assert local.line == 3
+    assert "(guarded by" not in local.message
+    assert local.fix is not None
+    assert "already guarded" not in local.fix
+    assert "or behind an env guard" in local.fix
+
+
 # -- FG010 dynamic dependency ----------------------------------------------------------------
 
 
@@ -606,6 +750,34 @@ def test_fg012_contract_reports_the_shortest_chain(write_tree: Tree) -> None:
         "contract 'unit stays light' broken: unit/test_u.py::test_u reaches 'real_db' "
         "via unit/test_u.py::test_u -> repo -> real_db"
     )
+
+
+def test_fg012_error_only_through_links_no_undecided_guard_holds(write_tree: Tree) -> None:
+    conftest = """
+        import os
+        import pytest
+        @pytest.fixture
+        def real_db(): pass
+        if os.environ.get("REAL"):
+            @pytest.fixture
+            def repo(real_db): pass
+        @pytest.fixture
+        def repo_again(real_db): pass
+    """
+    tests = "def test_guarded(repo): pass\n\n\ndef test_plain(repo_again, repo): pass\n"
+    root = write_tree({**INI, "conftest.py": conftest, "unit/test_u.py": tests})
+    contract = Contract("unit stays light", tests=("unit/*",), forbid=("real_*",))
+    guarded, plain = found(analyze(root, contracts=(contract,)), "FG012")
+    assert guarded.severity is Severity.WARNING
+    assert guarded.message.endswith(
+        "via unit/test_u.py::test_guarded -> repo -> real_db; only through repo, "
+        "behind an undecided condition"
+    )
+    # Near miss: another route that no guard holds makes it certain, and names that route.
+    assert plain.severity is Severity.ERROR
+    assert plain.message.endswith("via unit/test_u.py::test_plain -> repo_again -> real_db")
+    decided = analyze(root, ScanConfig(scan_plugins=False, env=(("REAL", "1"),)), contracts=(contract,))
+    assert [f.severity for f in found(decided, "FG012")] == [Severity.ERROR, Severity.ERROR]
 
 
 def test_fg012_near_miss_without_contract(write_tree: Tree) -> None:

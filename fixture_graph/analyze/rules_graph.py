@@ -10,7 +10,6 @@ from fixture_graph.analyze.common import chain_text, impact_text, loc, weight_te
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
-from fixture_graph.model import FixtureDef
 from fixture_graph.scope import Scope
 
 
@@ -84,12 +83,13 @@ def _cycle_finding(
             f"{ctx.label(a)} -> {ctx.label(b)}" for a, b in fas
         )
     file, line = ctx.where(cycle[0])
-    unsure = _cycle_doubt(ctx, cycle, pairs)
+    doubt = _cycle_doubt(ctx, cycle, pairs)
+    if doubt is not None:
+        note += f" ({doubt}: pytest reports it only when a test sets it up)"
     return Finding(
         code="FG001",
-        severity=Severity.WARNING if unsure else Severity.ERROR,
-        message=f"circular dependency: {chain_text(ctx, links)}{note}"
-        + (f"; not certain: {unsure}" if unsure else ""),
+        severity=Severity.ERROR if doubt is None else Severity.WARNING,
+        message=f"circular dependency: {chain_text(ctx, links)}{note}",
         file=file,
         line=line,
         symbol=cycle[0],
@@ -99,22 +99,34 @@ def _cycle_finding(
     )
 
 
-def _cycle_doubt(ctx: Context, cycle: tuple[str, ...], pairs: list[tuple[str, str]]) -> str:
-    """Why pytest may never report this recursion (empty when it surely does for some test).
+def _cycle_doubt(ctx: Context, cycle: tuple[str, ...], pairs: list[tuple[str, str]]) -> str | None:
+    """Why pytest may never raise its recursive-dependency error for ``cycle``, or None.
 
-    pytest raises "recursive dependency involving fixture" at setup, for the tests whose closure
-    enters the cycle through static requests of definitions that exist unconditionally.
+    pytest raises it while setting up a fixture of the loop for a test, so the error is certain
+    when a collected test's closure holds a link, every link is a plain request (no
+    ``getfixturevalue``) and no link is behind a condition the scan left undecided.
     """
-    for a, b in pairs:
-        if ctx.graph.has_edge(a, b) and ctx.graph.edges[a, b].get("dynamic"):
-            return f"'{ctx.label(a)}' reaches '{ctx.label(b)}' only through getfixturevalue"
-    for node in cycle:
-        fixture = ctx.fixtures.get(node)
-        if fixture is not None and fixture.conditional:
-            return f"'{fixture.name}' exists only if {'; '.join(fixture.guards)}"
-    if not any(node in ctx.resolution.reached for node in cycle):
-        return "no collected test reaches it (pytest fails every test that does)"
-    return ""
+    if not ctx.resolution.reached.intersection(cycle):
+        return "no collected test reaches it"
+    graph = ctx.graph
+    if any(graph.has_edge(a, b) and graph.edges[a, b].get("dynamic") for a, b in pairs):
+        return "a link is a getfixturevalue call"
+    if any(ctx.fixtures[n].conditional for n in cycle if n in ctx.fixtures):
+        return "a link is behind an undecided condition"
+    return None
+
+
+def _mismatch_doubt(ctx: Context, *ids: str) -> str | None:
+    """Why pytest may never raise ScopeMismatch for the first of ``ids``, or None.
+
+    pytest checks scopes while setting up a fixture for a test: certain when a collected test's
+    closure holds it and none of ``ids`` is behind a condition the scan left undecided.
+    """
+    if ids[0] not in ctx.resolution.reached:
+        return f"no collected test uses '{ctx.label(ids[0])}'"
+    if any(ctx.fixtures[i].conditional for i in ids):
+        return "behind an undecided condition"
+    return None
 
 
 def _widest_allowed(ctx: Context, fixture_id: str) -> Scope:
@@ -134,13 +146,7 @@ def _widest_allowed(ctx: Context, fixture_id: str) -> Scope:
     "A fixture requests a fixture of narrower scope: pytest raises ScopeMismatch at setup.",
 )
 def scope_mismatch(ctx: Context) -> Iterator[Finding]:
-    """Each edge from a wider to a narrower scope, and async loops narrower than their fixture.
-
-    An error exactly where pytest raises ScopeMismatch (``_check_scope`` at setup): a static
-    request, between definitions whose scopes are literals and which exist unconditionally, made
-    by a fixture some collected test sets up. Otherwise a warning that says which part is unsure.
-    """
-    reached = ctx.resolution.reached
+    """Each edge from a wider to a narrower scope, and async loops narrower than their fixture."""
     for source, target, data in sorted(ctx.graph.edges(data=True)):
         outer, inner = ctx.fixtures[source], ctx.fixtures[target]
         if source == target:
@@ -151,6 +157,11 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                 inner.scope_is_dynamic and outer.scope > Scope.FUNCTION
             )
             if could:
+                fixes = []
+                if outer.scope_is_dynamic:
+                    fixes.append(f"'{outer.name}' never wider than {inner.scope_label}")
+                if inner.scope_is_dynamic:
+                    fixes.append(f"'{inner.name}' never narrower than {outer.scope_label}")
                 yield Finding(
                     code="FG002",
                     severity=Severity.WARNING,
@@ -163,26 +174,26 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                     symbol=source,
                     related=(loc(ctx, source, outer.name), loc(ctx, target, inner.name)),
                     fix=(
-                        "give both fixtures literal scopes, or check that the computed scope is never "
-                        "wider than the narrowest fixture it requests"
+                        f"make the computed scope keep {' and '.join(fixes)} for every value it can "
+                        "take, or declare a literal scope="
                     ),
                     key=f"FG002:{source}->{target}",
                 )
             continue
         if outer.scope <= inner.scope:
             continue
-        unsure = _mismatch_doubt(outer, inner, source in reached, bool(data.get("dynamic")))
         widest = _widest_allowed(ctx, source)
         fix = f"declare '{outer.name}' with scope=\"{widest.value}\" (the widest its requests allow)"
         if ctx.is_user(inner) and _widest_allowed(ctx, target) >= outer.scope:
             fix += f", or '{inner.name}' with scope=\"{outer.scope.value}\""
+        doubt = _mismatch_doubt(ctx, source, target)
         yield Finding(
             code="FG002",
-            severity=Severity.WARNING if unsure else Severity.ERROR,
+            severity=Severity.WARNING if data.get("dynamic") or doubt else Severity.ERROR,
             message=(
                 f"scope mismatch: {outer.scope.value}-scoped '{outer.name}' {how} "
                 f"{inner.scope.value}-scoped '{inner.name}' ({chain_text(ctx, [source, target])})"
-                + (f"; not certain: {unsure}" if unsure else "")
+                + (f"; {doubt}, so pytest has not raised it yet" if doubt else "")
             ),
             file=outer.file,
             line=outer.line,
@@ -199,20 +210,20 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
             continue
         loop = Scope.parse(fixture.loop_scope)
         if loop is not None and loop < fixture.scope:
-            unsure = _mismatch_doubt(fixture, fixture, fixture.id in reached, False)
             source = fixture.loop_scope_source or "loop_scope="
             why = (
                 "loop_scope is narrower than scope"
                 if source.endswith("=")
                 else f"no loop_scope=, so {source} = {loop.value} applies, narrower than scope"
             )
+            doubt = _mismatch_doubt(ctx, fixture.id)
             yield Finding(
                 code="FG002",
-                severity=Severity.WARNING if unsure else Severity.ERROR,
+                severity=Severity.WARNING if doubt else Severity.ERROR,
                 message=(
                     f"scope mismatch: {fixture.scope.value}-scoped fixture '{fixture.name}' runs in a "
                     f"{loop.value}-scoped event loop ({why}): pytest-asyncio raises ScopeMismatch "
-                    f"on _{loop.value}_scoped_runner" + (f"; not certain: {unsure}" if unsure else "")
+                    f"on _{loop.value}_scoped_runner" + (f" ({doubt}, so not yet)" if doubt else "")
                 ),
                 file=fixture.file,
                 line=fixture.line,
@@ -221,18 +232,6 @@ def scope_mismatch(ctx: Context) -> Iterator[Finding]:
                 fix=f'set loop_scope="{fixture.scope.value}" (or narrow scope to "{loop.value}")',
                 key=f"FG002:{fixture.id}:loop",
             )
-
-
-def _mismatch_doubt(outer: FixtureDef, inner: FixtureDef, reached: bool, dynamic: bool) -> str:
-    """Why a scope mismatch may not fail (empty when pytest surely raises ScopeMismatch)."""
-    if dynamic:
-        return "the request is a getfixturevalue call, made only if that code runs"
-    for fixture in (outer, inner):
-        if fixture.conditional:
-            return f"'{fixture.name}' exists only if {'; '.join(fixture.guards)}"
-    if not reached:
-        return f"no collected test sets up '{outer.name}' (pytest raises when one does)"
-    return ""
 
 
 @rule(

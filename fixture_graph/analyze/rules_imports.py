@@ -3,6 +3,9 @@
 pytest imports every conftest (and what it star-imports or lists in ``pytest_plugins``) before
 a single test runs, so a top-level ``import torch`` in a conftest costs every run, even one that
 selects a single unit test. The fix is usually to move the import into the fixture that uses it.
+An import already under a guard (``if os.environ.get(...)``, ``try: ... except ImportError``) is
+never told to add one: the advice says it still runs whenever the guard is true, then what can
+move. Imports under ``if TYPE_CHECKING:`` never run, so the scan does not record them.
 """
 
 from __future__ import annotations
@@ -37,6 +40,27 @@ def _where_to_move(imp: CollectionImport) -> str:
     return "nothing in this module uses it at import time: move it into the code that needs it, or remove it"
 
 
+def _when(guard: str) -> str:
+    """When the code under ``guard`` runs, in words."""
+    if guard.startswith("try: (except"):
+        return "the import succeeds (the module is installed)"
+    if guard.startswith("except "):
+        return f"the try above it fails ({guard})"
+    return f"{guard} is true"
+
+
+def _guarded(imp: CollectionImport) -> str:
+    """``""``, or a clause saying the guard already there does not stop the import."""
+    if not imp.guards:
+        return ""
+    undecided = " (undecided here)" if imp.conditional else ""
+    return (
+        f"it is already guarded{undecided}, but still runs at collection whenever "
+        + " and ".join(_when(g) for g in imp.guards)
+        + "; "
+    )
+
+
 @rule(
     "FG009",
     "collection-time-import",
@@ -56,7 +80,7 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
         if key in reported:
             continue
         via = "" if imp.file == imp.loaded_by else f" (loaded by {imp.loaded_by})"
-        guard = " under a condition" if imp.conditional else ""
+        guard = f" (guarded by {' and '.join(imp.guards)})" if imp.guards else ""
         matched = _heavy_module(imp.module, ctx.config.heavy_modules)
         if matched is not None:
             reported.add(key)
@@ -67,7 +91,7 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
                 file=imp.file,
                 line=imp.line,
                 symbol=f"{imp.file}::{imp.module}",
-                fix=_where_to_move(imp),
+                fix=_guarded(imp) + _where_to_move(imp),
                 key=f"FG009:{imp.file}:{imp.module}",
             )
             continue
@@ -89,8 +113,10 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
                     Location(ctx.fixtures[i].file, ctx.fixtures[i].line, ctx.label(i)) for i in ids[:10]
                 ),
                 fix=(
-                    "load it only where it is needed (a conftest.py in the directory of the tests that use "
-                    "it) or behind an env guard, and keep its heavy imports inside the fixtures"
+                    _guarded(imp) + "load it only where it is needed (a conftest.py in the directory of the "
+                    "tests that use it)"
+                    + ("" if imp.guards else " or behind an env guard")
+                    + ", and keep its heavy imports inside the fixtures"
                 ),
                 key=f"FG009:{imp.file}:{imp.module}",
             )

@@ -14,8 +14,10 @@ from fixture_graph.analyze.common import chain_text, loc, weight_text
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
-from fixture_graph.model import FixtureKind
+from fixture_graph.model import FixtureDef, FixtureKind
 from fixture_graph.scope import Scope
+
+_LISTED = 10  # fixtures named in a message; the related locations hold them all
 
 
 @rule(
@@ -85,39 +87,71 @@ def unknown_fixture(ctx: Context) -> Iterator[Finding]:
     "More session-scoped fixtures than max-session-fixtures: each lives for the whole run.",
 )
 def excess_session_fixtures(ctx: Context) -> Iterator[Finding]:
-    """One finding per session fixture once the budget is passed, cheapest to demote first."""
+    """One finding for the budget once it is passed, naming every session fixture.
+
+    The fixtures are listed cheapest to demote first (fewest tests reaching them, then by id),
+    each as a related location with its fan-in and impact; the finding sits at the first of
+    them and its fix names the ones to demote to get back within the budget. Its key does not
+    name the fixtures, so a baseline keeps matching it when one more joins. A session fixture
+    silenced with ``# fixture-graph: ignore[FG005]`` is accepted as session-scoped: it is not
+    counted against the budget.
+    """
     session = [
-        f for f in ctx.scan.fixtures if ctx.is_user(f) and not f.scope_is_dynamic and f.scope is Scope.SESSION
+        f
+        for f in ctx.scan.fixtures
+        if ctx.is_user(f)
+        and not f.scope_is_dynamic
+        and f.scope is Scope.SESSION
+        and not {"FG005", "*"}.intersection(f.suppress)
     ]
     budget = ctx.config.max_session_fixtures
     if len(session) <= budget:
         return
     workers = max(1, ctx.config.workers)
-    for fixture in sorted(session, key=lambda f: (ctx.fan_in[f.id], f.id)):
+    ordered = sorted(session, key=lambda f: (ctx.fan_in[f.id], f.id))
+    over = len(ordered) - budget
+
+    def facts(fixture: FixtureDef) -> str:
         fan_in = ctx.fan_in[fixture.id]
-        cost = ""
-        if workers > 1:
-            weight = ctx.weight(fixture.id)
-            total = weight_text(weight * workers)
-            cost = f"; with {workers} xdist workers it is set up {workers} times (weight {total})"
-        impact = f", impact {fixture.impact}" if fixture.impact else ""
-        yield Finding(
-            code="FG005",
-            severity=Severity.WARNING,
-            message=(
-                f"session-scoped fixture '{fixture.name}' is one of {len(session)} (budget {budget}): "
-                f"reached by {fan_in} test{'s' if fan_in != 1 else ''}{impact}{cost}"
-            ),
-            file=fixture.file,
-            line=fixture.line,
-            symbol=fixture.id,
-            fix=(
-                "demote it to module or function scope"
-                if fan_in <= 1
-                else "keep it session-scoped only if its setup cost is shared by many tests"
-            ),
-            key=f"FG005:{fixture.id}",
-        )
+        text = f"reached by {fan_in} test{'s' if fan_in != 1 else ''}"
+        if fixture.impact:
+            text += f", impact {fixture.impact}"
+        weight = ctx.weight(fixture.id)
+        if workers > 1 and weight > 0:
+            text += f", weight {weight_text(weight * workers)} {ctx.weight_unit} over {workers} workers"
+        return text
+
+    def brief(fixture: FixtureDef) -> str:
+        fan_in = ctx.fan_in[fixture.id]
+        impact = f", {fixture.impact}" if fixture.impact else ""
+        return f"{fixture.name} ({fan_in} test{'s' if fan_in != 1 else ''}{impact})"
+
+    shown = ", ".join(brief(f) for f in ordered[:_LISTED])
+    if len(ordered) > _LISTED:
+        shown += f", ... {len(ordered) - _LISTED} more"
+    xdist = f"; with {workers} xdist workers each is set up {workers} times" if workers > 1 else ""
+    then = ", ".join(f"'{f.name}'" for f in ordered[1:over][:_LISTED])
+    if over - 1 > _LISTED:
+        then += f" and {over - 1 - _LISTED} more"
+    then = f", then {then}" if then else ""
+    yield Finding(
+        code="FG005",
+        severity=Severity.WARNING,
+        message=(
+            f"{len(ordered)} session-scoped fixtures, {over} over the budget of {budget} "
+            f"(max-session-fixtures){xdist}; cheapest to demote first: {shown}"
+        ),
+        file=ordered[0].file,
+        line=ordered[0].line,
+        symbol=ordered[0].id,
+        related=tuple(loc(ctx, f.id, f"{f.name}: {facts(f)}") for f in ordered),
+        fix=(
+            f"demote '{ordered[0].name}' to module or function scope first ({facts(ordered[0])}){then}, "
+            f"until {budget} remain; keep session scope for setups many tests share, or accept one "
+            "with # fixture-graph: ignore[FG005] on its definition"
+        ),
+        key="FG005:budget",
+    )
 
 
 def _reached(ctx: Context) -> set[str]:
@@ -237,6 +271,13 @@ def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
             line=fixture.line,
             symbol=fixture.id,
             related=(loc(ctx, outer.id, f"outer {outer.name} ({outer.id})"),),
+            fix=(
+                f"keep it if extending the outer '{fixture.name}' is intended (silence this with "
+                f"# fixture-graph: ignore[FG007]); give it another name if requesters need both"
+                if extends
+                else f"give it another name if tests here still need the outer '{fixture.name}'; if "
+                "replacing it is intended, silence this with # fixture-graph: ignore[FG007]"
+            ),
             key=f"FG007:{fixture.id}",
         )
 
@@ -309,6 +350,10 @@ def dynamic_dependency(ctx: Context) -> Iterator[Finding]:
                 message=issue.message,
                 file=issue.file,
                 line=issue.line,
+                fix=(
+                    'request it by a literal name (getfixturevalue("name")), as an argument, or through '
+                    "@pytest.mark.parametrize(..., indirect=True), so a static reading sees the dependency"
+                ),
                 key=f"FG010:{issue.file}:{issue.message}",
             )
     groups: dict[tuple[str, tuple[str, ...]], list[str]] = defaultdict(list)
@@ -334,8 +379,11 @@ def dynamic_dependency(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _shortest_chain(ctx: Context, start: str, goals: set[str]) -> list[str] | None:
-    """Breadth-first from a test through its requests to the nearest goal definition."""
+def _shortest_chain(ctx: Context, start: str, goals: set[str], *, certain: bool = False) -> list[str] | None:
+    """Breadth-first from a test through its requests to the nearest goal definition.
+
+    ``certain`` follows only plain requests into definitions no undecided guard holds.
+    """
     parent: dict[str, str | None] = {start: None}
     queue = deque([start])
     while queue:
@@ -345,7 +393,9 @@ def _shortest_chain(ctx: Context, start: str, goals: set[str]) -> list[str] | No
             while (up := parent[path[-1]]) is not None:
                 path.append(up)
             return path[::-1]
-        for target, _ in sorted(ctx.requests_from.get(node, ())):
+        for target, dynamic in sorted(ctx.requests_from.get(node, ())):
+            if certain and (dynamic or (target in ctx.fixtures and ctx.fixtures[target].conditional)):
+                continue
             if target not in parent:
                 parent[target] = node
                 queue.append(target)
@@ -376,21 +426,45 @@ def forbidden_dependency(ctx: Context) -> Iterator[Finding]:
             hits = forbidden.intersection(test.closure_defs)
             if not hits:
                 continue
-            chain = _shortest_chain(ctx, test.nodeid, hits) or [test.nodeid, min(hits)]
+            item = ctx.items[test.nodeid]
+            sure = None if item.conditional else _shortest_chain(ctx, test.nodeid, hits, certain=True)
+            chain = sure or _shortest_chain(ctx, test.nodeid, hits) or [test.nodeid, min(hits)]
             target = ctx.fixtures[chain[-1]]
             more = f" (and {len(hits) - 1} more forbidden)" if len(hits) > 1 else ""
-            item = ctx.items[test.nodeid]
+            doubt = ""
+            if sure is None:
+                guarded = [ctx.label(n) for n in chain if n in ctx.fixtures and ctx.fixtures[n].conditional]
+                doubt = (
+                    "; the test is behind an undecided condition"
+                    if item.conditional
+                    else f"; only through {', '.join(guarded)}, behind an undecided condition"
+                    if guarded
+                    else "; only through a getfixturevalue call"
+                )
             yield Finding(
                 code="FG012",
-                severity=Severity.ERROR,
+                severity=Severity.WARNING if doubt else Severity.ERROR,
                 message=(
                     f"contract '{contract.name}' broken: {test.nodeid} reaches '{target.name}'{more} "
-                    f"via {chain_text(ctx, chain)}"
+                    f"via {chain_text(ctx, chain)}{doubt}"
                 ),
                 file=item.file,
                 line=item.line,
                 symbol=test.nodeid,
                 related=tuple(loc(ctx, n, ctx.label(n)) for n in chain),
-                fix=f"stop requesting '{ctx.label(chain[1])}' here, or override it with a lighter fixture",
+                fix=_contract_fix(ctx, test.nodeid, chain[1]),
                 key=f"FG012:{contract.name}:{test.nodeid}:{target.id}",
             )
+
+
+def _contract_fix(ctx: Context, nodeid: str, first: str) -> str:
+    """What breaks the chain at its first link: stop requesting it, unless nothing here asks."""
+    fixture = ctx.fixtures.get(first)
+    name = ctx.label(first)
+    item = ctx.items[nodeid]
+    if fixture is not None and fixture.autouse and name not in (*item.argnames, *item.usefixtures):
+        return (
+            f"'{name}' is autouse ({fixture.file}): drop autouse=True and request it where it is needed, "
+            "or override it with a lighter fixture for these tests"
+        )
+    return f"stop requesting '{name}' here, or override it with a lighter fixture"

@@ -28,6 +28,7 @@ from fixture_graph.model import FixtureDef
 from fixture_graph.render.escape import clean_text
 from fixture_graph.render.style import SCOPE_ORDER, scope_fill
 from fixture_graph.render.summary import (
+    impact_note,
     measured_rows,
     ordered_findings,
     override_chain,
@@ -171,7 +172,8 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
     summary = summarize(report)
     chain = summary.heaviest_chain
     tests = {t.nodeid: t for t in report.scan.tests}
-    costs = sorted(report.analysis.test_costs, key=lambda c: (-c.weight, c.nodeid))[:HEAVIEST_TESTS]
+    weighed = (c for c in report.analysis.test_costs if c.weight > 0)
+    costs = sorted(weighed, key=lambda c: (-c.weight, c.nodeid))[:HEAVIEST_TESTS]
     return {
         "report": report,
         "summary": summary,
@@ -199,6 +201,7 @@ def _context(report: Report, index: GraphIndex, view: GraphView) -> dict[str, An
         "inifile": _relative(report.scan.inifile, report.scan.rootdir),
         "env": report.scan.env,
         "weight_unit": report.analysis.weight_unit,
+        "impact_note": impact_note(report),
     }
 
 

@@ -13,6 +13,7 @@ from fixture_graph import __version__
 from fixture_graph.analyze.findings import Finding
 from fixture_graph.measure import FixtureMeasurement
 from fixture_graph.model import FixtureDef
+from fixture_graph.render.summary import impact_note
 from fixture_graph.report import Report
 
 SCHEMA = "fixture-graph/1"
@@ -166,7 +167,9 @@ def build_json(report: Report) -> dict[str, Any]:
         "heaviest_tests": [
             {"nodeid": c.nodeid, "weight": c.weight, "fixtures": c.fixtures}
             for c in analysis.test_costs[: report.config.top]
+            if c.weight > 0
         ],
+        "notes": [note] if (note := impact_note(report)) is not None else [],
         "unknown": [{"name": u.name, "requester": u.requester, "test": u.test} for u in res.unknown],
         "issues": [
             {"file": i.file, "line": i.line, "code": i.code, "message": i.message, "fatal": i.fatal}

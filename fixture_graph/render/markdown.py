@@ -15,7 +15,13 @@ from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import md_code, md_text, mermaid_label, shorten
 from fixture_graph.render.style import CYCLE_COLOUR, SCOPE_ORDER, SEVERITY_COLOUR, scope_fill
-from fixture_graph.render.summary import measured_rows, ordered_findings, summarize
+from fixture_graph.render.summary import (
+    IMPACT_TAG_EXAMPLE,
+    impact_note,
+    measured_rows,
+    ordered_findings,
+    summarize,
+)
 from fixture_graph.render.view import GraphIndex, GraphOptions, build_index, build_view, find_fixtures
 from fixture_graph.report import Report
 
@@ -75,6 +81,13 @@ def _summary(report: Report, index: GraphIndex) -> str:
         lines.append(
             f"Heaviest chain ({weight_text(s.heaviest_chain.weight)} {md_text(s.weight_unit)}): "
             + " \u2192 ".join(names)
+        )
+        lines.append("")
+    if impact_note(report) is not None:
+        lines.append(
+            "No impact tags found, so there are no heavy chains or test weights to show: tag costly "
+            f"fixtures with {md_code(IMPACT_TAG_EXAMPLE)} (MINIMAL, LOW, MEDIUM, HIGH, VERY\\_HIGH), "
+            f"or pass {md_code('--measurements')}."
         )
         lines.append("")
     measured = measured_rows(report)[:5]

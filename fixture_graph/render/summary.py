@@ -17,6 +17,11 @@ from fixture_graph.scope import Scope
 
 CYCLE_CODE = "FG001"
 SCOPE_MISMATCH_CODE = "FG002"
+IMPACT_TAG_EXAMPLE = '@memory_profile("what it holds", "HIGH")'
+NO_IMPACT_NOTE = (
+    "no impact tags found, so there are no heavy chains or test weights to show: tag costly "
+    f"fixtures with {IMPACT_TAG_EXAMPLE} (MINIMAL, LOW, MEDIUM, HIGH, VERY_HIGH), or pass --measurements"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +66,20 @@ def summarize(report: Report) -> Summary:
         heaviest_chain=chains[0] if chains else None,
         weight_unit=report.analysis.weight_unit,
     )
+
+
+def impact_note(report: Report) -> str | None:
+    """:data:`NO_IMPACT_NOTE` when nothing in the suite carries a weight, else None.
+
+    That is: no definition has an impact tag, no measurements were given and untagged
+    fixtures weigh nothing (``untagged-weight`` 0, the default). Every weight is then 0, so the
+    outputs show this one line instead of heavy-chain and heaviest-test tables full of zeros.
+    """
+    if report.measurements is not None or report.config.untagged_weight > 0:
+        return None
+    if any(f.impact for f in report.scan.fixtures):
+        return None
+    return NO_IMPACT_NOTE
 
 
 def ordered_findings(findings: tuple[Finding, ...]) -> list[Finding]:

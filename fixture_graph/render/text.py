@@ -11,7 +11,7 @@ from itertools import groupby
 from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import printable_line
-from fixture_graph.render.summary import measured_rows
+from fixture_graph.render.summary import impact_note, measured_rows
 from fixture_graph.report import Report
 
 MAX_RELATED = 8
@@ -44,6 +44,9 @@ def summary_lines(report: Report) -> list[str]:
     impacts = ", ".join(f"{k} {v}" for k, v in report.impact_counts().items())
     lines.append(f"by scope: {scopes or 'none'}")
     lines.append(f"by impact: {impacts or 'none'}")
+    note = impact_note(report)
+    if note is not None:
+        lines.append(f"note: {note}")
     conditional = sum(1 for f in report.user_fixtures if f.conditional)
     if conditional:
         lines.append(f"conditional: {conditional} fixtures behind guards (decide them with --env KEY=VALUE)")

@@ -1459,7 +1459,8 @@ def _module_level_names(tree: ast.Module) -> set[str]:
             stack.extend(d for d in (*node.args.defaults, *node.args.kw_defaults) if d is not None)
             continue
         if isinstance(node, ast.Name):
-            names.add(node.id)
+            if isinstance(node.ctx, ast.Load):  # ``x = None`` after ``except ImportError`` reads nothing
+                names.add(node.id)
             continue
         if isinstance(node, ast.Import | ast.ImportFrom):
             continue

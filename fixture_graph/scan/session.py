@@ -45,7 +45,7 @@ from fixture_graph.scan.ini import IniSettings, cache_directory, locate, split_n
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OPAQUE_STAR, OTHER, ClassRef, Namespace, NamespaceBuilder, Value
-from fixture_graph.scan.records import FixtureSpec, FuncInfo, Marks, ModuleRecord
+from fixture_graph.scan.records import FixtureSpec, FuncInfo, Guard, Marks, ModuleRecord
 from fixture_graph.scan.safe_read import SkippedFile, read_source_stat
 from fixture_graph.scan.select import (
     Expression,
@@ -402,6 +402,7 @@ class _Scan:
                             used_by=imp.used_by,
                             module_level=imp.module_level,
                             conditional=bool(undecided),
+                            guards=tuple(_guard_text(g) for g in imp.guards),
                         )
                     )
         return tuple(sorted(set(out)))
@@ -1545,3 +1546,13 @@ def _matches_prefix_or_glob(name: str, patterns: tuple[str, ...]) -> bool:
         if any(c in pattern for c in "*?[") and fnmatch.fnmatch(name, pattern):
             return True
     return False
+
+
+def _guard_text(guard: Guard) -> str:
+    """A guard as shown to users: ``os.environ.get("X")``, ``not (...)`` for an ``else``.
+
+    An ``except`` branch names itself (its negation is of the ``try``'s import probe).
+    """
+    if guard.negated and not guard.text.startswith("except "):
+        return f"not ({guard.text})"
+    return guard.text
