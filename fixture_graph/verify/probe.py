@@ -3,7 +3,9 @@
 It writes one JSON file (``FIXTURE_GRAPH_PROBE_OUT``) holding, for every collected item, its
 ``fixturenames`` and the definitions visible for each name (farthest first, the last wins), plus
 every collection error. With ``FIXTURE_GRAPH_PROBE_RUN=1`` the tests really run and each item
-also records the names it resolved at run time, which reveals ``getfixturevalue`` calls.
+also records the names it resolved at run time, which reveals ``getfixturevalue`` calls, every
+definition pytest set up (``pytest_fixture_setup``), and the first line of each setup error
+(``fixture 'x' not found``, ``recursive dependency``, ``ScopeMismatch``).
 
 It imports only the standard library and :mod:`.pytest_internals`, because it runs in the
 suite's interpreter, where fixture-graph may not be installed (verify copies both files into a
@@ -24,7 +26,15 @@ import pytest
 from . import pytest_internals as internals
 
 SCHEMA = "fixture-graph-probe/1"
-_STATE: dict[str, Any] = {"items": [], "errors": [], "skipped": [], "runtime": {}, "internals": True}
+_STATE: dict[str, Any] = {
+    "items": [],
+    "errors": [],
+    "skipped": [],
+    "runtime": {},
+    "setup": {},
+    "setup_errors": {},
+    "internals": True,
+}
 
 
 def _error_message(report: Any) -> str:
@@ -75,6 +85,8 @@ def _write(session: Any) -> None:
         "errors": _STATE["errors"],
         "skipped": _STATE["skipped"],
         "runtime": _STATE["runtime"],
+        "setup": sorted(_STATE["setup"].values(), key=lambda f: (f["path"], f["line"], f["name"])),
+        "setup_errors": _STATE["setup_errors"],
     }
     tmp = f"{out}.part"
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -100,6 +112,19 @@ def pytest_runtest_teardown(item: Any) -> Iterator[None]:
                 if hasattr(fixturedef, "func")
             }
     yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: Any) -> Iterator[None]:
+    if os.environ.get("FIXTURE_GRAPH_PROBE_RUN") == "1" and hasattr(fixturedef, "func"):
+        facts = internals.fixturedef_facts(fixturedef)
+        _STATE["setup"].setdefault(f"{facts['path']}:{facts['line']}:{facts['name']}", facts)
+    yield
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    if report.when == "setup" and report.failed and os.environ.get("FIXTURE_GRAPH_PROBE_RUN") == "1":
+        _STATE["setup_errors"].setdefault(report.nodeid, _error_message(report))
 
 
 def pytest_sessionfinish(session: Any) -> None:
