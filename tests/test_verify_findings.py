@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -291,3 +292,24 @@ def test_strict_exits_1_on_a_false_error_finding(monkeypatch: pytest.MonkeyPatch
         assert done.exit_code == code, done.output
         assert f"false error findings: {1 if code else 0} of 1" in done.output
         assert CliRunner().invoke(main, ["verify"]).exit_code == 0
+
+
+def test_validation_table_reads_the_new_columns_from_verifys_json(
+    write_tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    path = Path(__file__).parent / "validate" / "run_validation.py"
+    spec = importlib.util.spec_from_file_location("run_validation", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    monkeypatch.setitem(sys.modules, "run_validation", module)  # dataclasses look the module up
+    spec.loader.exec_module(module)
+    conftest = ERRORS + "\n    @pytest.fixture\n    def spare():\n        return 3\n"
+    root = write_tree({"pytest.ini": "[pytest]\n", "conftest.py": conftest, "test_e.py": ERROR_TESTS})
+    monkeypatch.chdir(root)
+    data = json.loads(CliRunner().invoke(main, ["verify", "--format", "json"]).output)
+    assert module.findings_columns(data) == ("0 of 3", "100.0% (0 of 1 reached)")
+    row = module.table([(module.PROJECTS[0], data, (4, 1), "9.2.0")]).splitlines()[-1]
+    assert row.endswith("| 0 of 3 | 100.0% (0 of 1 reached) |")

@@ -254,7 +254,8 @@ class FindingJudge:
         agree = [t for t in judged if t in self.tests and name in self.setup(t).missing]
         if agree:
             part = f" for {len(agree)} of {len(judged)} tests" if len(judged) > 1 else ""
-            return Verdict.CONFIRMED, f"pytest finds no '{name}'{part} (e.g. {agree[0]})"
+            said = self._said(agree[0])
+            return Verdict.CONFIRMED, f"pytest finds no '{name}'{part} (e.g. {agree[0]}){said}"
         first = judged[0]
         test = self.tests.get(first)
         if test is None:
@@ -284,7 +285,7 @@ class FindingJudge:
                     return Verdict.CONFIRMED, (
                         f"pytest raises ScopeMismatch in {nodeid}: {wide.scope}-scoped '{wide.name}' "
                         f"({self.show(wide)}) requests {narrow.scope}-scoped '{narrow.name}' "
-                        f"({self.show(narrow)})"
+                        f"({self.show(narrow)}){self._said(nodeid)}"
                     )
             if not users and any(self.same(source, o) for o in setup.reached):
                 users.append(nodeid)
@@ -327,11 +328,9 @@ class FindingJudge:
             setup = self.setup(nodeid)
             for name, loop in setup.recursive:
                 if set(loop) == names:
-                    error = self.tests[nodeid].setup_error
-                    seen = f"; the run says: {error}" if error else ""
                     return Verdict.CONFIRMED, (
                         f"pytest fails {nodeid}: recursive dependency involving fixture '{name}' "
-                        f"({' -> '.join((*loop, name))}){seen}"
+                        f"({' -> '.join((*loop, name))}){self._said(nodeid)}"
                     )
             if not users and any(self.same(f, o) for f in fixtures for o in setup.reached):
                 users.append(nodeid)
@@ -341,6 +340,12 @@ class FindingJudge:
         return Verdict.UNVERIFIED, "no collected test reaches the cycle; pytest detects it only at setup"
 
     # -- helpers ---------------------------------------------------------------------------------
+
+    def _said(self, nodeid: str) -> str:
+        """With ``--run``, the setup error pytest really printed for the test."""
+        test = self.tests.get(nodeid)
+        error = test.setup_error if test is not None else None
+        return f"; the run says: {error}" if error else ""
 
     def _blocker(self, file: str) -> str | None:
         for prefix in self.blocked_prefixes:
