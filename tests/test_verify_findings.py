@@ -313,3 +313,13 @@ def test_validation_table_reads_the_new_columns_from_verifys_json(
     assert module.findings_columns(data) == ("0 of 3", "100.0% (0 of 1 reached)")
     row = module.table([(module.PROJECTS[0], data, (4, 1), "9.2.0")]).splitlines()[-1]
     assert row.endswith("| 0 of 3 | 100.0% (0 of 1 reached) |")
+
+
+def test_fallback_oracle_cannot_judge_findings(write_tree: Tree) -> None:
+    conftest = ERRORS + "\n    @pytest.fixture\n    def spare():\n        return 3\n"
+    root = write_tree({"pytest.ini": "[pytest]\n", "conftest.py": conftest, "test_e.py": ERROR_TESTS})
+    result = verify_suite((), ScanConfig(), cwd=root, oracle="setup-plan")
+    assert len(result.errors) == 3
+    assert {c.verdict for c in (*result.errors, *result.unused)} == {Verdict.UNVERIFIED}
+    assert "--setup-plan" in result.errors[0].detail
+    assert (result.false_errors, result.unused_precision) == (0, None)

@@ -33,7 +33,7 @@ from pathlib import Path
 
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.model import FixtureDef, UnknownRequest
-from fixture_graph.verify.runner import ObservedDef, ObservedTest, PytestView
+from fixture_graph.verify.runner import SOURCE_SETUP_PLAN, ObservedDef, ObservedTest, PytestView
 
 # pytest's Scope order, narrowest first (``_pytest/scope.py``).
 _SCOPE_RANK = {"function": 0, "class": 1, "module": 2, "package": 3, "session": 4}
@@ -154,7 +154,8 @@ class FindingJudge:
         self.view = view
         self.root = root
         self.by_id = by_id
-        self.same = same
+        self._same = same
+        self._matches: dict[tuple[str, ObservedDef], bool] = {}
         self.show = show
         self.blocked_prefixes = blocked_prefixes
         self.tests = {t.nodeid: t for t in view.tests if t.nodeid not in blocked}
@@ -163,7 +164,15 @@ class FindingJudge:
         for u in unknown:
             self.unknown.setdefault((u.requester, u.name), set()).add(u.test)
         self._setups: dict[str, Setup] = {}
-        self.has_defs = any(t.chains for t in view.tests) or not view.tests
+        self.has_defs = view.source != SOURCE_SETUP_PLAN
+
+    def same(self, fixture: FixtureDef, odef: ObservedDef) -> bool:
+        """Does the static definition denote pytest's (memoized: it reads the file system)?"""
+        key = (fixture.id, odef)
+        found = self._matches.get(key)
+        if found is None:
+            found = self._matches[key] = self._same(fixture, odef)
+        return found
 
     def setup(self, nodeid: str) -> Setup:
         """The replayed setup of one observed test (computed once)."""
@@ -196,10 +205,10 @@ class FindingJudge:
         selected = [f for f in findings if f.code == UNUSED]
         if not selected:
             return ()
-        reached: dict[str, list[tuple[ObservedDef, str]]] = {}
+        reached: dict[str, dict[ObservedDef, list[str]]] = {}
         for nodeid in sorted(self.tests):
             for odef in self.setup(nodeid).reached:
-                reached.setdefault(odef.path, []).append((odef, nodeid))
+                reached.setdefault(odef.path, {}).setdefault(odef, []).append(nodeid)
         set_up: dict[str, list[ObservedDef]] = {}
         for odef in self.view.set_up:
             set_up.setdefault(odef.path, []).append(odef)
@@ -219,7 +228,9 @@ class FindingJudge:
                 out.append(_check(finding, Verdict.UNVERIFIED, why))
                 continue
             path = self._path(fixture)
-            hits = sorted((n for o, n in reached.get(path, ()) if self.same(fixture, o)))
+            hits = sorted(
+                n for o, tests in reached.get(path, {}).items() if self.same(fixture, o) for n in tests
+            )
             if hits:
                 more = f" (and {len(hits) - 1} more tests)" if len(hits) > 1 else ""
                 why = f"pytest's resolution reaches it in {hits[0]}{more}"
