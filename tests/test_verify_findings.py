@@ -323,3 +323,18 @@ def test_fallback_oracle_cannot_judge_findings(write_tree: Tree) -> None:
     assert {c.verdict for c in (*result.errors, *result.unused)} == {Verdict.UNVERIFIED}
     assert "--setup-plan" in result.errors[0].detail
     assert (result.false_errors, result.unused_precision) == (0, None)
+
+
+def test_setup_looks_a_name_up_again_after_collection(copy_data: Callable[[str], Path]) -> None:
+    """test_a is collected before test_b's pytest_plugins registers from_p1: collection leaves the
+    name unresolved, but setup's second lookup (``getfixturedefs(argname, item)``) finds it."""
+    root = copy_data("tricky/22_plugin_loaded_by_test_module_oracle_gap")
+    tests = {t.nodeid: t for t in observe(PytestRun(cwd=root)).tests}
+    early = tests["tests/test_a.py::test_a"]
+    assert "from_p1" in early.fixturenames
+    assert "from_p1" not in dict(early.winners)  # collection's name2fixturedefs has nothing
+    setup = simulate(early)
+    assert "from_p1" not in setup.missing
+    assert any(d.name == "from_p1" and d.path.endswith("plugs/p1.py") for d in setup.reached)
+    result = verify_suite((), ScanConfig(), cwd=root)
+    assert (result.disagreements, result.errors) == ((), ())

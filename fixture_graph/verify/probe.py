@@ -60,12 +60,19 @@ def _item_record(item: Any) -> dict[str, Any]:
     # FIXTURE_GRAPH_PROBE_NO_INTERNALS=1 simulates a pytest whose internals moved (for tests).
     if defs is None or os.environ.get("FIXTURE_GRAPH_PROBE_NO_INTERNALS") == "1":
         _STATE["internals"] = False
+    names = [str(n) for n in getattr(item, "fixturenames", ())]
+    unresolved = [n for n in names if n != "request" and not (defs or {}).get(n)]
     return {
         "nodeid": item.nodeid,
-        "fixturenames": [str(n) for n in getattr(item, "fixturenames", ())],
+        "fixturenames": names,
         "defs": {
             name: [internals.fixturedef_facts(d) for d in fixturedefs]
             for name, fixturedefs in sorted((defs or {}).items())
+        },
+        # What setup's second lookup finds for names collection left unresolved.
+        "late": {
+            name: [internals.fixturedef_facts(d) for d in fixturedefs]
+            for name, fixturedefs in sorted(internals.late_definitions(item, unresolved).items())
         },
     }
 

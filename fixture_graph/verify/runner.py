@@ -57,7 +57,8 @@ class ObservedTest:
     were run (``--run``), and then maps every name resolved while they ran to the file of the
     definition that answered it. ``order`` is ``item.fixturenames`` in pytest's order (the order
     setup requests them), ``chains`` every definition visible for each name, farthest first
-    (pytest's ``name2fixturedefs``; a name of ``order`` absent from it has no definition), and
+    (pytest's ``name2fixturedefs``, plus what setup's second lookup finds for names collection
+    left unresolved; a name of ``order`` absent from it has no definition), and
     ``setup_error`` the first line of the setup error when the tests ran.
     """
 
@@ -214,6 +215,7 @@ def _view_from_probe(data: dict[str, Any], code: int, output: str, execute: bool
     names: dict[str, set[str]] = {}
     order: dict[str, list[str]] = {}
     chains: dict[str, dict[str, tuple[ObservedDef, ...]]] = {}
+    winners: dict[str, dict[str, ObservedDef]] = {}
     runtime: dict[str, dict[str, str]] = {}
     setup_errors: dict[str, str] = {}
     for item in data.get("items", []):
@@ -222,7 +224,11 @@ def _view_from_probe(data: dict[str, Any], code: int, output: str, execute: bool
         seen = order.setdefault(nodeid, [])
         seen.extend(n for n in item["fixturenames"] if n not in seen)
         chosen = chains.setdefault(nodeid, {})
+        won = winners.setdefault(nodeid, {})
         for name, defs in item["defs"].items():
+            if defs:
+                won[name] = _observed_def({"name": name, **defs[-1]})
+        for name, defs in (*item.get("late", {}).items(), *item["defs"].items()):
             if defs:
                 chosen[name] = tuple(_observed_def({"name": name, **d}) for d in defs)
     for nodeid, used in data.get("runtime", {}).items():
@@ -233,7 +239,7 @@ def _view_from_probe(data: dict[str, Any], code: int, output: str, execute: bool
         ObservedTest(
             nodeid,
             frozenset(names[nodeid]),
-            tuple(sorted((n, defs[-1]) for n, defs in chains.get(nodeid, {}).items())),
+            tuple(sorted(winners.get(nodeid, {}).items())),
             tuple(sorted(runtime.get(nodeid, {}).items())) if execute else None,
             tuple(order[nodeid]),
             tuple(sorted(chains.get(nodeid, {}).items())),
