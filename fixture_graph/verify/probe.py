@@ -61,7 +61,6 @@ def _item_record(item: Any) -> dict[str, Any]:
     if defs is None or os.environ.get("FIXTURE_GRAPH_PROBE_NO_INTERNALS") == "1":
         _STATE["internals"] = False
     names = [str(n) for n in getattr(item, "fixturenames", ())]
-    unresolved = [n for n in names if n != "request" and not (defs or {}).get(n)]
     return {
         "nodeid": item.nodeid,
         "fixturenames": names,
@@ -72,9 +71,25 @@ def _item_record(item: Any) -> dict[str, Any]:
         # What setup's second lookup finds for names collection left unresolved.
         "late": {
             name: [internals.fixturedef_facts(d) for d in fixturedefs]
-            for name, fixturedefs in sorted(internals.late_definitions(item, unresolved).items())
+            for name, fixturedefs in sorted(_late(item, names, defs or {}).items())
         },
     }
+
+
+def _late(item: Any, names: list[str], defs: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Definitions setup finds for names it requests that collection left without any: names of
+    ``fixturenames``, and (pytest 8.x lists no dependencies of an overridden definition) the
+    arguments of every definition it may set up, transitively."""
+    late: dict[str, list[Any]] = {}
+    seen = {"request", *(n for n, d in defs.items() if d)}
+    pending = [*names, *(str(a) for ds in defs.values() for d in ds for a in getattr(d, "argnames", ()))]
+    while pending:
+        batch = sorted({n for n in pending if n not in seen})
+        seen.update(batch)
+        found = internals.late_definitions(item, batch) if batch else {}
+        late.update(found)
+        pending = [str(a) for ds in found.values() for d in ds for a in getattr(d, "argnames", ())]
+    return late
 
 
 def _write(session: Any) -> None:
