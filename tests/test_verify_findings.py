@@ -338,3 +338,41 @@ def test_setup_looks_a_name_up_again_after_collection(copy_data: Callable[[str],
     assert any(d.name == "from_p1" and d.path.endswith("plugs/p1.py") for d in setup.reached)
     result = verify_suite((), ScanConfig(), cwd=root)
     assert (result.disagreements, result.errors) == ((), ())
+
+
+def test_fg006_tells_same_named_definitions_apart(write_tree: Tree) -> None:
+    """Two classes' fixtures of one name in one file, and one function imported into two
+    conftests, are distinct definitions: pytest reaching one does not reach the other."""
+    classes = """
+        import pytest
+
+        class TestUsed:
+            @pytest.fixture
+            def fx(self):
+                return 1
+
+            def test_a(self, fx):
+                pass
+
+        class TestIdle:
+            @pytest.fixture
+            def fx(self):
+                return 2
+    """
+    helper = "import pytest\n\n@pytest.fixture\ndef shared():\n    return 1\n"
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\npythonpath = .\n",
+            "helpers.py": helper,
+            "tests/a/conftest.py": "from helpers import shared\n",
+            "tests/a/test_a.py": "def test_s(shared):\n    pass\n",
+            "tests/b/conftest.py": "from helpers import shared\n",
+            "tests/b/test_b.py": "def test_none():\n    pass\n",
+            "tests/test_cls.py": classes,
+        }
+    )
+    result = verify_suite((), ScanConfig(), cwd=root)
+    assert result.disagreements == ()
+    found = {(c.file, c.line): c.verdict for c in result.unused}
+    assert found == {("tests/test_cls.py", 12): Verdict.CONFIRMED, ("helpers.py", 3): Verdict.CONFIRMED}
+    assert (result.unused_false, result.unused_precision) == (0, 1.0)

@@ -33,6 +33,7 @@ from pathlib import Path
 
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.model import FixtureDef, UnknownRequest
+from fixture_graph.report import USER_KINDS
 from fixture_graph.verify.runner import SOURCE_SETUP_PLAN, ObservedDef, ObservedTest, PytestView
 
 # pytest's Scope order, narrowest first (``_pytest/scope.py``).
@@ -167,11 +168,21 @@ class FindingJudge:
         self.has_defs = view.source != SOURCE_SETUP_PLAN
 
     def same(self, fixture: FixtureDef, odef: ObservedDef) -> bool:
-        """Does the static definition denote pytest's (memoized: it reads the file system)?"""
+        """Is pytest's definition this very static one (memoized: it reads the file system)?
+
+        Besides verify's own rule (same function), the name and, for the suite's definitions,
+        the node that registered it (pytest's ``baseid``, our ``holder``) must match: the same
+        function imported into two conftests, or two classes' fixtures of one name in a file,
+        are distinct definitions.
+        """
         key = (fixture.id, odef)
         found = self._matches.get(key)
         if found is None:
-            found = self._matches[key] = self._same(fixture, odef)
+            found = self._matches[key] = (
+                odef.name == fixture.name
+                and (fixture.kind not in USER_KINDS or odef.baseid == fixture.holder)
+                and self._same(fixture, odef)
+            )
         return found
 
     def setup(self, nodeid: str) -> Setup:
