@@ -5,7 +5,8 @@ pytest's winning definition is ours (same file and line, or same file and functi
 disagreement gets its likely cause, read from what the static scan already knows: a guarded
 definition (conditional import), a fixture pytest found outside the suite (a plugin we were not
 told about, or a plugin the scan read whose collection hook added the fixture), a construct the
-scan reported as not literal (dynamic), or else a scanner bug.
+scan reported as not literal (dynamic), or else a scanner bug. The scan's error findings and
+FG006 findings are judged against pytest's resolution too (:mod:`.findings`).
 """
 
 from __future__ import annotations
