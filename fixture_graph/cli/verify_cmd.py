@@ -1,7 +1,8 @@
 """``fixture-graph verify``: compare the static graph with the suite's real pytest.
 
 Exit codes: 0 when the comparison ran (whatever it found, unless ``--strict``), 1 with
-``--strict`` and any disagreement, 2 when pytest could not even start (or a usage error).
+``--strict`` and any disagreement or any error finding pytest contradicts (a false error), 2 when
+pytest could not even start (or a usage error).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ FORMATS = ("text", "json")
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the output to FILE."
 )
-@click.option("--strict", is_flag=True, help="Exit 1 on any disagreement.")
+@click.option("--strict", is_flag=True, help="Exit 1 on any disagreement or false error finding.")
 @click.option(
     "--run",
     "execute",
@@ -68,7 +69,9 @@ def verify(
 
     Runs the suite's pytest (--python, default this interpreter) in collect-only mode in the
     current directory with PATHS, and compares each test's fixture names and winning definitions
-    with the static graph. --env values are set in pytest's environment too.
+    with the static graph. Each error finding (FG001-FG003) is judged confirmed, false or
+    unverified by pytest's resolution, and each FG006 unused fixture by whether pytest reaches it.
+    --env values are set in pytest's environment too.
     """
     with user_errors(bool(opts.get("debug"))):
         from fixture_graph.verify import verify_suite
@@ -82,6 +85,8 @@ def verify(
             oracle=oracle,
             pytest_args=pytest_args,
             timeout=timeout,
+            analyze=configs.analyze,
+            gate=configs.gate,
         )
         text = render_verify_json(result) if fmt == "json" else render_verify_text(result)
         if output is not None:
@@ -92,4 +97,5 @@ def verify(
             click.echo(text, nl=False)
     if result.failure:
         sys.exit(ExitCode.USAGE)
-    sys.exit(ExitCode.FINDINGS if strict and result.disagreements else ExitCode.OK)
+    failed = result.disagreements or result.false_errors
+    sys.exit(ExitCode.FINDINGS if strict and failed else ExitCode.OK)

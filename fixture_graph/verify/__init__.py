@@ -13,15 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from fixture_graph.config import ScanConfig
+    from fixture_graph.config import AnalyzeConfig, GateConfig, ScanConfig
     from fixture_graph.verify.verdict import VerifyResult
 
 __all__ = [
     "Cause",
     "Disagreement",
+    "FindingCheck",
     "PytestRun",
     "PytestView",
     "Unverifiable",
+    "Verdict",
     "VerifyResult",
     "compare",
     "describe",
@@ -32,6 +34,8 @@ __all__ = [
 _LAZY = {
     "Cause": "fixture_graph.verify.verdict",
     "Disagreement": "fixture_graph.verify.verdict",
+    "FindingCheck": "fixture_graph.verify.findings",
+    "Verdict": "fixture_graph.verify.findings",
     "Unverifiable": "fixture_graph.verify.verdict",
     "VerifyResult": "fixture_graph.verify.verdict",
     "compare": "fixture_graph.verify.verdict",
@@ -57,8 +61,13 @@ def verify_suite(
     oracle: str = "probe",
     pytest_args: tuple[str, ...] = (),
     timeout: float = 900.0,
+    analyze: AnalyzeConfig | None = None,
+    gate: GateConfig | None = None,
 ) -> VerifyResult:
     """Scan ``paths`` statically, ask pytest the same question, and compare.
+
+    The scan's findings are computed with ``analyze`` and ``gate`` (the rules ``check`` would
+    run) and each error finding and FG006 finding is judged against pytest's resolution.
 
     ``config.env`` is applied to pytest's environment too (None unsets a variable), and the
     scan takes every other variable from this process's environment (``env_inherit``), as the
@@ -77,7 +86,7 @@ def verify_suite(
 
     where = (cwd or Path.cwd()).resolve()
     config = dataclasses.replace(config, env_inherit=True)
-    report = build_report(scan_paths(list(paths), config, invocation_dir=where), analyze=False)
+    report = build_report(scan_paths(list(paths), config, invocation_dir=where), analyze, gate)
     args = list(pytest_args)
     for flag, value in (
         ("--rootdir", config.rootdir),

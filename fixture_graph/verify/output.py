@@ -10,13 +10,15 @@ import json
 from collections import Counter
 from typing import Any
 
+from fixture_graph.verify.findings import FindingCheck, Verdict
 from fixture_graph.verify.verdict import VerifyResult, describe
 
 SCHEMA = "fixture-graph-verify/1"
 
 
 def render_verify_text(result: VerifyResult) -> str:
-    """Headline (agreeing/total), then each disagreement with its cause, then what was not judged."""
+    """Headline (agreeing/total), each disagreement with its cause, what was not judged, then the
+    findings as pytest judges them."""
     if result.failure:
         return f"verify: {result.failure}\n"
     pct = 100.0 * result.agreement
@@ -46,8 +48,50 @@ def render_verify_text(result: VerifyResult) -> str:
             lines.append(f"    {nodeid}: {text}")
         if len(result.dynamic_notes) > 20:
             lines.append(f"    ... {len(result.dynamic_notes) - 20} more (see --format json)")
+    lines.extend(_findings_text(result))
     lines.extend(f"note: {n}" for n in result.notes)
     return "\n".join(lines) + "\n"
+
+
+def _counts(checks: tuple[FindingCheck, ...]) -> str:
+    counts = Counter(c.verdict for c in checks)
+    return ", ".join(f"{counts[v]} {v.value}" for v in Verdict)
+
+
+def _findings_text(result: VerifyResult) -> list[str]:
+    """Error findings as pytest judges them (false ones first), then FG006's precision."""
+    lines = [
+        f"error findings: {len(result.errors)} ({_counts(result.errors)}); "
+        f"false error findings: {result.false_errors} of {len(result.errors)}"
+    ]
+    order = {Verdict.FALSE: 0, Verdict.UNVERIFIED: 1, Verdict.CONFIRMED: 2}
+    for check in sorted(result.errors, key=lambda c: (order[c.verdict], c.file, c.line, c.key)):
+        lines.append(f"    {check.verdict.value}: {check.file}:{check.line}: {check.code} {check.message}")
+        lines.append(f"        {check.detail}")
+    if result.unused:
+        precision = result.unused_precision
+        shown = "n/a" if precision is None else f"{100 * precision:.1f}%"
+        lines.append(
+            f"FG006 unused fixtures: {len(result.unused)} ({_counts(result.unused)}); "
+            f"pytest reaches {result.unused_false}: precision {shown}"
+        )
+        for check in result.unused:
+            if check.verdict is not Verdict.CONFIRMED:
+                lines.append(f"    {check.verdict.value}: {check.file}:{check.line}: {check.message}")
+                lines.append(f"        {check.detail}")
+    return lines
+
+
+def _check_json(check: FindingCheck) -> dict[str, Any]:
+    return {
+        "code": check.code,
+        "key": check.key,
+        "message": check.message,
+        "file": check.file,
+        "line": check.line,
+        "verdict": check.verdict.value,
+        "detail": check.detail,
+    }
 
 
 def verify_json(result: VerifyResult) -> dict[str, Any]:
@@ -80,6 +124,11 @@ def verify_json(result: VerifyResult) -> dict[str, Any]:
         ],
         "dynamic_notes": [{"nodeid": n, "detail": t} for n, t in result.dynamic_notes],
         "notes": list(result.notes),
+        "error_findings": [_check_json(c) for c in result.errors],
+        "false_error_findings": result.false_errors,
+        "unused_findings": [_check_json(c) for c in result.unused],
+        "unused_false_positives": result.unused_false,
+        "unused_precision": None if result.unused_precision is None else round(result.unused_precision, 6),
     }
 
 

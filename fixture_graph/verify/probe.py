@@ -3,7 +3,9 @@
 It writes one JSON file (``FIXTURE_GRAPH_PROBE_OUT``) holding, for every collected item, its
 ``fixturenames`` and the definitions visible for each name (farthest first, the last wins), plus
 every collection error. With ``FIXTURE_GRAPH_PROBE_RUN=1`` the tests really run and each item
-also records the names it resolved at run time, which reveals ``getfixturevalue`` calls.
+also records the names it resolved at run time, which reveals ``getfixturevalue`` calls, every
+definition pytest set up (``pytest_fixture_setup``), and the first line of each setup error
+(``fixture 'x' not found``, ``recursive dependency``, ``ScopeMismatch``).
 
 It imports only the standard library and :mod:`.pytest_internals`, because it runs in the
 suite's interpreter, where fixture-graph may not be installed (verify copies both files into a
@@ -24,7 +26,15 @@ import pytest
 from . import pytest_internals as internals
 
 SCHEMA = "fixture-graph-probe/1"
-_STATE: dict[str, Any] = {"items": [], "errors": [], "skipped": [], "runtime": {}, "internals": True}
+_STATE: dict[str, Any] = {
+    "items": [],
+    "errors": [],
+    "skipped": [],
+    "runtime": {},
+    "setup": {},
+    "setup_errors": {},
+    "internals": True,
+}
 
 
 def _error_message(report: Any) -> str:
@@ -50,14 +60,36 @@ def _item_record(item: Any) -> dict[str, Any]:
     # FIXTURE_GRAPH_PROBE_NO_INTERNALS=1 simulates a pytest whose internals moved (for tests).
     if defs is None or os.environ.get("FIXTURE_GRAPH_PROBE_NO_INTERNALS") == "1":
         _STATE["internals"] = False
+    names = [str(n) for n in getattr(item, "fixturenames", ())]
     return {
         "nodeid": item.nodeid,
-        "fixturenames": [str(n) for n in getattr(item, "fixturenames", ())],
+        "fixturenames": names,
         "defs": {
             name: [internals.fixturedef_facts(d) for d in fixturedefs]
             for name, fixturedefs in sorted((defs or {}).items())
         },
+        # What setup's second lookup finds for names collection left unresolved.
+        "late": {
+            name: [internals.fixturedef_facts(d) for d in fixturedefs]
+            for name, fixturedefs in sorted(_late(item, names, defs or {}).items())
+        },
     }
+
+
+def _late(item: Any, names: list[str], defs: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    """Definitions setup finds for names it requests that collection left without any: names of
+    ``fixturenames``, and (pytest 8.x lists no dependencies of an overridden definition) the
+    arguments of every definition it may set up, transitively."""
+    late: dict[str, list[Any]] = {}
+    seen = {"request", *(n for n, d in defs.items() if d)}
+    pending = [*names, *(str(a) for ds in defs.values() for d in ds for a in getattr(d, "argnames", ()))]
+    while pending:
+        batch = sorted({n for n in pending if n not in seen})
+        seen.update(batch)
+        found = internals.late_definitions(item, batch) if batch else {}
+        late.update(found)
+        pending = [str(a) for ds in found.values() for d in ds for a in getattr(d, "argnames", ())]
+    return late
 
 
 def _write(session: Any) -> None:
@@ -75,6 +107,8 @@ def _write(session: Any) -> None:
         "errors": _STATE["errors"],
         "skipped": _STATE["skipped"],
         "runtime": _STATE["runtime"],
+        "setup": sorted(_STATE["setup"].values(), key=lambda f: (f["path"], f["line"], f["name"])),
+        "setup_errors": _STATE["setup_errors"],
     }
     tmp = f"{out}.part"
     with open(tmp, "w", encoding="utf-8") as handle:
@@ -100,6 +134,19 @@ def pytest_runtest_teardown(item: Any) -> Iterator[None]:
                 if hasattr(fixturedef, "func")
             }
     yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: Any, request: Any) -> Iterator[None]:
+    if os.environ.get("FIXTURE_GRAPH_PROBE_RUN") == "1" and hasattr(fixturedef, "func"):
+        facts = internals.fixturedef_facts(fixturedef)
+        _STATE["setup"].setdefault(f"{facts['path']}:{facts['line']}:{facts['name']}", facts)
+    yield
+
+
+def pytest_runtest_logreport(report: Any) -> None:
+    if report.when == "setup" and report.failed and os.environ.get("FIXTURE_GRAPH_PROBE_RUN") == "1":
+        _STATE["setup_errors"].setdefault(report.nodeid, _error_message(report))
 
 
 def pytest_sessionfinish(session: Any) -> None:

@@ -67,6 +67,29 @@ def resolved_definitions(item: Any) -> dict[str, list[Any]] | None:
     return {str(name): list(defs) for name, defs in name2defs.items()}
 
 
+def late_definitions(item: Any, names: list[str]) -> dict[str, list[Any]]:
+    """Definitions pytest's setup would find for names collection left unresolved.
+
+    ``_get_active_fixturedef`` looks a name absent from ``name2fixturedefs`` up again at setup
+    (``FixtureManager.getfixturedefs(argname, item)``), which finds fixtures of plugins registered
+    after the item was collected (by a later module's ``pytest_plugins``). Called once collection
+    is over; names still unresolved are left out (an empty dict when the manager moved).
+    """
+    manager = getattr(getattr(item, "session", None), "_fixturemanager", None)
+    lookup = getattr(manager, "getfixturedefs", None)
+    if lookup is None:
+        return {}
+    found: dict[str, list[Any]] = {}
+    for name in names:
+        try:
+            defs = lookup(name, item)
+        except Exception:
+            continue
+        if defs:
+            found[str(name)] = list(defs)
+    return found
+
+
 def used_definitions(item: Any) -> dict[str, Any] | None:
     """The definition each name resolved to while ``item`` ran, dynamic requests included.
 

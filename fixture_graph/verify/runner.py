@@ -36,7 +36,8 @@ _ERROR_LINE = re.compile(r"^ERROR (\S+?)(?: - (.*))?$")
 
 @dataclass(frozen=True, slots=True)
 class ObservedDef:
-    """The definition pytest picked for a name: where its function is defined."""
+    """A definition pytest registered for a name: where its function is defined, its scope and
+    the names it requests (``argnames``)."""
 
     name: str
     path: str
@@ -45,6 +46,7 @@ class ObservedDef:
     qualname: str = "?"
     scope: str = "?"
     baseid: str = ""
+    argnames: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +55,20 @@ class ObservedTest:
 
     ``winners`` is empty in the ``--setup-plan`` fallback; ``runtime`` is None unless the tests
     were run (``--run``), and then maps every name resolved while they ran to the file of the
-    definition that answered it.
+    definition that answered it. ``order`` is ``item.fixturenames`` in pytest's order (the order
+    setup requests them), ``chains`` every definition visible for each name, farthest first
+    (pytest's ``name2fixturedefs``, plus what setup's second lookup finds for names collection
+    left unresolved; a name of ``order`` absent from it has no definition), and
+    ``setup_error`` the first line of the setup error when the tests ran.
     """
 
     nodeid: str
     fixturenames: frozenset[str]
     winners: tuple[tuple[str, ObservedDef], ...] = ()
     runtime: tuple[tuple[str, str], ...] | None = None
+    order: tuple[str, ...] = ()
+    chains: tuple[tuple[str, tuple[ObservedDef, ...]], ...] = ()
+    setup_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +93,7 @@ class PytestView:
     output_tail: str = ""
     ran: bool = False
     notes: tuple[str, ...] = field(default=())
+    set_up: tuple[ObservedDef, ...] = ()
 
     @property
     def failed_to_start(self) -> bool:
@@ -188,34 +198,52 @@ def _probe(run: PytestRun, execute: bool) -> PytestView | None:
     return _view_from_probe(data, code, output, execute)
 
 
+def _observed_def(facts: dict[str, Any]) -> ObservedDef:
+    return ObservedDef(
+        str(facts.get("name", "?")),
+        str(facts["path"]),
+        int(facts["line"]),
+        str(facts.get("module", "?")),
+        str(facts.get("qualname", "?")),
+        str(facts.get("scope", "?")),
+        str(facts.get("baseid", "")),
+        tuple(str(a) for a in facts.get("argnames", ())),
+    )
+
+
 def _view_from_probe(data: dict[str, Any], code: int, output: str, execute: bool) -> PytestView:
     names: dict[str, set[str]] = {}
+    order: dict[str, list[str]] = {}
+    chains: dict[str, dict[str, tuple[ObservedDef, ...]]] = {}
     winners: dict[str, dict[str, ObservedDef]] = {}
     runtime: dict[str, dict[str, str]] = {}
+    setup_errors: dict[str, str] = {}
     for item in data.get("items", []):
         nodeid = function_nodeid(item["nodeid"])
         names.setdefault(nodeid, set()).update(item["fixturenames"])
-        chosen = winners.setdefault(nodeid, {})
+        seen = order.setdefault(nodeid, [])
+        seen.extend(n for n in item["fixturenames"] if n not in seen)
+        chosen = chains.setdefault(nodeid, {})
+        won = winners.setdefault(nodeid, {})
         for name, defs in item["defs"].items():
             if defs:
-                last = defs[-1]
-                chosen[name] = ObservedDef(
-                    name,
-                    last["path"],
-                    int(last["line"]),
-                    last.get("module", "?"),
-                    last.get("qualname", "?"),
-                    last.get("scope", "?"),
-                    last.get("baseid", ""),
-                )
+                won[name] = _observed_def({"name": name, **defs[-1]})
+        for name, defs in (*item.get("late", {}).items(), *item["defs"].items()):
+            if defs:
+                chosen[name] = tuple(_observed_def({"name": name, **d}) for d in defs)
     for nodeid, used in data.get("runtime", {}).items():
         runtime.setdefault(function_nodeid(nodeid), {}).update(used)
+    for nodeid, message in sorted(data.get("setup_errors", {}).items()):
+        setup_errors.setdefault(function_nodeid(nodeid), str(message))
     tests = tuple(
         ObservedTest(
             nodeid,
             frozenset(names[nodeid]),
             tuple(sorted(winners.get(nodeid, {}).items())),
             tuple(sorted(runtime.get(nodeid, {}).items())) if execute else None,
+            tuple(order[nodeid]),
+            tuple(sorted(chains.get(nodeid, {}).items())),
+            setup_errors.get(nodeid),
         )
         for nodeid in sorted(names)
     )
@@ -231,6 +259,7 @@ def _view_from_probe(data: dict[str, Any], code: int, output: str, execute: bool
         code,
         _tail(output),
         ran=execute,
+        set_up=tuple(_observed_def(f) for f in data.get("setup", [])),
     )
 
 

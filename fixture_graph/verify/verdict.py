@@ -5,7 +5,8 @@ pytest's winning definition is ours (same file and line, or same file and functi
 disagreement gets its likely cause, read from what the static scan already knows: a guarded
 definition (conditional import), a fixture pytest found outside the suite (a plugin we were not
 told about, or a plugin the scan read whose collection hook added the fixture), a construct the
-scan reported as not literal (dynamic), or else a scanner bug.
+scan reported as not literal (dynamic), or else a scanner bug. The scan's error findings and
+FG006 findings are judged against pytest's resolution too (:mod:`.findings`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from fixture_graph.model import FixtureDef, FixtureKind, Issue, ResolvedTest, TestItem, UnknownRequest
 from fixture_graph.report import Report
+from fixture_graph.verify.findings import FindingCheck, FindingJudge, Verdict
 from fixture_graph.verify.pytest_internals import PYTEST_PACKAGE
 from fixture_graph.verify.runner import SOURCE_SETUP_PLAN, ObservedDef, ObservedTest, PytestView
 
@@ -83,7 +85,11 @@ class Unverifiable:
 
 @dataclass(frozen=True, slots=True)
 class VerifyResult:
-    """The verdict over a whole suite."""
+    """The verdict over a whole suite.
+
+    ``errors`` judges each error finding (FG001-FG003) against pytest, ``unused`` each FG006
+    finding (``false``: pytest reaches the definition); see :mod:`.findings`.
+    """
 
     source: str
     pytest_version: str | None
@@ -95,11 +101,29 @@ class VerifyResult:
     dynamic_notes: tuple[tuple[str, str], ...] = ()
     notes: tuple[str, ...] = ()
     failure: str | None = None
+    errors: tuple[FindingCheck, ...] = ()
+    unused: tuple[FindingCheck, ...] = ()
 
     @property
     def agreement(self) -> float:
         """Share of judged tests that agree (1.0 when nothing could be judged)."""
         return self.agreeing / self.total if self.total else 1.0
+
+    @property
+    def false_errors(self) -> int:
+        """Error findings pytest contradicts (the ones a CI gate would fail a clean suite on)."""
+        return sum(1 for c in self.errors if c.verdict is Verdict.FALSE)
+
+    @property
+    def unused_false(self) -> int:
+        """FG006 findings whose definition pytest reaches (false positives)."""
+        return sum(1 for c in self.unused if c.verdict is Verdict.FALSE)
+
+    @property
+    def unused_precision(self) -> float | None:
+        """1 - false / judged FG006 findings (None when none could be judged)."""
+        judged = sum(1 for c in self.unused if c.verdict is not Verdict.UNVERIFIED)
+        return 1.0 - self.unused_false / judged if judged else None
 
 
 def compare(report: Report, view: PytestView) -> VerifyResult:
@@ -187,6 +211,16 @@ class _Judge:
             )
         if self.view.source == SOURCE_SETUP_PLAN:
             notes.append("fallback oracle: fixture names compared, winning definitions not checked")
+        findings = FindingJudge(
+            self.view,
+            self.by_id,
+            self.report.resolution.unknown,
+            self._same,
+            skipped,
+            tuple(u.nodeid for u, _ in blocked),
+            self._show,
+            self.root,
+        )
         return VerifyResult(
             source=self.view.source,
             pytest_version=self.view.pytest_version,
@@ -197,6 +231,8 @@ class _Judge:
             unverifiable=tuple(u for u, _ in blocked),
             dynamic_notes=self._dynamic_notes(skipped) if not self.view.ran else (),
             notes=tuple(notes),
+            errors=findings.errors(self.report.analysis.findings),
+            unused=findings.unused(self.report.analysis.findings),
         )
 
     def _unverifiable(self) -> list[tuple[Unverifiable, tuple[str, ...]]]:

@@ -5,6 +5,8 @@ unpack it, create a virtualenv with the project and its test dependencies, then 
 ``fixture-graph verify --python <venv> --format json`` from the unpacked directory. The table
 of agreement per project goes to stdout and to ``out/accuracy.md`` (pasted into the README's
 "Accuracy" section); each project's full JSON verdict goes to ``out/validate/<project>.json``.
+The last two columns come from the same JSON: the error findings pytest contradicts
+(``false_error_findings``) and the FG006 precision (``unused_findings``).
 
 Needs the network (pip). Not part of ``make test``.
 """
@@ -20,6 +22,7 @@ import tarfile
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -208,7 +211,7 @@ def prepare(project: Project, work: Path) -> tuple[Path, str]:
     return src, str(python)
 
 
-def verify(project: Project, src: Path, python: str, out: Path) -> dict[str, object]:
+def verify(project: Project, src: Path, python: str, out: Path) -> dict[str, Any]:
     """Run ``fixture-graph verify`` on the unpacked project and return its JSON verdict."""
     done = _run(
         [
@@ -226,7 +229,7 @@ def verify(project: Project, src: Path, python: str, out: Path) -> dict[str, obj
     )
     if done.returncode != 0:
         raise SystemExit(f"verify {project.name} failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
-    data: dict[str, object] = json.loads(done.stdout)
+    data: dict[str, Any] = json.loads(done.stdout)
     (out / f"{project.name}.json").write_text(json.dumps(data, indent=2, sort_keys=True) + "\n")
     return data
 
@@ -242,23 +245,42 @@ def _fixtures(project: Project, src: Path, python: str) -> tuple[int, int]:
     return user, conftests
 
 
-def table(rows: list[tuple[Project, dict[str, object], tuple[int, int], str]]) -> str:
+def findings_columns(data: dict[str, Any]) -> tuple[str, str]:
+    """(false error findings, FG006 precision) as the table shows them, from verify's JSON.
+
+    ``"1 of 3"``: error findings (FG001-FG003) pytest contradicts, of all error findings (``(+k
+    unverified)`` when pytest could not judge some). Precision is 1 - false / judged FG006
+    findings, with the counts: ``"95.0% (1 of 20 reached)"``; ``"n/a (0)"`` without any.
+    """
+    errors = data.get("error_findings", [])
+    false = sum(1 for c in errors if c["verdict"] == "false")
+    unverified = sum(1 for c in errors if c["verdict"] == "unverified")
+    error_text = f"{false} of {len(errors)}" + (f" (+{unverified} unverified)" if unverified else "")
+    unused = [c for c in data.get("unused_findings", []) if c["verdict"] != "unverified"]
+    reached = sum(1 for c in unused if c["verdict"] == "false")
+    if not unused:
+        return error_text, f"n/a ({len(data.get('unused_findings', []))})"
+    return error_text, f"{100 * (1 - reached / len(unused)):.1f}% ({reached} of {len(unused)} reached)"
+
+
+def table(rows: list[tuple[Project, dict[str, Any], tuple[int, int], str]]) -> str:
     """The README table: one row per project."""
     lines = [
         "| project | version | pytest | suite fixtures (conftests) | tests agreeing | agreement "
-        "| unverifiable | disagreements by cause |",
-        "|---|---|---|---|---|---|---|---|",
+        "| unverifiable | disagreements by cause | false error findings | FG006 precision |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for project, data, (user, conftests), pytest_version in rows:
         causes: dict[str, int] = {}
-        for d in data["disagreements"]:  # type: ignore[attr-defined]
+        for d in data["disagreements"]:
             causes[d["cause"]] = causes.get(d["cause"], 0) + 1
         cause_text = ", ".join(f"{k}: {v}" for k, v in sorted(causes.items())) or "none"
-        unverifiable = sum(u["tests"] for u in data["unverifiable"])  # type: ignore[attr-defined]
+        unverifiable = sum(u["tests"] for u in data["unverifiable"])
+        false_errors, precision = findings_columns(data)
         lines.append(
             f"| {project.name} | {project.version} | {pytest_version} | {user} ({conftests}) | "
-            f"{data['agreeing']}/{data['total']} | {100 * float(data['agreement']):.1f}% | "  # type: ignore[arg-type]
-            f"{unverifiable} tests | {cause_text} |"
+            f"{data['agreeing']}/{data['total']} | {100 * float(data['agreement']):.1f}% | "
+            f"{unverifiable} tests | {cause_text} | {false_errors} | {precision} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -279,7 +301,11 @@ def main() -> None:
         print(f"== {project.name} {project.version}", flush=True)
         src, python = prepare(project, opts.workdir)
         data = verify(project, src, python, details)
-        print(f"   {data['agreeing']}/{data['total']} agree, {len(data['disagreements'])} disagreements")  # type: ignore[arg-type]
+        false_errors, precision = findings_columns(data)
+        print(
+            f"   {data['agreeing']}/{data['total']} agree, {len(data['disagreements'])} disagreements, "
+            f"false error findings {false_errors}, FG006 precision {precision}"
+        )
         rows.append((project, data, _fixtures(project, src, python), str(data.get("pytest_version") or "?")))
     text = table(rows)
     (opts.out / "accuracy.md").write_text(text)
