@@ -6,6 +6,7 @@ import ast
 import json
 import os
 import re
+import stat
 from pathlib import Path
 from urllib.parse import unquote_to_bytes, urlsplit
 
@@ -302,3 +303,14 @@ def test_the_shell_check_catches_shell_forms(tmp_path: Path) -> None:
         "subprocess.run(cmd, shell=flag)\nsubprocess.check_output(f'git {x}')\n"
     )
     assert len(_shell_uses(bad)) == 5
+
+
+def test_an_output_that_is_a_device_is_written_in_place_never_replaced(tmp_path: Path) -> None:
+    """``-o /dev/null`` must never replace the device with a file (a rename would, as root)."""
+    from fixture_graph.storage import write_atomic
+
+    link = tmp_path / "out.json"
+    link.symlink_to("/dev/null")  # the symlink stands in for the device path: a rename replaces it
+    write_atomic(link, b"{}")
+    assert link.is_symlink()
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
