@@ -1143,17 +1143,7 @@ class _Extractor:
         return None, False
 
     def _parametrize(self, node: ast.Call) -> ParametrizeMark | None:
-        argnode = node.args[0] if node.args else None
-        indirect_node: ast.expr | None = None
-        for kw in node.keywords:
-            if kw.arg == "argnames":
-                argnode = kw.value
-            elif kw.arg == "indirect":
-                indirect_node = kw.value
-        values_node = node.args[1] if len(node.args) > 1 else None
-        for kw in node.keywords:
-            if kw.arg == "argvalues":
-                values_node = kw.value
+        argnode, values_node, indirect_node = _parametrize_args(node)
         names = _str_list(argnode)
         if names is None:
             self.issues.append(
@@ -1291,13 +1281,7 @@ class _HookReader:
             and func.value.id == self.metafunc
         ):
             return
-        argnode: ast.expr | None = call.args[0] if call.args else None
-        indirect_node: ast.expr | None = None
-        for kw in call.keywords:
-            if kw.arg == "argnames":
-                argnode = kw.value
-            elif kw.arg == "indirect":
-                indirect_node = kw.value
+        argnode, _, indirect_node = _parametrize_args(call)
         certain = True
         single = self._name(argnode, names)
         argnames = _str_list(argnode) if single is None else (single,)
@@ -1323,6 +1307,21 @@ class _HookReader:
                 line=call.lineno,
             )
         )
+
+
+def _parametrize_args(call: ast.Call) -> tuple[ast.expr | None, ast.expr | None, ast.expr | None]:
+    """``argnames``, ``argvalues`` and ``indirect`` of a ``parametrize(...)`` call (the mark's and
+    ``Metafunc.parametrize`` share the signature), by position or keyword; None when absent."""
+    found: list[ast.expr | None] = [None, None, None]
+    for index, arg in enumerate(call.args[:2]):
+        found[index] = arg
+    for kw in call.keywords:
+        if kw.arg in _PARAMETRIZE_KEYWORDS:
+            found[_PARAMETRIZE_KEYWORDS.index(kw.arg)] = kw.value
+    return found[0], found[1], found[2]
+
+
+_PARAMETRIZE_KEYWORDS = ("argnames", "argvalues", "indirect")
 
 
 def _param_value(node: ast.expr) -> ast.expr:
