@@ -82,16 +82,14 @@ def test_run_reports_pytests_own_setup_error(write_tree: Tree) -> None:
     assert "the run says: recursive dependency involving fixture 'a' detected" in cycle.detail
 
 
-def test_errors_no_test_reaches_are_unverified(write_tree: Tree) -> None:
-    # Near miss: the same mistakes, but no test sets the fixtures up, so pytest never fails.
+def test_mistakes_no_test_reaches_are_no_error_to_judge(write_tree: Tree) -> None:
+    # Near miss: the same mistakes, but no test sets the fixtures up, so pytest never fails:
+    # the scan reports them as warnings (not certain), and verify has no error finding to judge.
     root = write_tree(
         {"pytest.ini": "[pytest]\n", "conftest.py": ERRORS, "test_e.py": "def test_ok():\n    pass\n"}
     )
     result = verify_suite((), ScanConfig(), cwd=root)
-    checks = _by_code(result.errors)
-    assert sorted(checks) == ["FG001", "FG002"]
-    assert {c.verdict for c in result.errors} == {Verdict.UNVERIFIED}
-    assert "no collected test sets up 'wide'" in checks["FG002"].detail
+    assert result.errors == ()
     assert result.false_errors == 0
 
 
@@ -341,8 +339,9 @@ def test_setup_looks_a_name_up_again_after_collection(copy_data: Callable[[str],
 
 
 def test_fg006_tells_same_named_definitions_apart(write_tree: Tree) -> None:
-    """Two classes' fixtures of one name in one file, and one function imported into two
-    conftests, are distinct definitions: pytest reaching one does not reach the other."""
+    """Two classes' fixtures of one name in one file are distinct definitions: pytest reaching
+    one does not reach the other. One function imported into two conftests and used through one
+    of them is used: FG006 does not tell to delete it (issue 14: any registration counts)."""
     classes = """
         import pytest
 
@@ -374,5 +373,5 @@ def test_fg006_tells_same_named_definitions_apart(write_tree: Tree) -> None:
     result = verify_suite((), ScanConfig(), cwd=root)
     assert result.disagreements == ()
     found = {(c.file, c.line): c.verdict for c in result.unused}
-    assert found == {("tests/test_cls.py", 12): Verdict.CONFIRMED, ("helpers.py", 3): Verdict.CONFIRMED}
+    assert found == {("tests/test_cls.py", 12): Verdict.CONFIRMED}
     assert (result.unused_false, result.unused_precision) == (0, 1.0)
