@@ -8,22 +8,14 @@ EXPECTED values (findings, deselection, parametrization) are asserted in the tes
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-
-from fixture_graph.config import ScanConfig
-from fixture_graph.report import build_report
-from fixture_graph.scan.session import scan_paths
-from fixture_graph.verify import PytestRun, compare, describe, observe
+from helpers.agree import against_pytest
 
 DATA = Path(__file__).parent / "data" / "repros"
 CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
-
-# Kinds not closed yet: the case still disagrees with pytest (strict, so a fix is noticed).
-OPEN: frozenset[str] = frozenset()
 
 # pytest-asyncio requests its loop runner (``_module_scoped_runner``) at setup time, after
 # collection: --setup-plan lists it, ``item.fixturenames`` (the probe) does not.
@@ -35,23 +27,11 @@ SETUP_PLAN_GAPS = {
 }
 
 
-@pytest.mark.parametrize(
-    "case",
-    [pytest.param(c, marks=pytest.mark.xfail(strict=True)) if c in OPEN else c for c in CASES],
-)
+@pytest.mark.parametrize("case", CASES)
 def test_repro_agrees_with_pytest(case: str, copy_data: Callable[[str], Path]) -> None:
-    workdir = copy_data(f"repros/{case}")
-    run = PytestRun(cwd=workdir)
-    probe = observe(run)
-    plan = observe(run, oracle="setup-plan")
-    gaps = SETUP_PLAN_GAPS.get(case, ())
-    plan = dataclasses.replace(plan, tests=tuple(t for t in plan.tests if t.nodeid not in gaps))
-    report = build_report(scan_paths([], ScanConfig(), invocation_dir=workdir))
+    report, probe, problems = against_pytest(copy_data(f"repros/{case}"), SETUP_PLAN_GAPS.get(case, ()))
     assert probe.source == "probe"
     assert probe.tests or not report.resolution.tests, "pytest collected nothing, we did"
     nodeids = {t.nodeid for t in report.resolution.tests}
     assert nodeids == {t.nodeid.split("[", 1)[0] for t in probe.tests}
-    problems = [
-        line for view in (probe, plan) for d in compare(report, view).disagreements for line in describe(d)
-    ]
     assert problems == []

@@ -7,16 +7,13 @@ winning definitions with ours.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from helpers.agree import against_pytest
 
-from fixture_graph.config import ScanConfig
-from fixture_graph.report import build_report
-from fixture_graph.scan.session import scan_paths
-from fixture_graph.verify import PytestRun, compare, describe, observe
+from fixture_graph.verify import PytestRun, observe
 
 DATA = Path(__file__).parent / "data" / "tricky"
 CASES = sorted(p.name for p in DATA.iterdir() if p.is_dir())
@@ -37,17 +34,9 @@ def _workdir(root: Path) -> Path:
 @pytest.mark.parametrize("case", CASES)
 def test_case_agrees_with_pytest(case: str, copy_data: Callable[[str], Path]) -> None:
     workdir = _workdir(copy_data(f"tricky/{case}"))
-    run = PytestRun(cwd=workdir)
-    probe = observe(run)
-    plan = observe(run, oracle="setup-plan")
-    gaps = SETUP_PLAN_GAPS.get(case, ())
-    plan = dataclasses.replace(plan, tests=tuple(t for t in plan.tests if t.nodeid not in gaps))
-    report = build_report(scan_paths([], ScanConfig(), invocation_dir=workdir))
+    report, probe, problems = against_pytest(workdir, SETUP_PLAN_GAPS.get(case, ()))
     assert probe.source == "probe"
     assert probe.tests or not report.resolution.tests, "pytest collected nothing, we did"
-    problems = [
-        line for view in (probe, plan) for d in compare(report, view).disagreements for line in describe(d)
-    ]
     assert problems == []
 
 
