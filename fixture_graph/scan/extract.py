@@ -290,14 +290,11 @@ class _Extractor:
 
     def qualify(self, node: ast.expr) -> str | None:
         """The dotted name ``node`` refers to, with import aliases expanded (iterative)."""
-        parts: list[str] = []
-        while isinstance(node, ast.Attribute):
-            parts.append(node.attr)
-            node = node.value
-        if not isinstance(node, ast.Name):
+        dotted = _dotted(node)
+        if dotted is None:
             return None
-        head = self.aliases.get(node.id, node.id)
-        return ".".join([head, *reversed(parts)])
+        head, dot, rest = dotted.partition(".")
+        return f"{self.aliases.get(head, head)}{dot}{rest}"
 
     def _note_import(self, stmt: ast.Import | ast.ImportFrom) -> None:
         """Record an import and the alias it binds, in source order (as the module runs)."""

@@ -99,11 +99,10 @@ def evaluate(
     """
     if guard.expr is None:
         return None
-    try:
-        value = bool(_eval(guard.expr, _Values(env, importable, facts, state, constant)))
-    except _Undecided:
+    decided, value = value_of(guard.expr, env, importable, facts, state, constant)
+    if not decided:
         return None
-    return (not value) if guard.negated else value
+    return (not value) if guard.negated else bool(value)
 
 
 def value_of(

@@ -210,17 +210,27 @@ class NamespaceBuilder:
         self, marks: Marks, path: Path, ns: Namespace, outer: Namespace | None = None
     ) -> tuple[str, ...]:
         """The refs of ``marks`` that name nothing mark-like: decorators the scan cannot read."""
-        out = []
-        for dotted, called in marks.refs:
-            value = self.lookup_dotted(path, ns, dotted)
-            if value.kind == "other" and outer is not None:
-                value = self.lookup_dotted(path, outer, dotted)
-            if value.kind == "mark" and not called:
-                continue
-            if value.kind == "func" and value.func is not None and value.func.applies_marks is not None:
-                continue
-            out.append(dotted)
-        return tuple(out)
+        return tuple(
+            dotted
+            for dotted, called in marks.refs
+            if self._ref_marks(self._lookup_ref(dotted, path, ns, outer), called) is None
+        )
+
+    def _lookup_ref(self, dotted: str, path: Path, ns: Namespace, outer: Namespace | None) -> Value:
+        """A ref's value: looked up in ``ns`` (a class body), then in ``outer`` (its module)."""
+        value = self.lookup_dotted(path, ns, dotted)
+        if value.kind == "other" and outer is not None:
+            value = self.lookup_dotted(path, outer, dotted)
+        return value
+
+    @staticmethod
+    def _ref_marks(value: Value, called: bool) -> Marks | None:
+        """The marks a ref's value holds (``called``: used as ``@ref(...)``), or None."""
+        if value.kind == "mark" and not called:
+            return value.marks
+        if value.kind == "func" and value.func is not None and value.func.applies_on_call == called:
+            return value.func.applies_marks
+        return None
 
     def resolve_marks(self, marks: Marks, path: Path, ns: Namespace, outer: Namespace | None = None) -> Marks:
         """``marks`` with each ref replaced by the marks it names, as pytest would evaluate it.
@@ -235,14 +245,8 @@ class NamespaceBuilder:
         pending = [(ref, path, ns, outer, 0) for ref in marks.refs]
         while pending:
             (dotted, called), where, names, enclosing, depth = pending.pop(0)
-            value = self.lookup_dotted(where, names, dotted)
-            if value.kind == "other" and enclosing is not None:
-                value = self.lookup_dotted(where, enclosing, dotted)
-            found: Marks | None = None
-            if value.kind == "mark" and not called:
-                found = value.marks
-            elif value.kind == "func" and value.func is not None and value.func.applies_on_call == called:
-                found = value.func.applies_marks
+            value = self._lookup_ref(dotted, where, names, enclosing)
+            found = self._ref_marks(value, called)
             if found is None or value.file is None:
                 continue
             out = out.extended(Marks(found.usefixtures, found.parametrize, found.names))
