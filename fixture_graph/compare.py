@@ -100,7 +100,7 @@ class ReportDiff:
 
 def _definition_edges(report: Report) -> set[tuple[str, str]]:
     ids = {f.id for f in report.scan.fixtures}
-    return {(e.source, e.target) for e in report.resolution.edges if e.source in ids and e.target in ids}
+    return {(e.source, e.target) for e in report.resolution.fixture_edges if e.target in ids}
 
 
 def _user(report: Report) -> dict[str, FixtureDef]:

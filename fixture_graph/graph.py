@@ -40,7 +40,7 @@ def build_graph(scan: ScanResult, resolution: Resolution) -> nx.DiGraph[str]:
     for fixture in sorted(scan.fixtures, key=lambda f: f.id):
         graph.add_node(fixture.id, **node_attributes(fixture))
         ids.add(fixture.id)
-    for edge in resolution.edges:
+    for edge in resolution.fixture_edges:
         if edge.source in ids and edge.target in ids:
             if graph.has_edge(edge.source, edge.target):
                 if not edge.dynamic:

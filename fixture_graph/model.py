@@ -13,6 +13,7 @@ Node ids follow pytest's own nodeids, because that is what users see in pytest o
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from fixture_graph.scope import Scope
@@ -242,22 +243,70 @@ class UnknownRequest:
 
 
 @dataclass(frozen=True, slots=True)
+class ClosurePart:
+    """A piece of test closures that many tests share: the closure below one requested name in
+    one context (its names and the definitions they use), or a whole closure that does not
+    split (a cycle, an unknown name, an override chain walked twice, pytest 8.x names).
+
+    A test's closure is the union of its parts' ``names`` and its ``closure_defs`` the union of
+    their ``defs``.
+    """
+
+    names: tuple[str, ...]
+    defs: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ResolvedTest:
-    """pytest's static view of one test: ``closure`` is ``sorted(item.fixturenames)``."""
+    """pytest's static view of one test: ``closure`` is ``sorted(item.fixturenames)``.
+
+    Tests that share a context and their initial names share the tuples of one closure
+    (``closure``, ``closure_defs``, ``winners``, ``from_test``, ``parts``), so memory grows with
+    distinct closures, not with tests. ``from_test`` pairs each name the test itself requests (ini
+    ``usefixtures``, autouse, marks, arguments) with the definition it gets; ``dynamic`` does
+    the same for its literal ``request.getfixturevalue`` names.
+    """
 
     nodeid: str
     closure: tuple[str, ...]
     closure_defs: tuple[str, ...]
     requests: tuple[str, ...]
     winners: tuple[tuple[str, str], ...] = ()
+    from_test: tuple[tuple[str, str], ...] = ()
+    dynamic: tuple[tuple[str, str], ...] = ()
+    parts: tuple[ClosurePart, ...] = ()
+
+    def edges(self) -> Iterator[Edge]:
+        """The test's own requests as edges (static first, then dynamic)."""
+        for target, name in self.from_test:
+            yield Edge(self.nodeid, target, name)
+        for target, name in self.dynamic:
+            yield Edge(self.nodeid, target, name, True)
 
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The result of resolving every request exactly as pytest would."""
+    """The result of resolving every request exactly as pytest would.
+
+    ``fixture_edges`` are the requests fixtures make (sources are definition ids), sorted; the
+    tests' own requests live on each :class:`ResolvedTest` and are only turned into
+    :class:`Edge` objects on demand (:meth:`test_edges`, :attr:`edges`), because a suite has many
+    more of them than it has fixture edges.
+    """
 
     tests: tuple[ResolvedTest, ...]
-    edges: tuple[Edge, ...]
+    fixture_edges: tuple[Edge, ...]
     cycles: tuple[Cycle, ...]
     unknown: tuple[UnknownRequest, ...]
     reached: frozenset[str] = field(default_factory=frozenset)
+
+    def test_edges(self) -> Iterator[Edge]:
+        """Every test's own requests as edges, in test order (not sorted)."""
+        for test in self.tests:
+            yield from test.edges()
+
+    @property
+    def edges(self) -> tuple[Edge, ...]:
+        """Every request edge, from fixtures and from tests, sorted (built on each access:
+        O(edges) time and memory; code that needs only one kind should not use it)."""
+        return tuple(sorted((*self.fixture_edges, *self.test_edges())))

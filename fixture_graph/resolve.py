@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from fixture_graph.model import (
     SESSION_NODE,
+    ClosurePart,
     Cycle,
     Edge,
     FixtureDef,
@@ -187,6 +188,7 @@ class _Memo:
     # With pytest 8.x, every name the walk reached (``closure`` lists a subset); else None, as
     # the walk's names are ``closure`` itself.
     reached_names: frozenset[str] | None = None
+    parts: tuple[ClosurePart, ...] = ()
 
     @property
     def walked(self) -> Iterable[str]:
@@ -337,6 +339,9 @@ class DefinitionIndex:
         self.autouse = {h: [f.name for f in sorted(fs, key=lambda f: f.order)] for h, fs in autouse.items()}
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._local: dict[tuple[str, ...], tuple[tuple[str, ...], frozenset[str]]] = {}
+        # Reaches live as long as the index (memoized), so their ids are stable keys.
+        self._parts: dict[tuple[int, ...], ClosurePart] = {}
+        self._interned: dict[ClosurePart, ClosurePart] = {}
         names_at: dict[str, set[str]] = defaultdict(set)
         for fixture in scan.fixtures:
             names_at[fixture.holder].add(fixture.name)
@@ -372,6 +377,20 @@ class DefinitionIndex:
             found = self._local[ancestors] = (ancestors[:cut], names)
         return found
 
+    def part(self, *reaches: Reach) -> ClosurePart:
+        """The closure part of the union of set-based reaches (one object per content)."""
+        key = tuple(map(id, reaches))
+        found = self._parts.get(key)
+        if found is None:
+            names = frozenset().union(*(r.names for r in reaches))
+            used = frozenset().union(*(r.used for r in reaches))
+            found = self._parts[key] = self.intern(ClosurePart(tuple(sorted(names)), tuple(sorted(used))))
+        return found
+
+    def intern(self, part: ClosurePart) -> ClosurePart:
+        """One object per distinct part, so tests and memos share it."""
+        return self._interned.setdefault(part, part)
+
     def autouse_names(self, ancestors: tuple[str, ...]) -> list[str]:
         return [n for a in ancestors for n in self.autouse.get(a, ())]
 
@@ -404,7 +423,8 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     :class:`SharedWalks` to; with it, long chains resolve in linear time).
     """
     index = DefinitionIndex(scan)
-    # Edges as plain tuples (source, target, name, dynamic): built once, sorted in C at the end.
+    # Fixture edges as plain tuples (source, target, name, dynamic): built once, sorted in C at
+    # the end. The tests' own requests stay on their ResolvedTest (shared with their closure).
     edges: set[tuple[str, str, str, bool]] = set()
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()
@@ -415,33 +435,24 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     legacy_closure = parse_version(scan.pytest_version) < (9, 0)
     reaches: dict[int, Reach] = {}
     for test in scan.tests:
-        initial = tuple(
-            dict.fromkeys(
-                [
-                    *scan.ini_usefixtures,
-                    *index.autouse_names(test.ancestors),
-                    *test.usefixtures,
-                    *test.argnames,
-                ]
-            )
-        )
+        context = tuple(dict.fromkeys((*scan.ini_usefixtures, *index.autouse_names(test.ancestors))))
+        initial = tuple(dict.fromkeys((*context, *test.usefixtures, *test.argnames)))
         get = index.getter(test.ancestors)
-        cached = _shared_closure(index, memo, pending, test, initial, legacy_closure)
+        cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, len(context))
         if test.generated:
             generated = hook_parametrized(test, cached.closure)
             if generated is not test:
                 test = generated
-                cached = _shared_closure(index, memo, pending, test, initial, legacy_closure)
+                cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, len(context))
         effects = pending.pop(id(cached), None)
         if effects is not None:
             reached.update(cached.closure_defs)
             edges.update((source, target, name, False) for source, target, name in effects[0])
             for reach in effects[1]:
                 reaches.setdefault(id(reach), reach)
-        edges.update((test.nodeid, target, name, False) for target, name in cached.from_test)
-        for dynamic in test.dynamic_deps:
-            if targets := get(dynamic):
-                edges.add((test.nodeid, targets[-1].id, dynamic, True))
+        dynamic_targets = tuple(
+            dict.fromkeys((targets[-1].id, name) for name in test.dynamic_deps if (targets := get(name)))
+        )
         for name, requester in cached.unknown:
             if name in test.param_names:
                 continue
@@ -454,6 +465,9 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
                 closure_defs=cached.closure_defs,
                 requests=tuple(dict.fromkeys((*test.usefixtures, *test.argnames))),
                 winners=cached.winners,
+                from_test=cached.from_test,
+                dynamic=dynamic_targets,
+                parts=cached.parts,
             )
         )
     # Long chains do not fit the set-based closures; their walks reuse each other (linear).
@@ -485,7 +499,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         edges.update((source, target, name, False) for source, target, name in reach.links)
     return Resolution(
         tests=tuple(tests),
-        edges=tuple(Edge(*e) for e in sorted(edges)),
+        fixture_edges=tuple(Edge(*e) for e in sorted(edges)),
         cycles=tuple(sorted(cycles.values(), key=lambda c: c.links)),
         unknown=tuple(sorted(unknown)),
         reached=frozenset(reached),
@@ -521,6 +535,7 @@ def _shared_closure(
     test: TestItem,
     initial: tuple[str, ...],
     legacy: bool,
+    context: int = 0,
 ) -> _Memo:
     """The test's closure, shared with every test that requests the same names from the same place.
 
@@ -539,7 +554,7 @@ def _shared_closure(
         if cached is None:
             ancestors = key[0]
             assert isinstance(ancestors, tuple)
-            cached, effects = _closure(index, ancestors, initial, test.direct_params, legacy)
+            cached, effects = _closure(index, ancestors, initial, test.direct_params, legacy, context)
             memo[key] = cached
             pending[id(cached)] = effects
         if local.isdisjoint(cached.walked):
@@ -554,10 +569,12 @@ def _closure(
     initial: tuple[str, ...],
     direct_params: tuple[str, ...],
     legacy: bool = False,
+    context: int = 0,
 ) -> tuple[_Memo, _Effects]:
     """A test's closure: set-based when it is simple, else pytest's walk replayed.
 
-    ``legacy`` lists the names as pytest 8.x does (see :func:`closure_names_8x`).
+    ``legacy`` lists the names as pytest 8.x does (see :func:`closure_names_8x`); the first
+    ``context`` names of ``initial`` are the ones every test of the context requests.
     """
     get = index.getter(ancestors)
     ignore = frozenset(direct_params)
@@ -585,7 +602,17 @@ def _closure(
         winners = tuple(sorted(simple_winners))  # one per name, so in closure order
     else:
         winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
-    memo = _Memo(winners, from_test, closure, tuple(sorted(used)), unknown, found_cycles, reached_names)
+    closure_defs = tuple(sorted(used))
+    if simple is not None and not legacy:
+        # The names every test of the context requests (ini usefixtures, autouse) make one part.
+        shared = sum(1 for name in initial[:context] if name not in ignore)
+        parts = tuple(index.part(*simple.reaches[:shared]) for _ in range(1 if shared else 0))
+        parts += tuple(index.part(reach) for reach in simple.reaches[shared:])
+        if extra := tuple(sorted(names.difference(*(p.names for p in parts)))):
+            parts += (index.intern(ClosurePart(extra, ())),)
+    else:
+        parts = (index.intern(ClosurePart(closure, closure_defs)),)
+    memo = _Memo(winners, from_test, closure, closure_defs, unknown, found_cycles, reached_names, parts)
     return memo, (links, reaches)
 
 

@@ -15,6 +15,7 @@ import pytest
 from helpers.cli import run_process_json
 from helpers.defs import fixture_def
 from helpers.fs import fail_listing
+from helpers.jsondoc import v1_tests
 
 import fixture_graph.scan.safe_read as safe_read
 import fixture_graph.scan.walk as walk_mod
@@ -586,7 +587,7 @@ def test_fifos_and_devices_are_never_opened(tmp_path: Path) -> None:
         ("test_zero.py", "not-a-file"),
         ("test_null.py", "not-a-file"),
     }
-    assert [t["nodeid"] for t in data["tests"]] == ["test_ok.py::test_ok"]
+    assert [t["nodeid"] for t in v1_tests(data)] == ["test_ok.py::test_ok"]
 
 
 def test_fifo_config_files_are_never_opened(tmp_path: Path) -> None:
@@ -597,7 +598,7 @@ def test_fifo_config_files_are_never_opened(tmp_path: Path) -> None:
     (root / "test_ok.py").write_text("def test_ok(): pass\n")
     data = run_process_json(root)
     assert data["inifile"] is None
-    assert [t["nodeid"] for t in data["tests"]] == ["test_ok.py::test_ok"]
+    assert [t["nodeid"] for t in v1_tests(data)] == ["test_ok.py::test_ok"]
 
 
 @pytest.mark.parametrize("special", ["fifo", "/dev/zero", "/dev/null", "directory"])

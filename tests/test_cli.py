@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from helpers.cli import run
 from helpers.fs import fail_listing
+from helpers.jsondoc import v1_tests
 
 from fixture_graph.cli import ExitCode
 from fixture_graph.config import ScanConfig
@@ -33,10 +34,10 @@ def test_override_chain_is_not_a_cycle_and_json_has_the_chain(write_tree: Tree) 
     code, out = run(root, "--format", "json")
     assert code == ExitCode.OK
     data = json.loads(out)
-    assert data["schema"] == "fixture-graph/1"
+    assert data["schema"] == "fixture-graph/2"
     sub = next(f for f in data["fixtures"] if f["id"] == "tests/sub/conftest.py::db")
     assert sub["deps"] == ["tests/conftest.py::db"]
-    test = data["tests"][0]
+    test = v1_tests(data)[0]
     assert test["closure"] == ["db"]
     assert test["closure_defs"] == ["tests/conftest.py::db", "tests/sub/conftest.py::db"]
     assert data["cycles"] == []
@@ -76,7 +77,7 @@ def test_unreadable_input_exits_3_and_scan_goes_on(
     assert exit_code == ExitCode.INPUT
     data = json.loads(out)
     assert [i["code"] for i in data["issues"]] == [code]
-    assert [t["nodeid"] for t in data["tests"]] == ["test_ok.py::test_ok"]
+    assert [t["nodeid"] for t in v1_tests(data)] == ["test_ok.py::test_ok"]
     assert "Traceback" not in out
 
 

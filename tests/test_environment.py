@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers.jsondoc import v1_tests
 
 from fixture_graph.cli import ExitCode, main
 
@@ -68,7 +69,7 @@ def test_python_points_at_another_environment(write_tree: Tree, other_venv: Path
         fixtures = {f["id"]: f for f in data["fixtures"]}  # type: ignore[attr-defined]
         plugin = fixtures["plugin:fakeplug::fake_service"]
         assert (plugin["kind"], plugin["scope"]) == ("plugin", "session")
-        assert data["tests"][0]["closure_defs"] == ["plugin:fakeplug::fake_service"]  # type: ignore[index]
+        assert v1_tests(data)[0]["closure_defs"] == ["plugin:fakeplug::fake_service"]  # type: ignore[index]
         assert data["pytest_version"] is None  # that venv has no pytest
 
 

@@ -25,6 +25,7 @@ from helpers.hostile import (
     display_violations,
     write_hostile_tree,
 )
+from helpers.jsondoc import v1_tests
 
 import fixture_graph
 from fixture_graph.cli import ExitCode
@@ -136,7 +137,7 @@ def test_json_keeps_the_exact_data(tmp_path: Path) -> None:
     assert SCRIPT in wide["params"]
     assert RLO in wide["params"]
     assert any(u["name"] == MISSING for u in data["unknown"])
-    assert "test_\udcff.py" in {t["file"] for t in data["tests"]}
+    assert "test_\udcff.py" in {t["file"] for t in v1_tests(data)}
 
 
 @pytest.mark.parametrize("fmt", sorted(RENDERERS))

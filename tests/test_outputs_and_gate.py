@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from helpers.cli import run
+from helpers.jsondoc import v1_tests
 
 from fixture_graph.cli import ExitCode, main
 
@@ -82,12 +83,12 @@ def test_json_findings_and_per_test_weight(write_tree: Tree) -> None:
     _, out = run(root, "--format", "json")
     data = json.loads(out)
     first = data["findings"][0]
-    assert set(first) >= {"code", "severity", "message", "file", "line", "related"}
+    assert set(first) >= {"code", "severity", "message", "file", "line", "fix", "key"}
     cycle = next(f for f in data["findings"] if f["code"] == "FG001")
     assert [r["line"] for r in cycle["related"]] == [3, 5]
     assert data["summary"]["findings"] == {"error": 3, "warning": 1, "info": 1}
     assert data["summary"]["suppressed"] == 1
-    weights = {t["nodeid"]: t["weight"] for t in data["tests"]}
+    weights = {t["nodeid"]: t["weight"] for t in v1_tests(data)}
     assert weights["tests/test_x.py::test_x"] == 16
     assert data["heaviest_tests"][0] == {"nodeid": "tests/test_x.py::test_x", "weight": 16.0, "fixtures": 5}
 

@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from helpers.jsondoc import v1_tests
 
 from fixture_graph.cli import main
 from fixture_graph.config import ExtractOptions, ScanConfig
@@ -293,7 +294,7 @@ def test_a_file_neither_python_parses_is_a_fatal_issue_naming_the_target(
         },
     )
     data = scan_json(root, "--python", python)
-    assert [t["nodeid"] for t in data["tests"]] == ["test_good.py::test_good"]  # type: ignore[attr-defined]
+    assert [t["nodeid"] for t in v1_tests(data)] == ["test_good.py::test_good"]  # type: ignore[attr-defined]
     assert data["issues"] == [
         {
             "code": "syntax-error",

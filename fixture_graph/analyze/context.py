@@ -97,8 +97,12 @@ class Context:
     def requests_from(self) -> dict[str, list[tuple[str, bool]]]:
         """Requester (test node id or fixture id) -> [(definition id, dynamic)], sorted."""
         out: dict[str, list[tuple[str, bool]]] = defaultdict(list)
-        for edge in self.resolution.edges:
+        for edge in self.resolution.fixture_edges:
             out[edge.source].append((edge.target, edge.dynamic))
+        for test in self.resolution.tests:
+            pairs = [(target, False) for target, _ in test.from_test]
+            pairs.extend((target, True) for target, _ in test.dynamic)
+            out[test.nodeid] = sorted(set(pairs))
         return out
 
     def is_user(self, fixture: FixtureDef) -> bool:

@@ -157,21 +157,20 @@ def excess_session_fixtures(ctx: Context) -> Iterator[Finding]:
 def _reached(ctx: Context) -> set[str]:
     """Definitions some test reaches, including through ``getfixturevalue`` edges."""
     reached = set(ctx.resolution.reached)
-    if not any(edge.dynamic for edge in ctx.resolution.edges):
+    res = ctx.resolution
+    if not any(test.dynamic for test in res.tests) and not any(e.dynamic for e in res.fixture_edges):
         return reached
-    queue = deque(
-        target
-        for source, targets in ctx.requests_from.items()
-        if source in ctx.items or source in reached
-        for target, dynamic in targets
-        if dynamic
-    )
+    queue = deque(target for test in res.tests for target, _ in test.dynamic)
+    queue.extend(e.target for e in res.fixture_edges if e.dynamic and e.source in reached)
+    requests: dict[str, list[str]] = defaultdict(list)
+    for edge in res.fixture_edges:
+        requests[edge.source].append(edge.target)
     while queue:
         node = queue.popleft()
         if node in reached:
             continue
         reached.add(node)
-        queue.extend(t for t, _ in ctx.requests_from.get(node, ()))
+        queue.extend(requests.get(node, ()))
     return reached
 
 

@@ -101,6 +101,10 @@ def render_output(fmt: str, report: Report, opts: dict[str, Any]) -> str:
     from fixture_graph.render.svg import RenderError
     from fixture_graph.render.view import ViewError
 
+    if fmt == "json" and opts.get("json_schema") not in (None, "2"):
+        from fixture_graph.render.json_out import render_json
+
+        return render_json(report, int(opts["json_schema"]))
     if fmt not in GRAPH_RENDERERS:
         return RENDERERS[fmt](report)
     try:

@@ -41,6 +41,13 @@ DRAWN_BY_GRAPHVIZ = ("svg", "html")
     help="Write the output to FILE (atomically); the text summary still goes to stdout.",
 )
 @click.option(
+    "--json-schema",
+    type=click.Choice(("1", "2")),
+    default="2",
+    show_default=True,
+    help="JSON schema version of --format json (1: one full closure per test; kept for one release).",
+)
+@click.option(
     "--measurements",
     type=click.Path(dir_okay=False, path_type=Path),
     help="Measured fixture cost from a pytest run with --fixture-graph-measure=FILE.",

@@ -85,7 +85,7 @@ def changed_subgraph(diff: ReportDiff, max_nodes: int = MAX_NODES) -> DiffGraph:
         if i in head or i in base
     )
     shown = {n.id for n in nodes}
-    head_edges = {(e.source, e.target) for e in diff.head.resolution.edges}
+    head_edges = {(e.source, e.target) for e in diff.head.resolution.fixture_edges}
     added = set(diff.edges_added)
     edges = {(s, t, "added") for s, t in added if s in shown and t in shown}
     edges |= {(s, t, "removed") for s, t in diff.edges_removed if s in shown and t in shown}

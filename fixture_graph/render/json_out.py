@@ -1,4 +1,9 @@
-"""The JSON output (``"schema": "fixture-graph/1"``), a public contract documented in the README.
+"""The JSON output, a public contract documented in the README.
+
+Schema ``fixture-graph/2`` (the default) stores each test's closure as indexes into a shared
+table of closure parts, and omits keys whose value is null, false or empty, so the document
+grows with distinct closures rather than with tests. Schema ``fixture-graph/1`` (one full
+closure per test, every key present) is still written with ``--json-schema 1``.
 
 Keys are stable and lists sorted, so two runs on the same tree give identical bytes.
 """
@@ -16,7 +21,9 @@ from fixture_graph.model import FixtureDef
 from fixture_graph.render.summary import impact_note
 from fixture_graph.report import Report
 
-SCHEMA = "fixture-graph/1"
+SCHEMA = "fixture-graph/2"
+SCHEMA_1 = "fixture-graph/1"
+SCHEMAS = (1, 2)
 
 
 def fixture_json(fixture: FixtureDef, deps: list[str], dynamic: list[str]) -> dict[str, Any]:
@@ -79,19 +86,22 @@ def finding_json(finding: Finding) -> dict[str, Any]:
     }
 
 
-def build_json(report: Report) -> dict[str, Any]:
-    """The JSON document as plain data."""
+def build_json(report: Report, schema: int = 2) -> dict[str, Any]:
+    """The JSON document as plain data, in schema ``fixture-graph/<schema>`` (1 or 2).
+
+    Raises:
+        ValueError: an unknown schema number.
+    """
+    if schema not in SCHEMAS:
+        raise ValueError(f"unknown JSON schema {schema}; choose one of {', '.join(map(str, SCHEMAS))}")
     scan, res, analysis = report.scan, report.resolution, report.analysis
-    costs = {c.nodeid: c.weight for c in analysis.test_costs}
     measured = report.measurements.fixture_map() if report.measurements is not None else {}
     fan_in = dict(analysis.fan_in)
     deps: dict[str, set[str]] = defaultdict(set)
     dynamic: dict[str, set[str]] = defaultdict(set)
-    for edge in res.edges:
+    for edge in res.fixture_edges:
         (dynamic if edge.dynamic else deps)[edge.source].add(edge.target)
     by_id = {f.id: f for f in scan.fixtures}
-    items = {t.nodeid: t for t in scan.tests}
-    test_guards = report.test_guards()
     fixtures = [
         {
             **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])),
@@ -100,24 +110,6 @@ def build_json(report: Report) -> dict[str, Any]:
         }
         for f in sorted(scan.fixtures, key=lambda f: f.id)
     ]
-    tests = []
-    for resolved in res.tests:
-        item = items[resolved.nodeid]
-        guards = test_guards.get(resolved.nodeid, ())
-        tests.append(
-            {
-                "nodeid": resolved.nodeid,
-                "file": item.file,
-                "line": item.line,
-                "requests": list(resolved.requests),
-                "closure": list(resolved.closure),
-                "closure_defs": list(resolved.closure_defs),
-                "dynamic_deps": sorted(dynamic[resolved.nodeid]),
-                "conditional": bool(guards),
-                "guards": list(guards),
-                "weight": costs.get(resolved.nodeid, 0.0),
-            }
-        )
     cycles = [
         {
             "chain": list(c.names),
@@ -126,8 +118,8 @@ def build_json(report: Report) -> dict[str, Any]:
         }
         for c in res.cycles
     ]
-    return {
-        "schema": SCHEMA,
+    document: dict[str, Any] = {
+        "schema": SCHEMA if schema == 2 else SCHEMA_1,
         "tool": {"name": "fixture-graph", "version": __version__},
         "rootdir": scan.rootdir,
         "inifile": scan.inifile,
@@ -150,7 +142,6 @@ def build_json(report: Report) -> dict[str, Any]:
             "issues": len(scan.issues),
         },
         "fixtures": fixtures,
-        "tests": sorted(tests, key=lambda t: t["nodeid"]),
         "cycles": cycles,
         "findings": [finding_json(f) for f in analysis.findings],
         "weight_unit": analysis.weight_unit,
@@ -176,10 +167,90 @@ def build_json(report: Report) -> dict[str, Any]:
             for i in scan.issues
         ],
     }
+    if schema == 1:
+        document["tests"] = _tests_v1(report)
+        return document
+    position = {entry["id"]: i for i, entry in enumerate(fixtures)}
+    document["tests"], document["closures"] = _tests_v2(report, position)
+    for key in ("fixtures", "findings", "cycles", "unknown", "issues"):
+        document[key] = [_compact(entry) for entry in document[key]]
+    return document
 
 
-def render_json(report: Report) -> str:
+def _tests_v1(report: Report) -> list[dict[str, Any]]:
+    """``tests[]`` of schema 1: every key, the whole closure in each entry."""
+    costs = {c.nodeid: c.weight for c in report.analysis.test_costs}
+    items = {t.nodeid: t for t in report.scan.tests}
+    test_guards = report.test_guards()
+    tests = []
+    for resolved in report.resolution.tests:
+        item = items[resolved.nodeid]
+        guards = test_guards.get(resolved.nodeid, ())
+        tests.append(
+            {
+                "nodeid": resolved.nodeid,
+                "file": item.file,
+                "line": item.line,
+                "requests": list(resolved.requests),
+                "closure": list(resolved.closure),
+                "closure_defs": list(resolved.closure_defs),
+                "dynamic_deps": sorted({target for target, _ in resolved.dynamic}),
+                "conditional": bool(guards),
+                "guards": list(guards),
+                "weight": costs.get(resolved.nodeid, 0.0),
+            }
+        )
+    return sorted(tests, key=lambda t: t["nodeid"])
+
+
+def _tests_v2(report: Report, position: dict[str, int]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``tests[]`` (one entry per module node, its tests in ``items``) and ``closures[]`` of
+    schema 2.
+
+    A test's node id is ``module + "::" + name``; ``file`` is given only when the function is
+    defined in another file, and ``guards`` are the test's own (a test is also conditional
+    when a definition in its closure is). Its ``closure`` lists indexes into ``closures[]``, whose ``names``
+    and ``defs`` (indexes into ``fixtures[]``) the test's closure is the union of. Parts are
+    numbered in sorted order of their content, so the numbering is deterministic.
+    """
+    costs = {c.nodeid: c.weight for c in report.analysis.test_costs}
+    items = {t.nodeid: t for t in report.scan.tests}
+    parts = {part for resolved in report.resolution.tests for part in resolved.parts}
+    rows = sorted((p.names, tuple(position[d] for d in p.defs), p) for p in parts)
+    number = {part: i for i, (_, _, part) in enumerate(rows)}
+    modules: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for resolved in report.resolution.tests:
+        item = items[resolved.nodeid]
+        module, name = resolved.nodeid.split("::", 1)
+        entry: dict[str, Any] = {
+            "name": name,
+            "line": item.line,
+            "requests": list(resolved.requests),
+            "closure": sorted(number[p] for p in resolved.parts),
+            "weight": costs.get(resolved.nodeid, 0.0),
+        }
+        if item.file != module:
+            entry["file"] = item.file
+        if resolved.dynamic:
+            entry["dynamic_deps"] = sorted({target for target, _ in resolved.dynamic})
+        if item.guards:
+            entry["guards"] = list(item.guards)
+        modules[module].append(entry)
+    tests: list[dict[str, Any]] = [
+        {"module": module, "items": sorted(entries, key=lambda e: str(e["name"]))}
+        for module, entries in sorted(modules.items())
+    ]
+    return tests, [{"names": list(names), "defs": list(defs)} for names, defs, _ in rows]
+
+
+def _compact(entry: dict[str, Any]) -> dict[str, Any]:
+    """``entry`` without the keys whose value is null, false or empty (schema 2's default)."""
+    return {k: v for k, v in entry.items() if v is not None and v is not False and v != [] and v != ()}
+
+
+def render_json(report: Report, schema: int = 2) -> str:
     """Serialize :func:`build_json` with sorted keys."""
     # Compact on purpose: with ``indent`` the json module falls back to its pure-Python encoder,
     # which is most of the run time on a large suite. ``jq .`` pretty-prints it.
-    return json.dumps(build_json(report), separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"
+    document = build_json(report, schema)
+    return json.dumps(document, separators=(",", ":"), sort_keys=True, ensure_ascii=False) + "\n"

@@ -15,6 +15,7 @@ import enum
 import os
 from collections import defaultdict
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 from fixture_graph.model import FixtureDef, FixtureKind, Issue, ResolvedTest, TestItem, UnknownRequest
@@ -175,7 +176,7 @@ class _Judge:
         for fixture in report.scan.fixtures:
             self.by_name[fixture.name].append(fixture)
         self.adjacency: dict[str, set[str]] = defaultdict(set)
-        for edge in report.resolution.edges:
+        for edge in chain(report.resolution.fixture_edges, report.resolution.test_edges()):
             self.adjacency[edge.source].add(edge.target)
         self.issues_by_file: dict[str, list[Issue]] = defaultdict(list)
         for issue in report.scan.issues:

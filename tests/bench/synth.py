@@ -87,6 +87,10 @@ class SuiteSpec:
         tests_per_file: test functions per module (a class counts its methods).
         conftest_ratio: share of leaf directories that get a conftest (inner ones always do).
         extra_fixtures: additional plain fixtures spread over the directory conftests.
+        branching: subdirectories per directory (default: the fewest that give enough leaves).
+        functions: exact test functions per module, besides a class (default: about
+            ``tests_per_file``, half of them in a class).
+        methods: exact test methods of the module's class (used with ``functions``).
     """
 
     test_files: int
@@ -96,6 +100,9 @@ class SuiteSpec:
     tests_per_file: int = 5
     conftest_ratio: float = 0.6
     extra_fixtures: int = 0
+    branching: int | None = None
+    functions: int | None = None
+    methods: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +120,24 @@ class SuiteStats:
 def suite_spec(test_files: int, seed: int = 0) -> SuiteSpec:
     """The benchmark preset: ``test_files`` modules, 100 per leaf directory, 3 levels deep."""
     return SuiteSpec(test_files=test_files, seed=seed)
+
+
+def monorepo_spec(test_files: int = 10_000, seed: int = 0) -> SuiteSpec:
+    """The monorepo shape of issue 15: 85 conftests three levels deep (4 x 4 x 4 directories,
+    each with a conftest of 6 fixtures), ``test_files`` modules spread over the 64 leaves, each
+    with 6 test functions and a class of 3 test methods (10,000 files: about 123k items).
+    """
+    return SuiteSpec(
+        test_files=test_files,
+        seed=seed,
+        files_per_dir=math.ceil(test_files / 64),
+        depth=3,
+        conftest_ratio=1.0,
+        extra_fixtures=84,
+        branching=4,
+        functions=6,
+        methods=3,
+    )
 
 
 def fixture_rich_spec(fixtures: int, seed: int = 0) -> SuiteSpec:
@@ -228,7 +253,7 @@ def _plan(spec: SuiteSpec) -> _Plan:
     """Lay out directories and decide which fixtures each conftest defines (no text yet)."""
     rng = random.Random(spec.seed)
     leaves_needed = max(1, math.ceil(spec.test_files / spec.files_per_dir))
-    branching = max(2, math.ceil(leaves_needed ** (1 / spec.depth)))
+    branching = spec.branching or max(2, math.ceil(leaves_needed ** (1 / spec.depth)))
     root = _Dir("tests", "root", None, has_conftest=True)
     dirs = [root]
     level = [root]
@@ -384,8 +409,11 @@ def _test_module(directory: _Dir, index: int, spec: SuiteSpec, rng: random.Rando
             "",
         ]
     visible.append(local)
-    count = max(1, rng.randint(spec.tests_per_file - 1, spec.tests_per_file + 1))
-    in_class = count // 2 if count >= 3 else 0
+    if spec.functions is not None:
+        count, in_class = spec.functions + spec.methods, spec.methods
+    else:
+        count = max(1, rng.randint(spec.tests_per_file - 1, spec.tests_per_file + 1))
+        in_class = count // 2 if count >= 3 else 0
     for t in range(count - in_class):
         args = rng.sample(visible, k=min(len(visible), rng.randint(1, 4)))
         out.append("")
