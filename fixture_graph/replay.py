@@ -60,8 +60,10 @@ class Replay:
 
 
 def replay_key(*parts: object) -> str:
-    """The key of a run: ``parts`` (configuration and options), the code, the interpreter."""
-    text = repr((__version__, sys.version, sys.executable, sys.path, os.getcwd(), parts))
+    """The key of a run: ``parts`` (configuration and options), the code, the interpreter, and
+    the ``PYTHON*`` variables (they shape the search path of a ``--python`` interpreter too)."""
+    python_env = sorted((k, v) for k, v in os.environ.items() if k.startswith("PYTHON"))
+    text = repr((__version__, sys.version, sys.executable, sys.path, os.getcwd(), python_env, parts))
     digest = hashlib.sha256(text.encode("utf-8", "surrogateescape"))
     digest.update(_code_digest())
     return digest.hexdigest()

@@ -14,14 +14,17 @@ import io
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from helpers.cli import run
 
-from fixture_graph.cli import scan_cmd
+from fixture_graph.cli import main, scan_cmd
 from fixture_graph.config import CACHE_DIRNAME, ScanConfig
 from fixture_graph.replay import KEEP, MAGIC
 from fixture_graph.scan import inputs
@@ -317,3 +320,65 @@ def test_the_recording_covers_every_access(tmp_path: Path, case: str, watch: Wat
     missing = sorted(p for p in watch.paths if not covered(p, recorded, cache))
     assert missing == []
     assert recorded.files  # the files read are there
+
+
+def _site_packages(venv: Path) -> Path:
+    return next((venv / "lib").glob("python*/site-packages"))
+
+
+def _install_plugin(site: Path, name: str) -> None:
+    """A pytest11 plugin with one fixture, installed by hand (no pip, no network)."""
+    (site / name).mkdir()
+    source = f"import pytest\n\n@pytest.fixture\ndef {name}_fixture():\n    pass\n"
+    (site / name / "__init__.py").write_text(source)
+    dist = site / f"{name}-1.0.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (dist / "entry_points.txt").write_text(f"[pytest11]\n{name} = {name}\n")
+
+
+ENV_CHANGES: dict[str, Callable[[Path], object]] = {
+    "install a plugin": lambda venv: _install_plugin(_site_packages(venv), "newplug"),
+    "edit a .pth file": lambda venv: (_site_packages(venv) / "extra.pth").write_text("/nowhere/else\n"),
+    "edit pyvenv.cfg": lambda venv: (venv / "pyvenv.cfg").write_text(
+        (venv / "pyvenv.cfg").read_text() + "# edited\n"
+    ),
+}
+
+
+@pytest.mark.parametrize("change", sorted(ENV_CHANGES))
+def test_a_python_environment_is_replayed_until_it_changes(
+    tmp_path: Path, scans: Scans, change: str
+) -> None:
+    root = make_tree(
+        tmp_path,
+        {"pytest.ini": INI, "tests/test_a.py": "def test_one(oldplug_fixture, newplug_fixture):\n    pass\n"},
+    )
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    _install_plugin(_site_packages(venv), "oldplug")
+    (_site_packages(venv) / "extra.pth").write_text("/nowhere\n")
+    age(venv)
+    args = ("--python", str(venv), "--format", "json")
+    first = _run_with_plugins(root, *args)
+    assert "oldplug_fixture" in first
+    assert _run_with_plugins(root, *args) == first
+    assert scans.count == 1
+    ENV_CHANGES[change](venv)
+    after = _run_with_plugins(root, *args)
+    assert scans.count == 2
+    assert after == _run_with_plugins(root, *args, "--no-cache")
+    if change == "install a plugin":
+        assert after != first
+
+
+def _run_with_plugins(root: Path, *args: str) -> str:
+    """The CLI in ``root`` with the target environment's plugins loaded (``run`` disables them)."""
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code in (0, 1), result.output
+    return result.output

@@ -138,9 +138,10 @@ def replay_slot(
 ) -> tuple[Path, str] | None:
     """Where this run's replay lives and its key, or None when the run cannot be replayed.
 
-    Not replayed: without the cache; with inputs the recording does not cover (another
-    interpreter's environment, a measurements file, an env-expanded rootdir); with extra
-    picture files to write; and for the formats Graphviz draws, whose version is no input.
+    Not replayed: without the cache; with inputs the recording does not cover (a measurements
+    file, an env-expanded rootdir); with extra picture files to write; and for the formats
+    Graphviz draws, whose version is no input. A ``--python`` interpreter is covered: the scan
+    records its executable, ``pyvenv.cfg``, search path and metadata as inputs.
     """
     from fixture_graph.replay import replay_key, replay_path
     from fixture_graph.scan.ini import cache_directory, locate
@@ -149,7 +150,6 @@ def replay_slot(
     scan_config = configs.scan
     if (
         not scan_config.cache
-        or scan_config.python is not None
         or scan_config.cache_alias is not None
         or "$" in (scan_config.rootdir or "")
         or measurements is not None

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import configparser
 import json
+import os
 import re
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -98,18 +100,50 @@ def load_environment(python: str | None) -> TargetEnvironment:
             found = _probe_answer(done.stdout)
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise EnvironmentError_(f"cannot run --python {python}: {exc}") from exc
+    if python is not None:
+        _note_interpreter(python)
     raw = [str(p) for p in found["sys_path"]]
     facts = {k: tuple(v) if isinstance(v, list) else v for k, v in dict(found["facts"]).items()}
     info = facts["sys.version_info"]
     assert isinstance(info, tuple)
     version = (int(info[0]), int(info[1]))
     paths = tuple(dict.fromkeys(inputs.resolve(Path(p)) for p in raw if p and inputs.is_dir(Path(p))))
+    if python is not None:
+        _note_path_files(paths)
     dists = _distributions(paths)
     pytest_version = next((v for name, v, _ in dists if name == "pytest"), None)
     eps: list[EntryPoint] = []
     for name, _version, dist_dir in dists:
         eps.extend(_entry_points(dist_dir, name))
     return TargetEnvironment(paths, pytest_version, tuple(eps), tuple(sorted(facts.items())), python, version)
+
+
+def _note_interpreter(python: str) -> None:
+    """Record what the probe of another interpreter answered from, so a replayed run notices a
+    change: the executable (through its symlinks, as a venv's python is one) and its
+    ``pyvenv.cfg``. (The ``.pth`` files of its search path are noted by :func:`_note_path_files`;
+    the ``PYTHON*`` variables are part of the replay key.)"""
+    found = shutil.which(python) or python
+    path = Path(found)
+    inputs.note_symlink(path)
+    if inputs.is_file(path):
+        inputs.note_file(Path(os.path.realpath(path)))
+    config = path.parent.parent / "pyvenv.cfg"
+    if inputs.is_file(config):
+        inputs.note_file(config)
+
+
+def _note_path_files(paths: tuple[Path, ...]) -> None:
+    """Record the ``.pth`` files of the search path: ``site`` reads them to build ``sys.path``
+    (the listing of each directory is recorded when its distributions are read)."""
+    for base in paths:
+        try:
+            entries = inputs.scandir(base)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.endswith(".pth"):
+                inputs.note_file(Path(entry.path))
 
 
 def _probe_answer(stdout: str) -> dict[str, Any]:
