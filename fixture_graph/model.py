@@ -254,6 +254,8 @@ class ClosurePart:
 
     names: tuple[str, ...]
     defs: tuple[str, ...]
+    # Each name that has a definition, with the closest one (what the test gets for it).
+    winners: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,7 +263,7 @@ class ResolvedTest:
     """pytest's static view of one test: ``closure`` is ``sorted(item.fixturenames)``.
 
     Tests that share a context and their initial names share the tuples of one closure
-    (``closure``, ``closure_defs``, ``winners``, ``from_test``, ``parts``), so memory grows with
+    (``closure``, ``closure_defs``, ``from_test``, ``parts``), so memory grows with
     distinct closures, not with tests. ``from_test`` pairs each name the test itself requests (ini
     ``usefixtures``, autouse, marks, arguments) with the definition it gets; ``dynamic`` does
     the same for its literal ``request.getfixturevalue`` names.
@@ -271,10 +273,17 @@ class ResolvedTest:
     closure: tuple[str, ...]
     closure_defs: tuple[str, ...]
     requests: tuple[str, ...]
-    winners: tuple[tuple[str, str], ...] = ()
     from_test: tuple[tuple[str, str], ...] = ()
     dynamic: tuple[tuple[str, str], ...] = ()
     parts: tuple[ClosurePart, ...] = ()
+
+    @property
+    def winners(self) -> tuple[tuple[str, str], ...]:
+        """(name, definition id) for each name of the closure that has a definition: the
+        closest one, which the test gets (computed from the parts on each access)."""
+        if len(self.parts) == 1:
+            return self.parts[0].winners
+        return tuple(sorted({w for part in self.parts for w in part.winners}))
 
     def edges(self) -> Iterator[Edge]:
         """The test's own requests as edges (static first, then dynamic)."""

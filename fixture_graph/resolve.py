@@ -179,7 +179,6 @@ def closure_names_8x(initial: Sequence[str], get_defs: GetDefs, ignore: frozense
 class _Memo:
     """One test closure, shared by the tests that request the same names in the same place."""
 
-    winners: tuple[tuple[str, str], ...]
     from_test: tuple[tuple[str, str], ...]
     closure: tuple[str, ...]
     closure_defs: tuple[str, ...]
@@ -384,7 +383,10 @@ class DefinitionIndex:
         if found is None:
             names = frozenset().union(*(r.names for r in reaches))
             used = frozenset().union(*(r.used for r in reaches))
-            found = self._parts[key] = self.intern(ClosurePart(tuple(sorted(names)), tuple(sorted(used))))
+            winners = frozenset().union(*(r.winners for r in reaches))
+            found = self._parts[key] = self.intern(
+                ClosurePart(tuple(sorted(names)), tuple(sorted(used)), tuple(sorted(winners)))
+            )
         return found
 
     def intern(self, part: ClosurePart) -> ClosurePart:
@@ -464,7 +466,6 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
                 closure=cached.closure,
                 closure_defs=cached.closure_defs,
                 requests=tuple(dict.fromkeys((*test.usefixtures, *test.argnames))),
-                winners=cached.winners,
                 from_test=cached.from_test,
                 dynamic=dynamic_targets,
                 parts=cached.parts,
@@ -581,11 +582,9 @@ def _closure(
     simple = index.reach.closure(ancestors, initial, ignore)
     links: tuple[tuple[str, str, str], ...] = ()
     reaches: tuple[Reach, ...] = ()
-    simple_winners: frozenset[tuple[str, str]] | None = None
     if simple is not None:
         reaches = simple.reaches
         names, used, from_test = simple.names, simple.used, simple.from_test
-        simple_winners = simple.winners
         unknown: tuple[tuple[str, str], ...] = ()
         found_cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
     else:
@@ -598,10 +597,6 @@ def _closure(
     if legacy:
         reached_names, names = names, frozenset(closure_names_8x(initial, get, ignore))
     closure = tuple(sorted(names))
-    if simple_winners is not None and not legacy:
-        winners = tuple(sorted(simple_winners))  # one per name, so in closure order
-    else:
-        winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
     closure_defs = tuple(sorted(used))
     if simple is not None and not legacy:
         # The names every test of the context requests (ini usefixtures, autouse) make one part.
@@ -611,8 +606,11 @@ def _closure(
         if extra := tuple(sorted(names.difference(*(p.names for p in parts)))):
             parts += (index.intern(ClosurePart(extra, ())),)
     else:
-        parts = (index.intern(ClosurePart(closure, closure_defs)),)
-    memo = _Memo(winners, from_test, closure, closure_defs, unknown, found_cycles, reached_names, parts)
+        winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
+        parts = (index.intern(ClosurePart(closure, closure_defs, winners)),)
+    if len(parts) == 1:  # share the part's tuples
+        closure, closure_defs = parts[0].names, parts[0].defs
+    memo = _Memo(from_test, closure, closure_defs, unknown, found_cycles, reached_names, parts)
     return memo, (links, reaches)
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from bench.synth import synthetic_scan
 from helpers.defs import fixture_def
+from helpers.resolution import semantic
 
 from fixture_graph import model
 from fixture_graph.config import ScanConfig
@@ -93,19 +94,19 @@ def random_scan(seed: int, combos: int = 0) -> ScanResult:
 @pytest.mark.parametrize("seed", range(300))
 def test_random_graphs(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     scan = random_scan(seed)
-    assert resolve(scan) == walk_only(scan, monkeypatch)
+    assert semantic(resolve(scan)) == semantic(walk_only(scan, monkeypatch))
 
 
 @pytest.mark.parametrize("seed", range(300))
 def test_random_graphs_with_shared_requests(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     scan = random_scan(seed, combos=3)
-    assert resolve(scan) == walk_only(scan, monkeypatch)
+    assert semantic(resolve(scan)) == semantic(walk_only(scan, monkeypatch))
 
 
 @pytest.mark.parametrize("seed", range(3))
 def test_synthetic_graphs_with_large_cycles(seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     scan = synthetic_scan(1500, tests=400, scc_sizes=(40, 12), seed=seed)
-    assert resolve(scan) == walk_only(scan, monkeypatch)
+    assert semantic(resolve(scan)) == semantic(walk_only(scan, monkeypatch))
 
 
 @pytest.mark.parametrize("case", [p.name for p in TRICKY] + ["sample_suite"])
@@ -113,4 +114,4 @@ def test_data_suites(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     root = DATA / "sample_suite" if case == "sample_suite" else DATA / "tricky" / case
     workdir = root / "proj" if (root / "proj").is_dir() else root
     scan = scan_paths([], ScanConfig(cache=False), invocation_dir=workdir)
-    assert resolve(scan) == walk_only(scan, monkeypatch)
+    assert semantic(resolve(scan)) == semantic(walk_only(scan, monkeypatch))

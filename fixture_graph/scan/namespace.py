@@ -100,6 +100,10 @@ class NamespaceBuilder:
         self._cache: dict[Path, Namespace] = {}
         self._busy: set[Path] = set()
 
+    def forget(self, path: Path) -> None:
+        """Drop the memoized namespace of ``path`` (evaluated again if asked for later)."""
+        self._cache.pop(path, None)
+
     def module(self, path: Path) -> Namespace:
         """The namespace of the module at ``path`` (empty when unreadable or in an import cycle)."""
         if path in self._cache:

@@ -207,6 +207,10 @@ class _Scan:
         self._autouse_ids = False
         self._module_conditions: dict[Path, tuple[str, ...]] = {}
         self._hooks_memo: dict[tuple[Path, int, int], tuple[HookParametrize, ...]] = {}
+        # The last name of each ancestor (what ``-k`` matches), per ancestor chain.
+        self._chains: dict[tuple[str, ...], tuple[str, ...]] = {}
+        # Collected test modules whose records were dropped: their suppressions.
+        self._retired: dict[Path, tuple[tuple[int, tuple[str, ...]], ...]] = {}
         # A newer --python parses what this Python cannot (started only when a file needs it).
         target = None
         grammar = None
@@ -328,9 +332,8 @@ class _Scan:
             issues=tuple(sorted(set(self.issues))),
             ini_usefixtures=self.ini.usefixtures,
             # pytest's own modules are not the suite's files (nor a plugin the user installed).
-            files_scanned=sum(
-                1 for p, r in self.records.items() if r is not None and p not in self.builtin_paths
-            ),
+            files_scanned=len(self._retired.keys() - self.records.keys())
+            + sum(1 for p, r in self.records.items() if r is not None and p not in self.builtin_paths),
             env=self.config.env,
             pytest_version=self.env.pytest_version,
             imports=self._collection_imports(),
@@ -338,9 +341,12 @@ class _Scan:
             suppressions=tuple(
                 sorted(
                     (self.show(path), line, codes)
-                    for path, record in self.records.items()
-                    if record is not None and self._is_local(path)
-                    for line, codes in record.suppressions
+                    for path, found in {
+                        **self._retired,
+                        **{p: r.suppressions for p, r in self.records.items() if r is not None},
+                    }.items()
+                    if self._is_local(path)
+                    for line, codes in found
                 )
             ),
         )
@@ -348,6 +354,7 @@ class _Scan:
     def release(self) -> None:
         """Drop the per-file state: the records and the namespace builder's caches."""
         self.records.clear()
+        self._retired.clear()
         self.__dict__.pop("ns", None)
         self.__dict__.pop("loader", None)
 
@@ -376,7 +383,7 @@ class _Scan:
             queue = [start]
             while queue:
                 path = queue.pop()
-                record = self.records.get(path)
+                record = self._read(path) if path in self._retired else self.records.get(path)
                 if path in seen or record is None:
                     continue
                 seen.add(path)
@@ -388,7 +395,8 @@ class _Scan:
                         continue
                     found = self.finder.find_from(path, imp.module)
                     target = None
-                    if found is not None and found in self.records and self._is_local(found):
+                    read = found is not None and (found in self.records or found in self._retired)
+                    if found is not None and read and self._is_local(found):
                         target = self.show(found)
                         queue.append(found)
                     out.append(
@@ -838,6 +846,23 @@ class _Scan:
         )
 
     def _collect_module(self, path: Path) -> None:
+        try:
+            self._collect_module_items(path)
+        finally:
+            if path not in self.conftests and path not in self.plugin_modules:
+                self._retire(path)
+
+    def _retire(self, path: Path) -> None:
+        """Drop a collected test module's record and namespace, keeping what the end of the scan
+        reads (its suppressions); they hold most of a scan's memory. Anything that imports the
+        module later reads it again (from the cache)."""
+        record = self.records.pop(path, None)
+        if record is None:
+            return
+        self._retired[path] = record.suppressions
+        self.ns.forget(path)
+
+    def _collect_module_items(self, path: Path) -> None:
         if path.suffix != ".py":
             self._collect_doctest_file(path)
             return
@@ -1039,7 +1064,11 @@ class _Scan:
         module_conditions = self._module_conditions.get(path, ())
         guards = tuple(dict.fromkeys((*value.guards, *module_conditions)))
         mark_names = marks.names
-        chain = [a.rsplit("::", 1)[-1] if "::" in a else a.rsplit("/", 1)[-1] for a in ancestors[1:]]
+        chain = self._chains.get(ancestors)
+        if chain is None:  # the tests of one module or class share it
+            chain = self._chains[ancestors] = tuple(
+                a.rsplit("::", 1)[-1] if "::" in a else a.rsplit("/", 1)[-1] for a in ancestors[1:]
+            )
         generates = "pytest_generate_tests" in self.ns.module(path) or ancestors[-1] in self._class_generates
         self._selectable.append(
             _Selectable(
