@@ -39,6 +39,8 @@ class Reach:
     links: frozenset[tuple[str, str, str]]
     winners: frozenset[tuple[str, str]] = frozenset()
     top: str | None = None
+    # ``(top, name)``: the request of the name itself, one tuple shared by every closure.
+    request: tuple[str, str] | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +51,6 @@ class SimpleClosure:
     used: frozenset[str]
     from_test: tuple[tuple[str, str], ...]
     reaches: tuple[Reach, ...]
-    winners: frozenset[tuple[str, str]] = frozenset()
 
 
 _REQUEST = Reach(frozenset(("request",)), frozenset(), frozenset())
@@ -77,7 +78,6 @@ class Reachability:
         memo = self._memo.get(ancestors)
         names: set[str] = set()
         used: set[str] = set()
-        winners: set[tuple[str, str]] = set()
         reaches: list[Reach] = []
         from_test: list[tuple[str, str]] = []
         for name in initial:
@@ -94,13 +94,10 @@ class Reachability:
                 return None
             names |= reach.names
             used |= reach.used
-            winners |= reach.winners
             reaches.append(reach)
-            if reach.top is not None:
-                from_test.append((reach.top, name))
-        return SimpleClosure(
-            frozenset(names), frozenset(used), tuple(from_test), tuple(reaches), frozenset(winners)
-        )
+            if reach.request is not None:
+                from_test.append(reach.request)
+        return SimpleClosure(frozenset(names), frozenset(used), tuple(from_test), tuple(reaches))
 
     def reach(self, ancestors: tuple[str, ...], name: str, depth: int = 0) -> Reach | None:
         """The closure below ``name`` seen from ``ancestors``, or None when it is not simple."""
@@ -167,4 +164,5 @@ class Reachability:
             frozenset(links).union(*(p.links for p in parts)),
             frozenset(((name, top),)).union(*(p.winners for p in parts)),
             top,
+            (top, name),
         )

@@ -465,7 +465,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
                 nodeid=test.nodeid,
                 closure=cached.closure,
                 closure_defs=cached.closure_defs,
-                requests=tuple(dict.fromkeys((*test.usefixtures, *test.argnames))),
+                requests=_requests(test),
                 from_test=cached.from_test,
                 dynamic=dynamic_targets,
                 parts=cached.parts,
@@ -505,6 +505,13 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         unknown=tuple(sorted(unknown)),
         reached=frozenset(reached),
     )
+
+
+def _requests(test: TestItem) -> tuple[str, ...]:
+    """The names a test requests itself (``usefixtures`` marks, then arguments), each once."""
+    if not test.usefixtures and len(set(test.argnames)) == len(test.argnames):
+        return test.argnames  # shared with the item
+    return tuple(dict.fromkeys((*test.usefixtures, *test.argnames)))
 
 
 def hook_parametrized(test: TestItem, closure: Sequence[str]) -> TestItem:

@@ -56,8 +56,39 @@ def write_checked(path: Path, magic: bytes, payload: bytes) -> None:
     write_atomic(path, magic + hashlib.sha256(payload).digest() + payload)
 
 
-def read_checked(path: Path, magic: bytes) -> bytes | None:
-    """The payload of a :func:`write_checked` file, or None when it is absent or does not check out."""
+class _HashingWriter:
+    """A file-like sink that hashes what it writes (so a pickle streams to disk in one pass)."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        return int(self.handle.write(data))
+
+
+def dump_checked(path: Path, magic: bytes, obj: object) -> None:
+    """Pickle ``obj`` to ``path`` as :func:`write_checked` would write its bytes, streaming it
+    (no copy of the whole payload in memory), atomically via a temporary file in the folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(magic + bytes(_DIGEST))
+            writer = _HashingWriter(handle)
+            pickle.dump(obj, writer, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.seek(len(magic))
+            handle.write(writer.digest.digest())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def read_checked(path: Path, magic: bytes) -> memoryview | None:
+    """The payload of a :func:`write_checked` file (a view of the bytes read, not a copy), or
+    None when it is absent or does not check out."""
     try:
         data = path.read_bytes()
     except OSError:
@@ -65,7 +96,7 @@ def read_checked(path: Path, magic: bytes) -> bytes | None:
     head = len(magic)
     if not data.startswith(magic) or len(data) < head + _DIGEST:
         return None
-    payload = data[head + _DIGEST :]
+    payload = memoryview(data)[head + _DIGEST :]
     if hashlib.sha256(payload).digest() != data[head : head + _DIGEST]:
         return None
     return payload
@@ -78,9 +109,41 @@ class PlainUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refused global {module}.{name}")
 
 
-def loads_plain(data: bytes) -> Any:
+def loads_plain(data: bytes | memoryview) -> Any:
     """Unpickle ``data`` with :class:`PlainUnpickler` (errors propagate; callers treat them as a miss)."""
-    return PlainUnpickler(io.BytesIO(data)).load()
+    return PlainUnpickler(readable(data)).load()
+
+
+def readable(data: bytes | memoryview) -> Any:
+    """A binary file reading ``data`` (a memoryview is read in place, not copied)."""
+    return _ViewReader(data) if isinstance(data, memoryview) else io.BytesIO(data)
+
+
+class _ViewReader:
+    """The part of a binary file's interface that unpicklers use, over a memoryview."""
+
+    def __init__(self, view: memoryview) -> None:
+        self.view = view.cast("B")
+        self.pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.view) if size < 0 else min(len(self.view), self.pos + size)
+        chunk = self.view[self.pos : end].tobytes()
+        self.pos = end
+        return chunk
+
+    def readinto(self, buffer: Any) -> int:
+        target = memoryview(buffer).cast("B")
+        size = min(len(target), len(self.view) - self.pos)
+        target[:size] = self.view[self.pos : self.pos + size]
+        self.pos += size
+        return size
+
+    def readline(self, size: int = -1) -> bytes:
+        # Only text-mode pickle opcodes read lines (never in what this package writes).
+        rest = self.view[self.pos :] if size < 0 else self.view[self.pos : self.pos + size]
+        end = rest.tobytes().find(b"\n")
+        return self.read(len(rest) if end < 0 else end + 1)
 
 
 def make_cache_directory(directory: Path) -> None:

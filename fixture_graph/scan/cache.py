@@ -39,7 +39,7 @@ from fixture_graph.config import ExtractOptions
 from fixture_graph.model import HookParametrize, Issue
 from fixture_graph.scan import records
 from fixture_graph.scan.inputs import RACY_NS, StatKey, stat_key
-from fixture_graph.storage import loads_plain, make_cache_directory, read_checked, write_checked
+from fixture_graph.storage import dump_checked, loads_plain, make_cache_directory, read_checked
 
 FORMAT = 1
 # Records cross between interpreters (a ``--python`` worker pickles, this one unpickles): protocol
@@ -210,10 +210,9 @@ class ExtractCache:
         oldest = self.started_ns - MAX_AGE_NS
         merged = {p: e for p, e in self._old.items() if e[2] >= oldest}
         merged.update(self._new)
-        payload = pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             make_cache_directory(self.directory)
-            write_checked(self.path, MAGIC, payload)
+            dump_checked(self.path, MAGIC, merged)
         except OSError:
             return
 
