@@ -298,10 +298,16 @@ def find_test(index: GraphIndex, nodeid: str) -> str:
 
 def used_by(report: Report) -> dict[str, int]:
     """How many tests reach each definition (the closure pytest would set up)."""
-    counts: dict[str, int] = defaultdict(int)
+    # Tests that share a closure share its tuple: count each tuple once, weighted by its tests.
+    shared: dict[int, tuple[tuple[str, ...], int]] = {}
     for test in report.resolution.tests:
-        for fid in set(test.closure_defs):
-            counts[fid] += 1
+        closure = test.closure_defs
+        held = shared.get(id(closure))
+        shared[id(closure)] = (closure, held[1] + 1 if held else 1)
+    counts: dict[str, int] = defaultdict(int)
+    for closure, tests in shared.values():
+        for fid in set(closure):
+            counts[fid] += tests
     return dict(counts)
 
 
