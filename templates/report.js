@@ -5,7 +5,7 @@
   "use strict";
 
   const $ = (id) => document.getElementById(id);
-  const OVERVIEW_BUDGET = 40; // boxes the first overview may show
+  const OVERVIEW_BUDGET = 30; // boxes the first overview may show
   const NEIGHBOURHOOD_LIMIT = 250; // fixtures a neighbourhood or a test's closure may draw
   const PAGE = 50; // table rows per page
   const LIST_LIMIT = 40; // names listed in the detail panel before "n more"
@@ -307,7 +307,7 @@
         const walk = (g) => {
           if (!members[g].some(visible)) return;
           if (expanded.has(g)) childGroups[g].forEach(walk);
-          else open.push(g);
+          else if (G[g][2] === "dir") open.push(g); // files stay boxes until clicked
         };
         topGroups.forEach(walk);
         open.sort((a, b) => members[b].length - members[a].length);
@@ -1159,17 +1159,37 @@
         state.query ? fixtures + " of " + total + " fixtures, " + tests + " tests" : total + " fixtures, " + NT + " tests"
       );
     }
-    function refresh() {
+    function refresh(searchOnly) {
       recompute();
       Object.values(tables).forEach((t) => t.render(true));
       counts();
+      if (searchOnly) return markGraph();
       if (state.mode === "fixture" && state.selected !== null) drawNeighbourhood(state.selected);
       else if (state.mode === "test" && state.test !== null) drawTest(state.test, closureOf(state.test), testRoots(state.test, testContext(state.test)));
       else drawOverview();
     }
+    // The search only marks what is drawn (no new layout, so it answers at once).
+    function markGraph() {
+      const q = state.query;
+      cy.batch(() => {
+        cy.nodes().forEach((node) => {
+          const d = node.data();
+          let hit = false;
+          if (d.fx !== undefined) hit = matches(d.fx);
+          else if (d.grp !== undefined && !node.hasClass("open")) hit = members[d.grp].some(matches);
+          else return;
+          node.toggleClass("match", Boolean(q) && hit);
+          node.toggleClass("dim", Boolean(q) && !hit && state.mode === "overview");
+        });
+      });
+      if (q) {
+        const boxes = cy.nodes(".match").length;
+        status(boxes + (boxes === 1 ? " box holds" : " boxes hold") + " a match for \u201c" + search.value.trim() + "\u201d (Enter opens the first)");
+      }
+    }
     function runSearch() {
       state.query = search.value.trim().toLowerCase();
-      refresh();
+      refresh(true);
     }
     search.addEventListener("input", runSearch);
     search.addEventListener("keydown", (e) => {
