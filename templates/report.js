@@ -643,12 +643,13 @@
     function closureOf(t) {
       const ctx = testContext(t);
       const seen = new Set();
-      const stack = testRoots(t, ctx).map((r) => r.fx);
+      // pytest's static closure (item.fixturenames): getfixturevalue links are set up at run time.
+      const stack = testRoots(t, ctx).filter((r) => r.reason !== 4).map((r) => r.fx);
       while (stack.length) {
         const i = stack.pop();
         if (seen.has(i)) continue;
         seen.add(i);
-        childrenIn(i, ctx).forEach((c) => c.fx !== undefined && stack.push(c.fx));
+        childrenIn(i, ctx).forEach((c) => c.fx !== undefined && !c.dynamic && stack.push(c.fx));
       }
       return seen;
     }
@@ -729,7 +730,9 @@
               else {
                 const text = c.override
                   ? "requested by " + F.name[i] + ", which overrides it (the farther definition)"
-                  : (c.dynamic ? "request.getfixturevalue in " : "requested by ") + F.name[i];
+                  : c.dynamic
+                    ? "request.getfixturevalue in " + F.name[i] + " (at run time, outside the static closure)"
+                    : "requested by " + F.name[i];
                 ul.append(treeItem(c.fx, text, ctx, placed, level + 1));
               }
             });
