@@ -232,9 +232,7 @@ def _ambiguous_names(index: GraphIndex) -> frozenset[str]:
     return frozenset(name for (_, name), found in targets.items() if len(found) > 1)
 
 
-def _tests(
-    report: Report, index: GraphIndex, position: dict[str, int]
-) -> dict[str, Any]:
+def _tests(report: Report, index: GraphIndex, position: dict[str, int]) -> dict[str, Any]:
     items: dict[str, TestItem] = {t.nodeid: t for t in report.scan.tests}
     roots_of: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
     for edge in report.resolution.edges:
