@@ -65,7 +65,7 @@ def main() -> int:
             f"renderers on a generated suite of {stats.fixtures} fixtures and {stats.tests} tests", flush=True
         )
         report, _ = timed(
-            "scan + resolve + analyze", lambda: _analyzed(root), lambda r: f"{len(r.analysis.findings)} findings"
+            "scan + resolve + analyze", lambda: _analyzed(root), lambda r: f"{len(r.analysis.findings)} found"
         )
         timed("dot (budgeted view)", lambda: render_dot(report), lambda t: f"{len(t) // 1024} KiB")
         try:
