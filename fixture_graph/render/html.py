@@ -109,7 +109,8 @@ def render_html(report: Report, options: GraphOptions | None = None) -> str:
 
 def encode_data(data: dict[str, Any]) -> str:
     """``data`` as gzipped JSON in base64 (deterministic: no timestamp in the gzip header)."""
-    text = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    # ASCII JSON: a lone surrogate from a badly encoded file travels as \\udcff, never as bad UTF-8.
+    text = json.dumps(data, sort_keys=True, ensure_ascii=True, separators=(",", ":"))
     return base64.b64encode(gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)).decode("ascii")
 
 
