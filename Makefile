@@ -58,8 +58,8 @@ bench-analyzers: venv ## Time resolution and every analyzer on a 20,000-fixture 
 screenshots: deps ## Regenerate the README pictures (templates/docs/) from the sample suite
 	$(PY) tests/make_screenshots.py templates/docs
 
-bench-render: deps ## Time every renderer and the report in Chromium on a generated 2,000-fixture suite
-	$(PY) tests/bench_render.py --fixtures 2000
+bench-render: deps ## Time every renderer and the report in Chromium: 5,000 fixtures, 100k tests (targets: 3 MB, open 2 s, search 100 ms)
+	nice $(PY) tests/bench_render.py --fixtures 5000 --tests 100000
 
 validate: venv ## Run fixture-graph verify on real projects (needs the network; not part of make test)
 	$(PY) tests/validate/run_validation.py

@@ -249,6 +249,11 @@ def test_golden_diff_comment_and_svg(repo: Path, tmp_path: Path) -> None:
     assert text == GOLDEN.read_text(encoding="utf-8"), "FG_UPDATE_GOLDEN=1 rewrites the golden file"
     assert text.startswith("<!-- fixture-graph -->\n")
     assert len(text) < 65_536
+    # The new cycle db -> engine -> db is drawn, both arrows red; the mismatch is one of them.
+    assert "  n1 --> n2\n  n2 ==> n1\n" in text
+    assert "linkStyle 0 stroke:#d62828" in text
+    assert "linkStyle 1 stroke:#d62828" in text
+    assert "red arrows are the new circular dependencies" in text
     titles = {t.text for t in ET.parse(svg).getroot().iter("{http://www.w3.org/2000/svg}title")}
     assert {"tests/conftest.py::engine", "tests/conftest.py::db", "tests/conftest.py::cache"} <= titles
 

@@ -15,6 +15,7 @@ from helpers.render import (
     HOSTILE_SCRIPT,
     copy_sample,
     scan_tree,
+    with_analysis,
     write_cycle_suite,
     write_hostile_suite,
     write_synthetic_suite,
@@ -147,6 +148,40 @@ def test_auto_collapse_above_the_node_budget(tmp_path: Path) -> None:
     assert any("budget" in note for note in view.notes)
     assert not build_view(report, GraphOptions(collapse="none")).collapsed
     assert not build_view(report, GraphOptions(max_nodes=1000)).collapsed
+
+
+def test_past_the_budget_even_collapsed_the_findings_subgraph_is_drawn_and_named(tmp_path: Path) -> None:
+    from fixture_graph.analyze.findings import Analysis, Finding, Location, Severity
+
+    report = scan_tree(write_synthetic_suite(tmp_path / "big", fixtures=400, per_file=2))
+    by_id = {f.id: f for f in report.scan.fixtures}
+    outer, inner = by_id["tests/pkg7/conftest.py::p7_f1"], by_id["tests/pkg7/conftest.py::p7_f0"]
+    mismatch = Finding(
+        "FG002",
+        Severity.ERROR,
+        "scope mismatch",
+        outer.file,
+        outer.line,
+        outer.id,
+        related=(Location(outer.file, outer.line, outer.name), Location(inner.file, inner.line, inner.name)),
+    )
+    report = with_analysis(report, Analysis(findings=(mismatch,)))
+    view = build_view(report, GraphOptions(max_nodes=20))
+    shown = {n.key for n in view.nodes}
+    assert {outer.id, inner.id} <= shown  # the mismatch's two ends ...
+    assert "tests/conftest.py::p0_f0" in shown  # ... and their neighbours
+    assert len(shown) <= 20
+    assert view.left_out is not None
+    assert "400 fixtures in 200 modules" in view.left_out
+    assert "are left out" in view.left_out
+    dot = render_dot(report, GraphOptions(max_nodes=20))
+    assert "labelloc=t" in dot
+    assert "are left out" in dot
+    # Without any finding, the most used fixtures are drawn, and the note says so.
+    plain = build_view(with_analysis(report, Analysis()), GraphOptions(max_nodes=20))
+    assert len(plain.nodes) == 20
+    assert plain.left_out
+    assert "most tests use" in plain.left_out
 
 
 def test_cycle_edges_are_red_including_a_self_request(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -25,22 +26,20 @@ from fixture_graph.analyze.findings import Analysis, Finding, Severity
 from fixture_graph.cli import ExitCode, main
 from fixture_graph.render import GRAPH_RENDERERS, RENDERERS
 from fixture_graph.render import html as html_module
-from fixture_graph.render.html import render_html, templates_dir
+from fixture_graph.render.html import decode_data, render_html, templates_dir
 from fixture_graph.render.markdown import COMMENT_LIMIT, render_markdown
-from fixture_graph.render.svg import GraphvizMissing, RenderError
-from fixture_graph.render.view import GraphOptions, GraphView
+from fixture_graph.render.svg import RenderError
+from fixture_graph.render.view import GraphOptions
 
 needs_dot = pytest.mark.skipif(shutil.which("dot") is None, reason="Graphviz 'dot' is not installed")
 
 
-def island(html: str) -> dict[str, object]:
-    match = re.search(r'<script type="application/json" id="fg-data">(.*?)</script>', html, re.S)
+def island(html: str) -> dict[str, Any]:
+    match = re.search(
+        r'<script type="text/plain" id="fg-data" data-encoding="gzip\+base64">(.*?)</script>', html, re.S
+    )
     assert match is not None
-    return json.loads(match.group(1))  # type: ignore[no-any-return]
-
-
-def no_dot(view: GraphView, timeout: float) -> str:
-    raise GraphvizMissing()
+    return decode_data(match.group(1))
 
 
 # ---- HTML as text ---------------------------------------------------------------------------
@@ -50,10 +49,11 @@ def test_html_is_self_contained(tmp_path: Path) -> None:
     html = render_html(scan_tree(copy_sample(tmp_path)))
     assert "<link" not in html
     assert not re.search(r"\ssrc=", html)
-    urls = set(re.findall(r"https?://[^\s\"'<>)]+", html))
-    assert urls <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}  # XML namespaces
     assert "default-src 'none'" in html  # the CSP forbids every fetch, too
     assert html.count("<script") == 2
+    # The graph library is inlined with its license header; nothing else is loaded.
+    assert "Copyright (c) 2016-2026, The Cytoscape Consortium." in html
+    assert "cytoscape-dagre" in html
 
 
 def test_html_escapes_hostile_text_everywhere(tmp_path: Path) -> None:
@@ -62,31 +62,41 @@ def test_html_escapes_hostile_text_everywhere(tmp_path: Path) -> None:
     assert "<b>" not in html
     assert html.count("</script>") == 2  # the island's and the script's own closing tags
     data = island(html)
-    docs = {f["doc"] for f in data["fixtures"]}  # type: ignore[attr-defined,index]
+    docs = set(data["fx"]["doc"].values())
     assert HOSTILE_DOC in docs
     assert HOSTILE_SCRIPT in docs
-    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # in the SVG tooltip, as text
 
 
-def test_html_without_graphviz_has_a_notice_and_all_data(tmp_path: Path) -> None:
+def test_html_needs_no_graphviz(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     report = scan_tree(copy_sample(tmp_path))
-    html = render_html(report, make_svg=no_dot)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    html = render_html(report)
     assert "<svg" not in html
-    assert 'id="fg-graph-notice"' in html
-    assert "apt: graphviz" in html
-    assert len(island(html)["fixtures"]) >= len(report.user_fixtures)  # type: ignore[arg-type]
+    assert len(island(html)["fx"]["name"]) >= len(report.user_fixtures)
 
 
 def test_html_findings_tables_and_cards(tmp_path: Path) -> None:
     report = scan_tree(write_cycle_suite(tmp_path / "c"))
     finding = Finding("FG001", Severity.ERROR, "circular <dependency>", "conftest.py", 3, "conftest.py::a")
     report = with_analysis(report, Analysis(findings=(finding,), rules_run=("FG001",)))
-    html = render_html(report, make_svg=no_dot)
-    assert "circular &lt;dependency&gt;" in html
+    html = render_html(report)
+    assert "circular <dependency>" not in html
     assert re.search(r'id="card-cycles"><div class="num">2</div>', html)
-    fixtures = island(html)["fixtures"]
-    a = next(f for f in fixtures if f["id"] == "conftest.py::a")  # type: ignore[attr-defined,index]
-    assert a["findings"] == ["FG001 error: circular <dependency>"]
+    data = island(html)
+    a = data["fx"]["name"].index("a")
+    assert data["fx"]["findings"][str(a)] == ["FG001 error: circular <dependency>"]
+    assert data["findings"][0][:2] == ["FG001", 3]
+    names = data["fx"]["name"]
+    assert sorted([names[i] for i in cycle] for cycle in data["cycles"]) == [["a", "b", "c", "a"], ["x", "x"]]
+
+
+def test_html_data_stays_small_for_many_tests(tmp_path: Path) -> None:
+    report = scan_tree(write_synthetic_suite(tmp_path / "big", fixtures=600, per_file=50))
+    html = render_html(report)
+    data = island(html)
+    assert len(data["fx"]["name"]) >= 600
+    assert len(html) < 700_000  # the libraries are ~490 KB of it
+    assert render_html(report) == html  # deterministic: no timestamp, gzip without mtime
 
 
 def test_templates_are_found_in_a_checkout_and_in_a_wheel_layout(
@@ -182,6 +192,29 @@ def test_cli_writes_html_svg_and_dot_beside_the_main_output(tmp_path: Path) -> N
     assert "rankdir=LR" in (root / "out" / "g.dot").read_text()
 
 
+@needs_dot
+def test_cli_runs_graphviz_once_whatever_outputs_are_asked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from fixture_graph.render import svg
+
+    calls: list[int] = []
+    real = svg.dot_to_svg
+
+    def counting(source: str, timeout: float) -> str:
+        calls.append(1)
+        return real(source, timeout)
+
+    monkeypatch.setattr(svg, "dot_to_svg", counting)
+    root = copy_sample(tmp_path)
+    code, _, err = run(
+        root, "--format", "svg", "-o", "out/main.svg", "--svg", "out/g.svg", "--html", "out/r.html"
+    )
+    assert code == ExitCode.OK, err
+    assert len(calls) == 1
+    assert (root / "out" / "main.svg").read_text() == (root / "out" / "g.svg").read_text()
+
+
 def test_cli_view_options_and_their_errors(tmp_path: Path) -> None:
     root = copy_sample(tmp_path)
     code, out, _ = run(root, "--format", "dot", "--focus", "db_engine", "--depth", "1", "--rankdir", "TB")
@@ -207,8 +240,7 @@ def test_cli_without_graphviz(tmp_path: Path) -> None:
     assert code == ExitCode.USAGE  # the SVG was asked for and could not be made
     assert out.startswith("digraph fixtures {")  # DOT needs no Graphviz
     assert "choco: graphviz" in err
-    assert "the HTML report has no graph" in err
-    assert 'id="fg-graph-notice"' in (root / "r.html").read_text()
+    assert "wrote r.html" in err  # the report draws its graph in the page: no Graphviz needed
     assert not (root / "g.svg").exists()
     code, _, err = run(root, "--format", "svg", env=no_path)
     assert code != ExitCode.OK

@@ -1,9 +1,11 @@
 """The picture options of ``scan``: graph formats, view selection, and extra output files.
 
 ``--html``, ``--svg`` and ``--dot`` write files beside the main output, so one run can give the
-CI log its summary and the artifacts their report. A missing Graphviz never costs the other
-outputs: the HTML says so in place of the graph, DOT needs no Graphviz at all, and only an
-explicitly requested SVG fails the run (exit 2, with the package to install).
+CI log its summary and the artifacts their report. Graphviz runs at most once per invocation:
+the HTML report draws its graph in the page, and the SVG of ``--format svg`` and ``--svg FILE``
+is the same drawing. A missing Graphviz never costs the other outputs: the HTML and DOT need no
+Graphviz at all, and only an explicitly requested SVG fails the run (exit 2, with the package
+to install).
 """
 
 from __future__ import annotations
@@ -108,6 +110,8 @@ def render_output(fmt: str, report: Report, opts: dict[str, Any]) -> str:
     if fmt not in GRAPH_RENDERERS:
         return RENDERERS[fmt](report)
     try:
+        if fmt == "svg":
+            return _svg(report, opts)
         return GRAPH_RENDERERS[fmt](report, graph_options(opts))
     except ViewError as exc:
         raise click.UsageError(str(exc)) from None
@@ -119,7 +123,7 @@ def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
     """Write ``--dot``/``--svg``/``--html`` files; :data:`ExitCode.USAGE` if one could not be made."""
     from fixture_graph.render.dot import view_to_dot
     from fixture_graph.render.html import render_html
-    from fixture_graph.render.svg import RenderError, view_to_svg
+    from fixture_graph.render.svg import RenderError
     from fixture_graph.render.view import ViewError, build_view
 
     wanted: list[tuple[Path, str]] = [
@@ -138,9 +142,9 @@ def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
             if kind == "dot_file":
                 write_atomic(path, view_to_dot(view))
             elif kind == "svg_file":
-                write_atomic(path, view_to_svg(view, options.dot_timeout))
+                write_atomic(path, _svg(report, opts, view))
             else:
-                write_atomic(path, render_html(report, options, make_svg=_noting_failure(view_to_svg)))
+                write_atomic(path, render_html(report, options))
         except RenderError as exc:
             click.echo(f"fixture-graph: error: {path}: {exc}", err=True)
             code = ExitCode.USAGE
@@ -149,15 +153,24 @@ def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
     return code
 
 
-def _noting_failure(make: Callable[[GraphView, float], str]) -> Callable[[GraphView, float], str]:
-    """Draw for the HTML report, and tell stderr when the report has to go without a graph."""
-    from fixture_graph.render.svg import RenderError
+def _svg(report: Report, opts: dict[str, Any], view: GraphView | None = None) -> str:
+    """The SVG of the invocation's view, drawn by ``dot`` once and kept in ``opts``.
 
-    def draw(view: GraphView, timeout: float) -> str:
+    Raises:
+        RenderError: ``dot`` is missing, failed or ran out of time (also remembered, so a
+            second output does not wait for ``dot`` again).
+    """
+    from fixture_graph.render.svg import RenderError, view_to_svg
+    from fixture_graph.render.view import build_view
+
+    drawn = opts.setdefault("_drawn_svg", {})
+    options = graph_options(opts)
+    if options not in drawn:
         try:
-            return make(view, timeout)
+            drawn[options] = view_to_svg(view or build_view(report, options), options.dot_timeout)
         except RenderError as exc:
-            click.echo(f"fixture-graph: warning: the HTML report has no graph: {exc}", err=True)
-            raise
-
-    return draw
+            drawn[options] = exc
+    result = drawn[options]
+    if isinstance(result, RenderError):
+        raise result
+    return str(result)

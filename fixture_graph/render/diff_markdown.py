@@ -26,6 +26,10 @@ BUDGET = 64_000
 MAX_NODES = 60
 MAX_LIST = 25
 LABEL_LIMIT = 40
+PROBLEM_STYLE = {
+    "cycle": "stroke:#d62828,stroke-width:3px",
+    "mismatch": "stroke:#d97706,stroke-width:3px,stroke-dasharray:6 3",
+}
 STATUS_STYLE = {
     "added": "fill:#dcfce7,stroke:#15803d,stroke-width:3px",
     "removed": "fill:#fee2e2,stroke:#b91c1c,stroke-dasharray:5 5,color:#7f1d1d",
@@ -49,11 +53,16 @@ class DiffNode:
 
 @dataclass(frozen=True, slots=True)
 class DiffGraph:
-    """The changed subgraph: nodes and (source, target, status) edges, sorted."""
+    """The changed subgraph: nodes and (source, target, status) edges, sorted.
+
+    ``problems`` are the links of the new findings' cycles and scope mismatches, as
+    ``(source, target, "cycle" | "mismatch")``: they are always drawn, whatever the cap.
+    """
 
     nodes: tuple[DiffNode, ...]
     edges: tuple[tuple[str, str, str], ...]
     left_out: int
+    problems: tuple[tuple[str, str, str], ...] = ()
 
 
 def changed_subgraph(diff: ReportDiff, max_nodes: int = MAX_NODES) -> DiffGraph:
@@ -77,8 +86,12 @@ def changed_subgraph(diff: ReportDiff, max_nodes: int = MAX_NODES) -> DiffGraph:
     for finding in diff.new_findings:
         if finding.symbol in head:
             status.setdefault(finding.symbol, "context")
+    problems = _problem_links(diff, head)
+    must = {end for source, target, _ in problems for end in (source, target)}
+    for end in must:
+        status.setdefault(end, "context")
     rank = {"added": 0, "removed": 0, "changed": 1, "context": 2}
-    chosen = sorted(status, key=lambda i: (rank[status[i]], i))[:max_nodes]
+    chosen = sorted(status, key=lambda i: (i not in must, rank[status[i]], i))[: max(max_nodes, len(must))]
     nodes = tuple(
         DiffNode(i, head[i] if i in head and status[i] != "removed" else base[i], status[i])
         for i in sorted(chosen)
@@ -90,7 +103,29 @@ def changed_subgraph(diff: ReportDiff, max_nodes: int = MAX_NODES) -> DiffGraph:
     edges = {(s, t, "added") for s, t in added if s in shown and t in shown}
     edges |= {(s, t, "removed") for s, t in diff.edges_removed if s in shown and t in shown}
     edges |= {(s, t, "context") for s, t in head_edges - added if s in shown and t in shown}
-    return DiffGraph(nodes, tuple(sorted(edges)), len(status) - len(nodes))
+    drawn = {(s, t) for s, t, _ in edges}
+    edges |= {(s, t, "context") for s, t, _ in problems if (s, t) not in drawn and s in shown and t in shown}
+    return DiffGraph(nodes, tuple(sorted(edges)), len(status) - len(nodes), problems)
+
+
+def _problem_links(diff: ReportDiff, head: dict[str, FixtureDef]) -> tuple[tuple[str, str, str], ...]:
+    """The links of every new FG001 cycle and FG002 scope mismatch, from the head's findings.
+
+    A finding names its definitions by place (``related``); a cycle's places are its links in
+    order, so consecutive places are its arrows and the last one points back to the first.
+    """
+    by_place = {(f.file, f.line): f.id for f in head.values()}
+    out: set[tuple[str, str, str]] = set()
+    for finding in diff.new_findings:
+        if finding.code not in ("FG001", "FG002"):
+            continue
+        ids = [by_place.get((r.file, r.line)) for r in finding.related]
+        links = [i for i in ids if i is not None] or ([finding.symbol] if finding.symbol in head else [])
+        if finding.code == "FG001" and links:
+            out.update((a, b, "cycle") for a, b in zip(links, [*links[1:], links[0]], strict=True))
+        elif len(links) >= 2:
+            out.add((links[0], links[1], "mismatch"))
+    return tuple(sorted(out))
 
 
 def _label(node: DiffNode) -> str:
@@ -109,21 +144,37 @@ def to_mermaid(graph: DiffGraph) -> str:
     lines = ["```mermaid", "flowchart LR"]
     lines.extend(f"  {ids[n.id]}[{mermaid_label(_label(n))}]" for n in graph.nodes)
     arrows = {"added": "==>", "removed": "-.->", "context": "-->"}
-    styled: list[int] = []
+    problem = _problem_kinds(graph)
+    styled: list[tuple[int, str]] = []
     for number, (source, target, status) in enumerate(graph.edges):
         lines.append(f"  {ids[source]} {arrows[status]} {ids[target]}")
-        if status != "context":
-            styled.append(number)
+        if (source, target) in problem:
+            styled.append((number, PROBLEM_STYLE[problem[source, target]]))
+        elif status != "context":
+            colour = "#15803d" if status == "added" else "#b91c1c"
+            styled.append((number, f"stroke:{colour},stroke-width:2px"))
     for status, style in STATUS_STYLE.items():
         members = [ids[n.id] for n in graph.nodes if n.status == status]
         if members:
             lines.append(f"  classDef {status} {style}")
             lines.append(f"  class {','.join(members)} {status}")
-    for number in styled:
-        colour = "#15803d" if graph.edges[number][2] == "added" else "#b91c1c"
-        lines.append(f"  linkStyle {number} stroke:{colour},stroke-width:2px")
+    for number, style in styled:
+        lines.append(f"  linkStyle {number} {style}")
     lines.append("```")
+    kinds = {problem[s, t] for s, t, _ in graph.edges if (s, t) in problem}
+    if kinds:
+        said = {
+            "cycle": "red arrows are the new circular dependencies",
+            "mismatch": "orange arrows the new scope mismatches",
+        }
+        lines.append("")
+        lines.append("_" + "; ".join(said[k] for k in sorted(kinds)) + "._")
     return "\n".join(lines) + "\n"
+
+
+def _problem_kinds(graph: DiffGraph) -> dict[tuple[str, str], str]:
+    """How each problem link is drawn; a link in a cycle and a mismatch is drawn as the cycle."""
+    return {(s, t): kind for s, t, kind in sorted(graph.problems, key=lambda p: p[2] == "cycle")}
 
 
 def to_dot(graph: DiffGraph) -> str:
@@ -144,9 +195,11 @@ def to_dot(graph: DiffGraph) -> str:
             f"color={dot_string(colours[node.status])}, penwidth={width}, "
             f"tooltip={dot_string(tooltip, tooltip=True)}];"
         )
+    problem = _problem_kinds(graph)
     for source, target, status in graph.edges:
         style = {"added": "bold", "removed": "dashed", "context": "solid"}[status]
-        colour = dot_string(colours[status])
+        kind = problem.get((source, target))
+        colour = dot_string({"cycle": "#d62828", "mismatch": "#d97706"}.get(kind or "", colours[status]))
         lines.append(f"  {dot_string(source)} -> {dot_string(target)} [color={colour}, style={style}];")
     lines.append("}")
     return "\n".join(lines) + "\n"
@@ -205,8 +258,10 @@ def render_diff_markdown(diff: ReportDiff, *, svg_url: str | None = None, budget
     graph = changed_subgraph(diff)
     diagram = to_mermaid(graph)
     while len(head) + len(diagram) > budget - 500 and len(graph.nodes) > 5:
-        graph = changed_subgraph(diff, max_nodes=len(graph.nodes) // 2)
-        diagram = to_mermaid(graph)
+        smaller = changed_subgraph(diff, max_nodes=len(graph.nodes) // 2)
+        if len(smaller.nodes) >= len(graph.nodes):
+            break  # only the cycles and mismatches are left: they are never dropped
+        graph, diagram = smaller, to_mermaid(smaller)
     tail = "\n### Changed subgraph\n\n"
     if not diagram or len(head) + len(diagram) > budget - 500:
         tail += "_Nothing to draw._\n" if not graph.nodes else "_The diagram does not fit in a comment._\n"

@@ -40,6 +40,10 @@ def view_to_dot(view: GraphView) -> str:
     ]
     for note in view.notes:
         out.append(f"  // {_comment(note)}")
+    if view.left_out:
+        # Said in the picture itself, not only in a comment: the reader must know it is partial.
+        label = dot_string(_wrap(view.left_out))
+        out.append(f"  graph [label={label}, labelloc=t, labeljust=l, fontsize=12];")
     by_cluster: dict[str, list[ViewNode]] = {}
     for node in view.nodes:
         by_cluster.setdefault(node.cluster, []).append(node)
@@ -60,6 +64,17 @@ def view_to_dot(view: GraphView) -> str:
     out.extend(_legend(view))
     out.append("}")
     return "\n".join(out) + "\n"
+
+
+def _wrap(text: str, width: int = 100) -> str:
+    lines, line = [], ""
+    for word in text.split():
+        if line and len(line) + len(word) >= width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return "\n".join([*lines, line])
 
 
 def _comment(text: str) -> str:

@@ -22,7 +22,14 @@ from fixture_graph.render.summary import (
     ordered_findings,
     summarize,
 )
-from fixture_graph.render.view import GraphIndex, GraphOptions, build_index, build_view, find_fixtures
+from fixture_graph.render.view import (
+    GraphIndex,
+    GraphOptions,
+    build_index,
+    build_view,
+    find_fixtures,
+    findings_subgraph,
+)
 from fixture_graph.report import Report
 
 COMMENT_LIMIT = 65_536
@@ -143,17 +150,6 @@ def _findings(report: Report, budget: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def _relevant(report: Report, index: GraphIndex) -> tuple[set[str], set[str]]:
-    """Cycle links and findings' fixtures (the seeds), and those plus their direct neighbours."""
-    seeds = {fid for c in report.resolution.cycles for fid in c.links if fid in index.fixtures}
-    seeds |= {f.symbol for f in report.analysis.findings if f.symbol in index.fixtures}
-    around = set(seeds)
-    for fid in seeds:
-        around.update(t for t in index.deps.get(fid, ()) if t in index.fixtures)
-        around.update(index.dependents.get(fid, ()))
-    return seeds, around
-
-
 def _diagram(
     report: Report, options: GraphOptions, index: GraphIndex, *, max_nodes: int
 ) -> tuple[str, list[str]]:
@@ -164,14 +160,19 @@ def _diagram(
         keep = set(view.shown_fixtures)
         seeds = set(find_fixtures(index, options.focus)) if options.focus else set()
         extra = [n.key for n in view.nodes if n.kind == "test"]
+        ranked = sorted(keep, key=lambda fid: (fid not in seeds, -index.severity.get(fid, 0), fid))
     else:
-        seeds, keep = _relevant(report, index)
-        extra = []
+        # Cycle links and scope mismatches first, then other findings, then their neighbours.
+        ranked = findings_subgraph(report, index, set(index.fixtures))
+        keep, extra = set(ranked), []
     if not keep:
         return "", notes
-    ranked = sorted(keep, key=lambda fid: (fid not in seeds, -index.severity.get(fid, 0), fid))
     if len(ranked) > max_nodes:
-        notes.append(f"the diagram shows {max_nodes} of {len(ranked)} relevant fixtures")
+        left = max(0, len(index.base) - max_nodes)
+        notes.append(
+            f"the diagram shows {max_nodes} of {len(ranked)} relevant fixtures (cycles and scope "
+            f"mismatches first); {left} fixtures of the suite are not drawn"
+        )
         keep = set(ranked[:max_nodes])
     keys = sorted(keep) + extra
     ids = {key: f"n{i}" for i, key in enumerate(keys)}

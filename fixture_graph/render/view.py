@@ -118,6 +118,7 @@ class GraphView:
     notes: tuple[str, ...] = ()
     total_fixtures: int = 0
     shown_fixtures: frozenset[str] = field(default_factory=frozenset)
+    left_out: str | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,6 +248,9 @@ def build_view(report: Report, options: GraphOptions, index: GraphIndex | None =
     collapse = options.collapse == "module" or (
         options.collapse == "auto" and len(fixture_nodes) > options.max_nodes
     )
+    modules = len({index.cluster_of[fid] for fid in keep})
+    if collapse and options.collapse == "auto" and modules > options.max_nodes:
+        return _budget_view(report, options, index, keep, modules, notes)
     if collapse:
         if options.collapse == "auto":
             notes.append(
@@ -268,6 +272,32 @@ def build_view(report: Report, options: GraphOptions, index: GraphIndex | None =
         total_fixtures=len(index.base),
         shown_fixtures=frozenset(keep),
     )
+
+
+def findings_subgraph(report: Report, index: GraphIndex, within: set[str] | frozenset[str]) -> list[str]:
+    """The fixtures a picture over budget must show, most important first.
+
+    Cycle links and the two ends of each scope mismatch come first (what pytest would fail
+    on), then the other findings' fixtures by severity, then the direct dependencies and
+    dependents of all those. Only ids in ``within`` are returned.
+    """
+    by_place = {(f.file, f.line): f.id for f in index.fixtures.values()}
+    seeds: dict[str, int] = {}
+    for cycle in report.resolution.cycles:
+        for fid in cycle.links:
+            seeds.setdefault(fid, 4)
+    for finding in report.analysis.findings:
+        rank = 4 if finding.code in ("FG001", "FG002") else int(finding.severity)
+        ids = [finding.symbol or "", *(by_place.get((r.file, r.line), "") for r in finding.related)]
+        for fid in ids:
+            if fid in index.fixtures:
+                seeds[fid] = max(seeds.get(fid, 0), rank)
+    ordered = sorted((fid for fid in seeds if fid in within), key=lambda fid: (-seeds[fid], fid))
+    around: set[str] = set()
+    for fid in ordered:
+        around.update(t for t in index.deps.get(fid, ()) if t in index.fixtures)
+        around.update(index.dependents.get(fid, ()))
+    return ordered + sorted(around & set(within) - set(ordered))
 
 
 def find_fixtures(index: GraphIndex, name: str) -> list[str]:
@@ -298,10 +328,16 @@ def find_test(index: GraphIndex, nodeid: str) -> str:
 
 def used_by(report: Report) -> dict[str, int]:
     """How many tests reach each definition (the closure pytest would set up)."""
-    counts: dict[str, int] = defaultdict(int)
+    # Tests that share a closure share its tuple: count each tuple once, weighted by its tests.
+    shared: dict[int, tuple[tuple[str, ...], int]] = {}
     for test in report.resolution.tests:
-        for fid in set(test.closure_defs):
-            counts[fid] += 1
+        closure = test.closure_defs
+        held = shared.get(id(closure))
+        shared[id(closure)] = (closure, held[1] + 1 if held else 1)
+    counts: dict[str, int] = defaultdict(int)
+    for closure, tests in shared.values():
+        for fid in set(closure):
+            counts[fid] += tests
     return dict(counts)
 
 
@@ -324,6 +360,44 @@ def fixture_tooltip(fixture: FixtureDef) -> str:
 # ---------------------------------------------------------------------------------------------
 # Private functions
 # ---------------------------------------------------------------------------------------------
+
+
+def _budget_view(
+    report: Report,
+    options: GraphOptions,
+    index: GraphIndex,
+    keep: set[str],
+    modules: int,
+    notes: list[str],
+) -> GraphView:
+    """Past the node budget even one box per module: draw the findings' subgraph and say so."""
+    chosen = findings_subgraph(report, index, keep)
+    what = "the fixtures of its cycles, scope mismatches and other findings, with their neighbours"
+    if not chosen:
+        counts = dict(report.analysis.fan_in) or used_by(report)
+        chosen = sorted(keep, key=lambda fid: (-counts.get(fid, 0), fid))
+        what = "the fixtures most tests use (there is no finding to centre on)"
+    shown = set(chosen[: options.max_nodes])
+    left_out = (
+        f"{len(keep)} fixtures in {modules} modules exceed the {options.max_nodes}-box budget: "
+        f"drawn are {len(shown)}, {what}; {len(keep) - len(shown)} fixtures are left out "
+        "(narrow the view with --focus, --test or --scope, or pass --collapse none or --max-nodes)"
+    )
+    notes.append(left_out)
+    nodes = [_fixture_node(index, fid) for fid in sorted(shown)]
+    edges = [_view_edge(index, e) for pair, e in index.edges.items() if set(pair) <= shown]
+    used = sorted({n.cluster for n in nodes})
+    return GraphView(
+        nodes=tuple(nodes),
+        edges=tuple(sorted(edges, key=lambda e: (e.source, e.target))),
+        clusters=tuple((key, index.cluster_labels[key]) for key in used),
+        collapsed=False,
+        rankdir=options.rankdir,
+        notes=tuple(notes),
+        total_fixtures=len(index.base),
+        shown_fixtures=frozenset(shown),
+        left_out=left_out,
+    )
 
 
 def _reach(

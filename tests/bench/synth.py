@@ -628,3 +628,30 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def render_scale_spec(fixtures: int = 5000, tests: int = 100_000, seed: int = 0) -> SuiteSpec:
+    """A suite with exactly ``fixtures`` definitions and about ``tests`` tests, for the report bench.
+
+    100 tests per module (half of them in a class), 50 modules per leaf directory, two levels
+    deep: ``render_scale_spec()`` is the 5,000-fixture, 100,000-test suite of ``make bench-render``.
+
+    Raises:
+        ValueError: ``fixtures`` is below what the layout already defines.
+    """
+    per_file = 100
+    base = SuiteSpec(
+        test_files=max(1, tests // per_file), seed=seed, files_per_dir=50, depth=2, tests_per_file=per_file
+    )
+    floor = _plan(base).fixture_count()
+    if fixtures < floor:
+        raise ValueError(f"at least {floor} fixtures are needed for this layout")
+    return SuiteSpec(
+        test_files=base.test_files,
+        seed=seed,
+        files_per_dir=base.files_per_dir,
+        depth=base.depth,
+        tests_per_file=per_file,
+        conftest_ratio=base.conftest_ratio,
+        extra_fixtures=fixtures - floor,
+    )
