@@ -235,7 +235,7 @@ def _ambiguous_names(index: GraphIndex) -> frozenset[str]:
 def _tests(report: Report, index: GraphIndex, position: dict[str, int]) -> dict[str, Any]:
     items: dict[str, TestItem] = {t.nodeid: t for t in report.scan.tests}
     roots_of: dict[str, list[tuple[str, str, bool]]] = defaultdict(list)
-    for edge in report.resolution.edges:
+    for edge in report.resolution.test_edges():
         if edge.source in items and edge.target in position:
             roots_of[edge.source].append((edge.target, edge.name, edge.dynamic))
     ambiguous = sorted(_ambiguous_names(index))

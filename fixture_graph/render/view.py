@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from collections import defaultdict, deque
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, deque
 from pathlib import PurePosixPath
 
 from fixture_graph.model import FixtureDef, FixtureKind, TestItem
@@ -158,7 +159,7 @@ def build_index(report: Report) -> GraphIndex:
     cluster_ids = {key: f"m-{i}" for i, key in enumerate(sorted(cluster_labels))}
 
     grouped: dict[tuple[str, str], list[tuple[str, bool]]] = defaultdict(list)
-    for edge in report.resolution.edges:
+    for edge in chain(report.resolution.fixture_edges, report.resolution.test_edges()):
         if edge.target in fixtures and (edge.source in fixtures or edge.source in tests):
             grouped[edge.source, edge.target].append((edge.name, edge.dynamic))
     cycle_pairs = {
