@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from itertools import chain, deque
+from itertools import chain
 from pathlib import PurePosixPath
 
 from fixture_graph.model import FixtureDef, FixtureKind, TestItem
