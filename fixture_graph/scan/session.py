@@ -145,9 +145,15 @@ class _Selectable:
 
     module: Path
     marks: tuple[str, ...]
-    names: tuple[str, ...]
+    chain: tuple[str, ...]
+    name: str
     param_marks: bool
     generates: bool
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """What ``-k`` matches: the node chain's names, the test's, its marks'."""
+        return (*self.chain, self.name, *self.marks)
 
 
 @dataclass
@@ -207,6 +213,9 @@ class _Scan:
         self._autouse_ids = False
         self._module_conditions: dict[Path, tuple[str, ...]] = {}
         self._hooks_memo: dict[tuple[Path, int, int], tuple[HookParametrize, ...]] = {}
+        self._active_memo: tuple[int, tuple[plugins.Plugin, ...]] | None = None
+        self._last_module: tuple[Path, bool, bool] | None = None
+        self._shown_module = ""
         # The last name of each ancestor (what ``-k`` matches), per ancestor chain.
         self._chains: dict[tuple[str, ...], tuple[str, ...]] = {}
         # Collected test modules whose records were dropped: their suppressions.
@@ -842,7 +851,9 @@ class _Scan:
         self.tests.append(item)
         chain = tuple(a.rsplit("/", 1)[-1] for a in ancestors[1:])
         self._selectable.append(
-            _Selectable(module=path, marks=(), names=(*chain, path.name), param_marks=False, generates=False)
+            _Selectable(
+                module=path, marks=(), chain=chain, name=path.name, param_marks=False, generates=False
+            )
         )
 
     def _collect_module(self, path: Path) -> None:
@@ -1049,7 +1060,7 @@ class _Scan:
         ``hooks`` the ``metafunc.parametrize`` calls of the generate-tests hooks it sees."""
         nodeid = f"{ancestors[-1]}::{name}"
         added = () if is_unittest else self._mark_fixtures(func, marks.names)
-        usefixtures = (*marks.usefixtures, *added)
+        usefixtures = (*marks.usefixtures, *added) if added else marks.usefixtures
         direct: list[str] = []
         params: list[str] = []
         dynamic = list(func.getfixturevalue)
@@ -1062,36 +1073,41 @@ class _Scan:
         if not self._room(len(self.tests), self.config.max_tests, "max-tests", path):
             return
         module_conditions = self._module_conditions.get(path, ())
-        guards = tuple(dict.fromkeys((*value.guards, *module_conditions)))
+        guards: tuple[str, ...] = ()
+        if module_conditions or value.guards:
+            guards = tuple(dict.fromkeys((*value.guards, *module_conditions)))
         mark_names = marks.names
         chain = self._chains.get(ancestors)
         if chain is None:  # the tests of one module or class share it
             chain = self._chains[ancestors] = tuple(
                 a.rsplit("::", 1)[-1] if "::" in a else a.rsplit("/", 1)[-1] for a in ancestors[1:]
             )
-        generates = "pytest_generate_tests" in self.ns.module(path) or ancestors[-1] in self._class_generates
+        module_generates, module_param_marks = self._module_facts(path)
+        own = value.file is None or value.file is path
+        file = self._shown_module if own else self.show(value.file or path)
         self._selectable.append(
             _Selectable(
                 module=path,
                 marks=mark_names,
-                names=(*chain, name, *mark_names),
-                param_marks=self._param_marks(path)
-                or (value.file is not None and self._param_marks(value.file)),
-                generates=generates,
+                chain=chain,
+                name=name,
+                param_marks=module_param_marks
+                or (value.file is not None and value.file is not path and self._param_marks(value.file)),
+                generates=module_generates or ancestors[-1] in self._class_generates,
             )
         )
         self.tests.append(
             TestItem(
                 nodeid=nodeid,
                 name=name,
-                file=self.show(value.file or path),
+                file=file,
                 line=func.line,
                 ancestors=ancestors,
                 argnames=() if is_unittest else func.argnames,
                 usefixtures=usefixtures,
-                direct_params=tuple(dict.fromkeys(direct)),
-                param_names=tuple(dict.fromkeys(params)),
-                dynamic_deps=tuple(dict.fromkeys(dynamic)),
+                direct_params=tuple(dict.fromkeys(direct)) if direct else (),
+                param_names=tuple(dict.fromkeys(params)) if params else (),
+                dynamic_deps=tuple(dict.fromkeys(dynamic)) if dynamic else (),
                 conditional=bool(guards),
                 guards=guards,
                 is_unittest=is_unittest,
@@ -1119,6 +1135,19 @@ class _Scan:
                 calls.extend(_hook_calls(self.ns.module(conftest)))
             found = self._hooks_memo[key] = tuple(calls)
         return found
+
+    def _module_facts(self, path: Path) -> tuple[bool, bool]:
+        """(has a ``pytest_generate_tests``, has ``pytest.param(marks=)``) for the module being
+        collected, asked once per module rather than once per test."""
+        last = self._last_module
+        if last is None or last[0] is not path:
+            self._shown_module = self.show(path)
+            last = self._last_module = (
+                path,
+                "pytest_generate_tests" in self.ns.module(path),
+                self._param_marks(path),
+            )
+        return last[1], last[2]
 
     def _param_marks(self, path: Path) -> bool:
         record = self.records.get(path)
@@ -1253,6 +1282,13 @@ class _Scan:
         )
         return frozenset(found)
 
+    def _active_plugins(self) -> tuple[plugins.Plugin, ...]:
+        """:func:`plugins.active` for the plugins loaded so far (only ever added: memoized by count)."""
+        count = len(self.loaded_plugins)
+        if self._active_memo is None or self._active_memo[0] != count:
+            self._active_memo = (count, plugins.active(self.loaded_plugins))
+        return self._active_memo[1]
+
     def _mark_fixtures(self, func: FuncInfo, mark_names: tuple[str, ...]) -> tuple[str, ...]:
         """Fixtures an active plugin adds to this test for its marks (anyio's ``anyio_backend``).
 
@@ -1261,7 +1297,7 @@ class _Scan:
         ``usefixtures("anyio_backend")``.
         """
         out: list[str] = []
-        for plugin in plugins.active(self.loaded_plugins):
+        for plugin in self._active_plugins():
             for rule in plugin.mark_fixtures:
                 if rule.coroutines_only and not func.is_async:
                     continue
@@ -1276,7 +1312,7 @@ class _Scan:
         A plugin's own decorator counts whether or not the plugin was scanned (the module imports
         it); auto mode (every ``async def`` fixture) only when the plugin is loaded.
         """
-        active = plugins.active(self.loaded_plugins)
+        active = self._active_plugins()
         for plugin in plugins.PLUGINS:
             own = spec.decorator in plugin.fixture_decorators
             if not own and plugin not in active:
