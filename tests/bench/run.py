@@ -5,22 +5,29 @@ Every measurement is a fresh process, timed by a small wrapper process whose
 included). Each cell is the median of ``REPEATS`` runs after one warm-up run; a baseline whose
 first run takes longer than ``SLOW`` seconds is run once more only (and so marked). Suites:
 
-* synthetic 1k/10k/50k test files (``bench.synth``), generated once under ``out/bench/``;
+* the monorepo shape of the performance issue (``bench.synth.monorepo_spec``: 10,000 test
+  files under 85 conftests, 6 test functions and a class of 3 methods per file, ~123k items)
+  and, for the per-file cost only, synthetic 1k/50k suites (``bench.synth.suite_spec``),
+  generated once under ``out/bench/``;
 * pandas' tests as shipped in the pandas wheel (the package is copied out of the bench venv);
 * pytest's own ``testing/`` from the sdist of the installed pytest.
 
 Columns: (a) floor = read + ``ast.parse`` of exactly the files the cold scan read (the keys of
 the cache it wrote), in one process; (b) cold = no cache directory; (c) warm = nothing changed;
-(d) warm after 1% of the test files were edited (a fresh edit before each run, the warm cache
-restored each time); (e) ``pytest --collect-only -q``; (f) ``pytest-language-server fixtures list``.
+(d) warm with ``--python`` naming the suite's interpreter (how a tool installed apart from the
+suite runs); (e) warm after 1% of the test files were edited (a fresh edit before each run, the
+warm cache restored each time); (f) ``pytest --collect-only -q``; (g) ``pytest-language-server
+fixtures list``. The tables go to ``out/bench.md`` and between the ``bench:start``/``bench:end``
+markers of the README's Performance section.
 
 Commands run without ``PYTHONDONTWRITEBYTECODE`` (bytecode is cached as on a developer's machine).
 A warm run whose inputs are all unchanged replays the previous run's output (``fixture_graph/
 replay.py``); warm after 1% edits takes the per-file cache path instead.
 
-Environment: ``BENCH_QUICK=1`` (1k synthetic only, 1 run, no baselines), ``BENCH_SUITES``
-(comma list: synth-1000, synth-10000, synth-50000, pandas, pytest), ``BENCH_REPEATS`` (5),
-``BENCH_TIMEOUT`` (seconds per command, 900).
+Environment: ``BENCH_QUICK=1`` (a 1k monorepo-shaped suite only, 1 run, no baselines), ``BENCH_SUITES``
+(comma list: pytest, pandas, monorepo-10000, synth-1000, synth-10000, synth-50000; the
+``synth-*`` suites run the cold scan only), ``BENCH_REPEATS`` (3), ``BENCH_TIMEOUT`` (seconds
+per command, 900), ``BENCH_README=0`` (leave the README alone).
 """
 
 from __future__ import annotations
@@ -42,10 +49,10 @@ OUT = REPO / "out"
 WORK = OUT / "bench"
 sys.path.insert(0, str(HERE.parent))
 
-from bench.synth import generate_suite, suite_spec  # noqa: E402
+from bench.synth import generate_suite, monorepo_spec, suite_spec  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
-REPEATS = int(os.environ.get("BENCH_REPEATS", "1" if QUICK else "5"))
+REPEATS = int(os.environ.get("BENCH_REPEATS", "1" if QUICK else "3"))
 TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "900"))
 SLOW = 30.0
 PY = sys.executable
@@ -115,6 +122,7 @@ class Suite:
     test_files: int = 0
     cells: dict[str, Cell] = field(default_factory=dict)
     files_read: int = 0
+    full: bool = True  # every column; False: the floor and the cold scan only
 
 
 def measure(cmd: list[str], cwd: Path, timeout: float = TIMEOUT) -> tuple[float, int, object]:
@@ -165,14 +173,16 @@ def run_cell(cmd: list[str], cwd: Path, before: object = None, *, baseline: bool
 # -- suites ------------------------------------------------------------------------------------
 
 
-def synthetic_suite(files: int) -> Suite:
-    root = WORK / f"synth-{files}"
+def synthetic_suite(files: int, monorepo: bool = False) -> Suite:
+    root = WORK / (f"monorepo-{files}" if monorepo else f"synth-{files}")
     stamp = root / ".bench-stamp"
     if not stamp.exists():
         shutil.rmtree(root, ignore_errors=True)
-        generate_suite(root, suite_spec(files))
+        generate_suite(root, monorepo_spec(files) if monorepo else suite_spec(files))
         stamp.write_text("ok\n")
-    return Suite(f"synthetic {files // 1000}k", root, [], test_files=files)
+    if monorepo:
+        return Suite(f"monorepo {files // 1000}k", root, [], test_files=files)
+    return Suite(f"synthetic {files // 1000}k", root, [], test_files=files, full=False)
 
 
 def pandas_suite() -> Suite | None:
@@ -247,9 +257,12 @@ def bench_suite(suite: Suite, baselines: bool) -> None:
     )
     suite.files_read = int(floor_out.stdout.split()[0])
     suite.cells["floor"] = run_cell([PY, "-c", _FLOOR, str(cache_file)], suite.root)
-    suite.cells["warm"] = run_cell(fg, suite.root)
-    suite.cells["warm 1%"] = _warm_after_edits(suite, fg, cache)
-    if baselines:
+    if suite.full:
+        suite.cells["warm"] = run_cell(fg, suite.root)
+        # The warm-up run of this cell stores the replay of the --python run.
+        suite.cells["warm --python"] = run_cell([*fg, "--python", PY], suite.root)
+        suite.cells["warm 1%"] = _warm_after_edits(suite, fg, cache)
+    if baselines and suite.full:
         collect = [PY, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *suite.args]
         suite.cells["pytest collect"] = run_cell(collect, suite.root, baseline=True)
         pls = shutil.which("pytest-language-server", path=str(BIN)) or "pytest-language-server"
@@ -328,7 +341,7 @@ def analysis_20k() -> Cell:
 
 # -- report ------------------------------------------------------------------------------------
 
-COLUMNS = ("floor", "cold", "warm", "warm 1%", "pytest collect", "pytest-language-server")
+COLUMNS = ("floor", "cold", "warm", "warm --python", "warm 1%", "pytest collect", "pytest-language-server")
 
 
 def _fmt(cell: Cell | None) -> str:
@@ -368,23 +381,23 @@ def render(suites: list[Suite], help_cell: Cell, heavy: list[str], extra: Cell |
         lines.append(f"| {suite.name} | {suite.files_read} | " + " | ".join(cells) + " |")
     lines += [
         "",
-        "| suite | cold/floor | warm/floor | warm 1%/floor | collect/cold | collect RSS/cold RSS "
-        "| pls/cold | pls/warm | cold per file |",
-        "|---|" + "---:|" * 8,
+        "| suite | cold/floor | warm/floor | warm --python/floor | warm 1%/floor | cold RSS/collect RSS "
+        "| collect/cold | pls/cold | pls/warm | pls/warm --python | cold per file |",
+        "|---|" + "---:|" * 10,
     ]
     for suite in suites:
         c = suite.cells
         r = _ratios(c)
         rss = "-"
         if c.get("pytest collect") and c["pytest collect"].rss_mb and c["cold"].rss_mb:
-            rss = f"{c['pytest collect'].rss_mb / c['cold'].rss_mb:.1f}"
+            rss = f"{c['cold'].rss_mb / c['pytest collect'].rss_mb:.2f}"
         per_file = c["cold"].median / max(suite.files_read, 1) * 1000 if c["cold"].median else None
+        shown = f"{per_file:.3f} ms" if per_file is not None else "-"
         lines.append(
-            f"| {suite.name} | {r('cold', 'floor')} | {r('warm', 'floor')} | {r('warm 1%', 'floor')} | "
-            f"{r('pytest collect', 'cold')} | {rss} | {r('pytest-language-server', 'cold')} | "
-            f"{r('pytest-language-server', 'warm')} | {per_file:.3f} ms |"
-            if per_file
-            else "| - |"
+            f"| {suite.name} | {r('cold', 'floor')} | {r('warm', 'floor')} | {r('warm --python', 'floor')} | "
+            f"{r('warm 1%', 'floor')} | {rss} | {r('pytest collect', 'cold')} | "
+            f"{r('pytest-language-server', 'cold')} | {r('pytest-language-server', 'warm')} | "
+            f"{r('pytest-language-server', 'warm --python')} | {shown} |"
         )
     lines += [
         "",
@@ -406,19 +419,35 @@ def _save_json(suites: list[Suite]) -> None:
     (OUT / "bench.json").write_text(json.dumps(data, indent=1))
 
 
+def _write_readme(table: str) -> None:
+    """Put ``table`` between the README's ``<!-- bench:start -->``/``<!-- bench:end -->`` markers."""
+    readme = REPO / "README.md"
+    text = readme.read_text(encoding="utf-8")
+    start, end = "<!-- bench:start -->\n", "<!-- bench:end -->"
+    if start not in text or end not in text:
+        print("README.md has no bench markers; not updated", file=sys.stderr)
+        return
+    head, rest = text.split(start, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(head + start + table + end + tail, encoding="utf-8")
+    print(f"updated {readme}")
+
+
 def main() -> None:
     WORK.mkdir(parents=True, exist_ok=True)
     wanted = os.environ.get("BENCH_SUITES")
     names = (
         wanted.split(",")
         if wanted
-        else (["synth-1000"] if QUICK else ["pytest", "pandas", "synth-1000", "synth-10000", "synth-50000"])
+        else ["monorepo-1000"]
+        if QUICK
+        else ["pytest", "pandas", "monorepo-10000", "synth-1000", "synth-50000"]
     )
     suites: list[Suite] = []
     for name in names:
         suite = (
-            synthetic_suite(int(name.split("-")[1]))
-            if name.startswith("synth-")
+            synthetic_suite(int(name.split("-")[1]), monorepo=name.startswith("monorepo-"))
+            if name.startswith(("synth-", "monorepo-"))
             else (pandas_suite() if name == "pandas" else pytest_suite())
         )
         if suite is None:
@@ -431,6 +460,8 @@ def main() -> None:
     table = render(suites, help_cell, heavy, extra)
     (OUT / "bench.md").write_text(table)
     _save_json(suites)
+    if os.environ.get("BENCH_README", "1") != "0" and not QUICK:
+        _write_readme(table)
     print()
     print(table)
     print(f"wrote {OUT / 'bench.md'}")
