@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import chain
 
 from fixture_graph.model import (
     SESSION_NODE,
@@ -339,7 +340,7 @@ class DefinitionIndex:
         self._ancestors: dict[str, tuple[str, ...]] = {}
         self._local: dict[tuple[str, ...], tuple[tuple[str, ...], frozenset[str]]] = {}
         # Reaches live as long as the index (memoized), so their ids are stable keys.
-        self._parts: dict[tuple[int, ...], ClosurePart] = {}
+        self._parts: dict[int | tuple[int, ...], ClosurePart] = {}
         self._interned: dict[ClosurePart, ClosurePart] = {}
         names_at: dict[str, set[str]] = defaultdict(set)
         for fixture in scan.fixtures:
@@ -378,7 +379,7 @@ class DefinitionIndex:
 
     def part(self, *reaches: Reach) -> ClosurePart:
         """The closure part of the union of set-based reaches (one object per content)."""
-        key = tuple(map(id, reaches))
+        key: int | tuple[int, ...] = id(reaches[0]) if len(reaches) == 1 else tuple(map(id, reaches))
         found = self._parts.get(key)
         if found is None:
             names = frozenset().union(*(r.names for r in reaches))
@@ -425,9 +426,10 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     :class:`SharedWalks` to; with it, long chains resolve in linear time).
     """
     index = DefinitionIndex(scan)
-    # Fixture edges as plain tuples (source, target, name, dynamic): built once, sorted in C at
+    # Fixture edges as plain tuples: built once, sorted in C at
     # the end. The tests' own requests stay on their ResolvedTest (shared with their closure).
-    edges: set[tuple[str, str, str, bool]] = set()
+    links: set[tuple[str, str, str]] = set()  # static requests (source, target, name)
+    dynamic_links: set[tuple[str, str, str]] = set()  # getfixturevalue requests
     cycles: dict[tuple[str, ...], Cycle] = {}
     unknown: set[UnknownRequest] = set()
     reached: set[str] = set()
@@ -449,7 +451,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         effects = pending.pop(id(cached), None)
         if effects is not None:
             reached.update(cached.closure_defs)
-            edges.update((source, target, name, False) for source, target, name in effects[0])
+            links.update(effects[0])
             for reach in effects[1]:
                 reaches.setdefault(id(reach), reach)
         dynamic_targets = tuple(
@@ -490,17 +492,18 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
             walk = traverse(fixture.argnames, get, fixture.id, start=(fixture, start), shared=shared)
             if shared is not None:
                 shared.record(fixture, start, walk)
-            edges.update((source, target, name, False) for source, target, name in walk.links)
+            links.update(walk.links)
             _add_cycles(cycles, walk.cycles, fixture.id)
         for dynamic in fixture.dynamic_deps:
             targets = get(dynamic)
             if targets:
-                edges.add((fixture.id, targets[-1].id, dynamic, True))
+                dynamic_links.add((fixture.id, targets[-1].id, dynamic))
     for reach in reaches.values():
-        edges.update((source, target, name, False) for source, target, name in reach.links)
+        links.update(reach.links)
+    edges = sorted(chain(((*link, False) for link in links), ((*link, True) for link in dynamic_links)))
     return Resolution(
         tests=tuple(tests),
-        fixture_edges=tuple(Edge(*e) for e in sorted(edges)),
+        fixture_edges=tuple(Edge(*e) for e in edges),
         cycles=tuple(sorted(cycles.values(), key=lambda c: c.links)),
         unknown=tuple(sorted(unknown)),
         reached=frozenset(reached),
@@ -610,7 +613,8 @@ def _closure(
         shared = sum(1 for name in initial[:context] if name not in ignore)
         parts = tuple(index.part(*simple.reaches[:shared]) for _ in range(1 if shared else 0))
         parts += tuple(index.part(reach) for reach in simple.reaches[shared:])
-        if extra := tuple(sorted(names.difference(*(p.names for p in parts)))):
+        # Directly parametrized names are in the closure without a reach of their own.
+        if ignore and (extra := tuple(sorted(names.difference(*(p.names for p in parts))))):
             parts += (index.intern(ClosurePart(extra, ())),)
     else:
         winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
