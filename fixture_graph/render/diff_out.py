@@ -10,6 +10,7 @@ from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Chain
 from fixture_graph.compare import ReportDiff
 from fixture_graph.render.json_out import finding_json
+from fixture_graph.render.paths import path_display
 from fixture_graph.render.text import finding_lines
 
 DIFF_SCHEMA = "fixture-graph-diff/1"
@@ -51,12 +52,13 @@ def delta_rows(diff: ReportDiff) -> list[tuple[str, str, str]]:
 
 def render_diff_text(diff: ReportDiff) -> str:
     """A plain summary of the change, then the new findings in full."""
+    show = path_display(diff.head.scan.rootdir)
     lines = ["fixture graph changes:"]
     for what, before, after in delta_rows(diff):
         marker = "" if before == after else "  (changed)"
         lines.append(f"  {what}: {before} -> {after}{marker}")
     for fixture in diff.added:
-        lines.append(f"+ fixture {fixture.id} ({fixture.scope_label}) at {fixture.file}:{fixture.line}")
+        lines.append(f"+ fixture {fixture.id} ({fixture.scope_label}) at {show(fixture.file)}:{fixture.line}")
     for fixture in diff.removed:
         lines.append(f"- fixture {fixture.id} ({fixture.scope_label})")
     for moved in diff.moved:
@@ -65,7 +67,9 @@ def render_diff_text(diff: ReportDiff) -> str:
             f"-> {moved.new_id} ({moved.new_file})"
         )
     for change in diff.scope_changes:
-        lines.append(f"~ scope of {change.id}: {change.old} -> {change.new} ({change.file}:{change.line})")
+        lines.append(
+            f"~ scope of {change.id}: {change.old} -> {change.new} ({show(change.file)}:{change.line})"
+        )
     for source, target in diff.edges_added:
         lines.append(f"+ edge {source} -> {target}")
     for source, target in diff.edges_removed:
@@ -83,7 +87,7 @@ def render_diff_text(diff: ReportDiff) -> str:
             lines.append(f"  {finding.code} {finding.message}")
     lines.append(f"new findings: {len(diff.new_findings)} ({len(diff.existing_findings)} already on base)")
     for finding in diff.new_findings:
-        lines.extend(finding_lines(finding))
+        lines.extend(finding_lines(finding, show=show))
     if diff.is_empty:
         lines.append("no change to the fixture graph")
     return "\n".join(lines) + "\n"
@@ -92,8 +96,10 @@ def render_diff_text(diff: ReportDiff) -> str:
 def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
     """The diff as plain data (schema ``fixture-graph-diff/1``)."""
 
+    show = path_display(diff.head.scan.rootdir)
+
     def fixture(f: Any) -> dict[str, Any]:
-        return {"id": f.id, "name": f.name, "scope": f.scope_label, "file": f.file, "line": f.line}
+        return {"id": f.id, "name": f.name, "scope": f.scope_label, "file": show(f.file), "line": f.line}
 
     def chain(c: Chain | None) -> dict[str, Any] | None:
         return None if c is None else {"ids": list(c.ids), "weight": c.weight}
@@ -114,7 +120,7 @@ def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
             for m in diff.moved
         ],
         "scope_changes": [
-            {"id": c.id, "name": c.name, "old": c.old, "new": c.new, "file": c.file, "line": c.line}
+            {"id": c.id, "name": c.name, "old": c.old, "new": c.new, "file": show(c.file), "line": c.line}
             for c in diff.scope_changes
         ],
         "edges_added": [list(e) for e in diff.edges_added],
@@ -123,8 +129,8 @@ def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
         "heavier_tests": [
             {"nodeid": d.nodeid, "before": d.before, "after": d.after} for d in diff.heavier_tests
         ],
-        "new_findings": [finding_json(f) for f in diff.new_findings],
-        "fixed_findings": [finding_json(f) for f in diff.fixed_findings],
+        "new_findings": [finding_json(f, show) for f in diff.new_findings],
+        "fixed_findings": [finding_json(f, show) for f in diff.fixed_findings],
         "existing_findings": len(diff.existing_findings),
     }
 
