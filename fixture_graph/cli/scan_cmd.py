@@ -120,6 +120,10 @@ def scan(
             )
         configs = build_configs(paths, opts)
         require_paths(configs.paths)
+        if baseline is not None:  # read first: a bad baseline is an error before any output
+            from fixture_graph.baseline import load_baseline
+
+            recorded = load_baseline(baseline)
         terminal = Terminal(should_color(color, sys.stdout), statistics, quiet)
         run, graphs_failed = _run(configs, fmt, output, measurements, opts, terminal)
         _print(run, output, quiet)
@@ -133,9 +137,9 @@ def scan(
                 note_line(f"wrote a baseline of {counted(len(failing), 'finding')} to {write_baseline}")
             worst = 0
         elif baseline is not None:
-            from fixture_graph.baseline import load_baseline, split_by_baseline
+            from fixture_graph.baseline import split_by_baseline
 
-            split = split_by_baseline(run.load_findings(), load_baseline(baseline))
+            split = split_by_baseline(run.load_findings(), recorded)
             worst = max((int(f.severity) for f in split.new), default=0)
             if not quiet:
                 known = counted(len(split.known), "known finding")

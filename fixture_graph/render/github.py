@@ -42,13 +42,17 @@ def workflow_commands(findings: Iterable[Finding], show: ShowPath) -> list[str]:
     return lines
 
 
-def render_github(report: Report) -> str:
-    """One workflow command per finding, then a one-line notice with the totals."""
-    lines = workflow_commands(report.analysis.findings, path_display(report.scan.rootdir))
-    n_cycles = sum(1 for f in report.analysis.findings if f.code == "FG001")
+def render_github(report: Report, findings: Iterable[Finding] | None = None) -> str:
+    """One workflow command per finding, then a one-line notice with the totals.
+
+    ``findings`` replaces the report's own (``diff`` passes only the new ones).
+    """
+    shown = tuple(report.analysis.findings if findings is None else findings)
+    lines = workflow_commands(shown, path_display(report.scan.rootdir))
+    n_cycles = sum(1 for f in shown if f.code == "FG001")
     lines.append(
         f"::notice title=fixture-graph::{counted(len(report.user_fixtures), 'fixture')} analyzed, "
         f"{n_cycles} circular {'dependency' if n_cycles == 1 else 'dependencies'}, "
-        f"{counted(len(report.analysis.findings), 'finding')}"
+        f"{counted(len(shown), 'finding')}"
     )
     return "\n".join(lines) + "\n"
