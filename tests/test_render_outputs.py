@@ -207,7 +207,7 @@ def test_cli_without_graphviz(tmp_path: Path) -> None:
     assert code == ExitCode.USAGE  # the SVG was asked for and could not be made
     assert out.startswith("digraph fixtures {")  # DOT needs no Graphviz
     assert "choco: graphviz" in err
-    assert "the HTML report has no graph" in err
+    assert "r.html is written without its graph" in err
     assert 'id="fg-graph-notice"' in (root / "r.html").read_text()
     assert not (root / "g.svg").exists()
     code, _, err = run(root, "--format", "svg", env=no_path)
