@@ -47,10 +47,14 @@ class ExitCode(enum.IntEnum):
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-class OutputError(click.ClickException):
-    """An output that was asked for could not be made (written, or drawn by Graphviz): exit 2."""
+class UserError(click.ClickException):
+    """An error the user can fix that is not about the command's syntax (no "see --help"): exit 2."""
 
     exit_code = ExitCode.USAGE
+
+
+class OutputError(UserError):
+    """An output that was asked for could not be made (written, or drawn by Graphviz): exit 2."""
 
 
 def error_line(message: str) -> None:
@@ -82,12 +86,12 @@ def require_paths(paths: tuple[Path, ...]) -> None:
     """Refuse a path argument that does not exist, as pytest does ("file or directory not found").
 
     A node id (``tests/test_a.py::test_x``) is checked by its file part; what it selects is the
-    scan's business. Raises :class:`click.UsageError` (exit 2) naming the first missing path.
+    scan's business. Raises :class:`UserError` (exit 2) naming the first missing path.
     """
     for path in paths:
         file = str(path).split("::", 1)[0]
         if file and not os.path.lexists(file):
-            raise click.UsageError(f"file or directory not found: {path}")
+            raise UserError(f"file or directory not found: {path}")
 
 
 def _parse_env(values: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
