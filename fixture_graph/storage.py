@@ -50,9 +50,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = _create_temporary(path)
     try:
+        if st is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
         with os.fdopen(fd, "wb") as handle:
-            if st is not None and hasattr(os, "fchmod"):
-                os.fchmod(handle.fileno(), stat.S_IMODE(st.st_mode))
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:

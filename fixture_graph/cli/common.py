@@ -348,5 +348,5 @@ def user_errors(debug: bool) -> Iterator[None]:
         elif isinstance(exc, OSError) and exc.filename is not None:
             error_line(f"{exc.filename}: {exc.strerror or exc}")
         else:
-            error_line(f"internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
+            _stderr_line(f"fixture-graph: internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
         sys.exit(ExitCode.USAGE)

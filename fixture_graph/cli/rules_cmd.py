@@ -23,7 +23,10 @@ def rules() -> None:
 @click.command(context_settings=CONTEXT_SETTINGS)
 @click.argument("code")
 def rule(code: str) -> None:
-    """Explain rule CODE (e.g. FG002): what it finds, why it matters, an example and its fix."""
+    """Explain one rule: why it matters, an example and its fix.
+
+    CODE is a rule code such as FG002 (fixture-graph rules lists them).
+    """
     from fixture_graph.analyze import RULES
     from fixture_graph.analyze.rule_docs import RULE_DOCS
 

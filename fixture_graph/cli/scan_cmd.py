@@ -266,7 +266,9 @@ def make_report(configs: Configs, measurements: Path | None = None, *, quiet: bo
         except MeasurementsError as exc:
             raise click.BadParameter(str(exc), param_hint="--measurements") from None
     bar = progress_bar(quiet)
-    click.get_current_context().call_on_close(lambda: finish(bar))
+    context = click.get_current_context(silent=True)
+    if context is not None:  # closed with the command, whatever happens
+        context.call_on_close(lambda: finish(bar))
     scan_result = scan_paths(list(configs.paths), configs.scan, progress=bar)
     with _phase(bar, f"resolving {counted(len(scan_result.tests), 'test')}"):
         report = build_report(

@@ -96,10 +96,8 @@ def render_diff_text(diff: ReportDiff) -> str:
 def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
     """The diff as plain data (schema ``fixture-graph-diff/1``)."""
 
-    show = path_display(diff.head.scan.rootdir)
-
     def fixture(f: Any) -> dict[str, Any]:
-        return {"id": f.id, "name": f.name, "scope": f.scope_label, "file": show(f.file), "line": f.line}
+        return {"id": f.id, "name": f.name, "scope": f.scope_label, "file": f.file, "line": f.line}
 
     def chain(c: Chain | None) -> dict[str, Any] | None:
         return None if c is None else {"ids": list(c.ids), "weight": c.weight}
@@ -120,7 +118,7 @@ def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
             for m in diff.moved
         ],
         "scope_changes": [
-            {"id": c.id, "name": c.name, "old": c.old, "new": c.new, "file": show(c.file), "line": c.line}
+            {"id": c.id, "name": c.name, "old": c.old, "new": c.new, "file": c.file, "line": c.line}
             for c in diff.scope_changes
         ],
         "edges_added": [list(e) for e in diff.edges_added],
@@ -129,8 +127,8 @@ def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
         "heavier_tests": [
             {"nodeid": d.nodeid, "before": d.before, "after": d.after} for d in diff.heavier_tests
         ],
-        "new_findings": [finding_json(f, show) for f in diff.new_findings],
-        "fixed_findings": [finding_json(f, show) for f in diff.fixed_findings],
+        "new_findings": [finding_json(f) for f in diff.new_findings],
+        "fixed_findings": [finding_json(f) for f in diff.fixed_findings],
         "existing_findings": len(diff.existing_findings),
     }
 

@@ -13,27 +13,20 @@ from fixture_graph import __version__
 from fixture_graph.analyze.findings import Finding
 from fixture_graph.measure import FixtureMeasurement
 from fixture_graph.model import FixtureDef
-from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.render.summary import impact_note
 from fixture_graph.report import Report
 
 SCHEMA = "fixture-graph/1"
 
 
-def _same(file: str) -> str:
-    return file
-
-
-def fixture_json(
-    fixture: FixtureDef, deps: list[str], dynamic: list[str], show: ShowPath = _same
-) -> dict[str, Any]:
-    """One ``fixtures[]`` entry (``show`` spells its path)."""
+def fixture_json(fixture: FixtureDef, deps: list[str], dynamic: list[str]) -> dict[str, Any]:
+    """One ``fixtures[]`` entry."""
     return {
         "id": fixture.id,
         "name": fixture.name,
         "func_name": fixture.func_name,
         "kind": fixture.kind.value,
-        "file": show(fixture.file),
+        "file": fixture.file,
         "line": fixture.line,
         "registered_in": fixture.registered_in,
         "holder": fixture.holder,
@@ -70,17 +63,17 @@ def measured_json(measurement: FixtureMeasurement | None) -> dict[str, Any] | No
     }
 
 
-def finding_json(finding: Finding, show: ShowPath = _same) -> dict[str, Any]:
-    """One ``findings[]`` entry (``show`` spells its paths)."""
+def finding_json(finding: Finding) -> dict[str, Any]:
+    """One ``findings[]`` entry."""
     return {
         "code": finding.code,
         "severity": finding.severity.label,
         "message": finding.message,
-        "file": show(finding.file),
+        "file": finding.file,
         "line": finding.line,
         "col": finding.col,
         "symbol": finding.symbol,
-        "related": [{"file": show(r.file), "line": r.line, "label": r.label} for r in finding.related],
+        "related": [{"file": r.file, "line": r.line, "label": r.label} for r in finding.related],
         "fix": finding.fix,
         "key": finding.key,
     }
@@ -99,10 +92,9 @@ def build_json(report: Report) -> dict[str, Any]:
     by_id = {f.id: f for f in scan.fixtures}
     items = {t.nodeid: t for t in scan.tests}
     test_guards = report.test_guards()
-    show = path_display(scan.rootdir)
     fixtures = [
         {
-            **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id]), show),
+            **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])),
             "used_by": fan_in.get(f.id, 0),
             "measured": measured_json(measured.get(f.id)),
         }
@@ -115,7 +107,7 @@ def build_json(report: Report) -> dict[str, Any]:
         tests.append(
             {
                 "nodeid": resolved.nodeid,
-                "file": show(item.file),
+                "file": item.file,
                 "line": item.line,
                 "requests": list(resolved.requests),
                 "closure": list(resolved.closure),
@@ -129,9 +121,7 @@ def build_json(report: Report) -> dict[str, Any]:
     cycles = [
         {
             "chain": list(c.names),
-            "links": [
-                {"id": link, "file": show(by_id[link].file), "line": by_id[link].line} for link in c.links
-            ],
+            "links": [{"id": link, "file": by_id[link].file, "line": by_id[link].line} for link in c.links],
             "entered_by": c.entered_by,
         }
         for c in res.cycles
@@ -162,7 +152,7 @@ def build_json(report: Report) -> dict[str, Any]:
         "fixtures": fixtures,
         "tests": sorted(tests, key=lambda t: t["nodeid"]),
         "cycles": cycles,
-        "findings": [finding_json(f, show) for f in analysis.findings],
+        "findings": [finding_json(f) for f in analysis.findings],
         "weight_unit": analysis.weight_unit,
         "conftest_imports": [
             {
@@ -182,7 +172,7 @@ def build_json(report: Report) -> dict[str, Any]:
         "notes": [note] if (note := impact_note(report)) is not None else [],
         "unknown": [{"name": u.name, "requester": u.requester, "test": u.test} for u in res.unknown],
         "issues": [
-            {"file": show(i.file), "line": i.line, "code": i.code, "message": i.message, "fatal": i.fatal}
+            {"file": i.file, "line": i.line, "code": i.code, "message": i.message, "fatal": i.fatal}
             for i in scan.issues
         ],
     }

@@ -6,12 +6,17 @@ are unchanged, from a parent directory they gain its prefix (``project/tests/con
 a file outside the current directory is printed absolute. Node ids and fixture ids are
 identifiers, not paths, and stay rootdir-relative as pytest's node ids do.
 
-:func:`path_display` is the one place that decides; every renderer asks it.
+:func:`path_display` is the one place that decides; every display format asks it (text,
+concise, github, sarif, junit, gitlab, markdown, the diff's text and Markdown). The data
+formats (``json``, ``graphml``, ``node-link``, the diff's JSON) keep paths relative to the
+``rootdir`` they record, like their ids, so the same tree gives the same document wherever it
+was made from.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import PurePosixPath
 
@@ -37,7 +42,7 @@ def path_display(rootdir: str, cwd: str | None = None) -> ShowPath:
     def show(file: str) -> str:
         if not file:
             return file
-        if PurePosixPath(file).is_absolute() or (len(file) > 1 and file[1] == ":"):
+        if is_absolute(file):
             rel = _under(_posix(file), here)
             return rel if rel is not None else _posix(file)
         if below_here is not None:
@@ -46,6 +51,14 @@ def path_display(rootdir: str, cwd: str | None = None) -> ShowPath:
         return rel if rel is not None else f"{root}/{file}"
 
     return show
+
+
+def is_absolute(file: str) -> bool:
+    """True for ``/x`` and a Windows drive path (``C:/x``, ``C:\\x``); ``::x`` is a relative name."""
+    return PurePosixPath(file).is_absolute() or bool(_DRIVE.match(file))
+
+
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 
 
 def _posix(path: str) -> str:

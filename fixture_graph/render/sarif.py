@@ -20,7 +20,7 @@ from fixture_graph import __version__
 from fixture_graph.analyze import RULES
 from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.render.escape import printable, uri_path
-from fixture_graph.render.paths import ShowPath, path_display
+from fixture_graph.render.paths import ShowPath, is_absolute, path_display
 from fixture_graph.report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,7 +35,7 @@ def _camel(name: str) -> str:
 def _physical(file: str, line: int) -> dict[str, Any]:
     """``file`` is already spelled for printing: relative to the working directory, or absolute."""
     artifact: dict[str, Any]
-    if file.startswith("/") or (len(file) > 1 and file[1] == ":"):
+    if is_absolute(file):
         artifact = {"uri": Path(file).as_uri()}
     else:
         artifact = {"uri": uri_path(file), "uriBaseId": "SRCROOT"}
