@@ -62,13 +62,14 @@ def _summary(report: Report, index: GraphIndex) -> str:
     session = f"{s.session_fixtures} / {s.session_budget}"
     if s.session_fixtures > s.session_budget:
         session += " \u26a0\ufe0f"
+    tests = f"{s.tests} ({'' if s.items_exact else '>= '}{s.items})"
     lines = [
         "## fixture-graph",
         "",
-        "| fixtures | tests | circular dependencies | scope mismatches | session fixtures / budget "
+        "| fixtures | tests (items) | circular dependencies | scope mismatches | session fixtures / budget "
         "| errors | warnings | info |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {s.fixtures} | {s.tests} | {s.cycles} | {s.scope_mismatches} | {session} | {s.errors} "
+        f"| {s.fixtures} | {tests} | {s.cycles} | {s.scope_mismatches} | {session} | {s.errors} "
         f"| {s.warnings} | {s.infos} |",
         "",
     ]
