@@ -51,7 +51,7 @@ def transcript() -> str:
                 timeout=300,
                 check=False,
             )
-            lines.append(f"$ {shlex.join(command)}; echo \"exit $?\"")
+            lines.append(f'$ {shlex.join(command)}; echo "exit $?"')
             lines.extend(done.stdout.replace(str(suite), ".../sample_suite").rstrip("\n").splitlines())
             lines.append(f"exit {done.returncode}")
         return "\n".join(lines) + "\n"
