@@ -150,6 +150,12 @@ class TestItem:
     generated: tuple[HookParametrize, ...] = ()
     # Decorators on the test function the scan cannot read (they may fill parameters).
     unread_decorators: tuple[str, ...] = ()
+    # How many items its ``parametrize`` marks make (the product of their argvalues, an empty
+    # list counting one, as pytest collects one skipped item); None when some are computed.
+    param_cases: int | None = 1
+    # Every argname of its ``parametrize`` marks, indirect ones included: a fixture's own
+    # ``params`` do not multiply the items for these (pytest gives the mark precedence).
+    marked_params: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -13,8 +13,8 @@ import hashlib
 import io
 import os
 import pickle
+import secrets
 import stat
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,26 +29,48 @@ _CACHEDIR_TAG = (
 def write_atomic(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and one rename.
 
-    A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a FIFO) is
-    written in place: renaming over it would replace the device or pipe with a file.
+    The new file gets the mode of the file it replaces, or for a new file the mode any program
+    gets from ``open()``: 0666 less the umask (the kernel applies it, as the temporary file is
+    created with that mode). A symlink is written through (its target is replaced, the link
+    stays). A path that exists and is not a regular file (``/dev/null``, ``/dev/stdout``, a
+    FIFO) is written in place: renaming over it would replace the device or pipe with a file.
+
+    Raises:
+        OSError: the folder cannot be created or written; ``path`` is then left as it was.
     """
     try:
-        special = path.exists() and not stat.S_ISREG(path.stat().st_mode)
+        path = Path(os.path.realpath(path)) if path.is_symlink() else path
+        st = path.stat()
     except OSError:
-        special = False
-    if special:
+        st = None
+    if st is not None and not stat.S_ISREG(st.st_mode):
         with path.open("wb") as handle:
             handle.write(data)
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
+        if st is not None and hasattr(os, "fchmod"):
+            os.fchmod(fd, stat.S_IMODE(st.st_mode))
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _create_temporary(path: Path) -> tuple[int, str]:
+    """A new file beside ``path``, created with mode 0666 so the umask decides its permissions
+    (``tempfile.mkstemp`` would make it 0600 whatever the umask)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_NOFOLLOW", 0)
+    for _ in range(100):
+        tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, flags, 0o666), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name beside {path}")
 
 
 def write_checked(path: Path, magic: bytes, payload: bytes) -> None:
@@ -72,7 +94,7 @@ def dump_checked(path: Path, magic: bytes, obj: object) -> None:
     """Pickle ``obj`` to ``path`` as :func:`write_checked` would write its bytes, streaming it
     (no copy of the whole payload in memory), atomically via a temporary file in the folder."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = _create_temporary(path)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(magic + bytes(_DIGEST))

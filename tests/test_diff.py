@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import textwrap
 from collections.abc import Iterator
@@ -293,3 +294,21 @@ def test_diff_reuses_the_work_tree_cache_for_revisions(repo: Path, monkeypatch: 
     # the file edited since then is extracted, once, for the work tree.
     assert calls == ["tests/unit/test_u.py"]
     assert git(repo, "status", "--porcelain") == " M tests/unit/test_u.py\n"  # the cache ignores itself
+
+
+def test_diff_in_github_and_sarif_prints_only_the_new_findings(repo: Path) -> None:
+    code, out = cli("diff", "HEAD~1", "HEAD", "--format", "github")
+    assert code == ExitCode.FINDINGS
+    titles = re.findall(r"title=(FG\d+)::", out)
+    assert sorted(titles) == ["FG001", "FG002"]  # new on HEAD; none of the findings already on base
+    assert "file=tests/conftest.py,line=" in out
+    assert out.splitlines()[-1].endswith(", 2 findings")
+    code, out = cli("diff", "HEAD~1", "HEAD", "--format", "sarif")
+    results = json.loads(out)["runs"][0]["results"]
+    assert sorted(r["ruleId"] for r in results) == ["FG001", "FG002"]
+    (repo / "tests" / "test_a.py").write_text("def test_db(db):\n    pass\n")
+    git(repo, "commit", "-q", "-am", "fewer tests")
+    _, out = cli("diff", "HEAD~1", "--format", "sarif")
+    assert len(json.loads(out)["runs"][0]["results"]) == 1  # 1 new, 2 already on base
+    _, out = cli("diff", "HEAD~1", "--format", "sarif", "--fail-on-existing")
+    assert len(json.loads(out)["runs"][0]["results"]) == 3  # the findings that can fail the run

@@ -44,6 +44,13 @@ def hostile_report(tmp_path: Path) -> Report:
     return build_report(scan_paths([], ScanConfig(scan_plugins=False), invocation_dir=root))
 
 
+def render_hostile(fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """``fmt`` of the hostile report, rendered from its rootdir (paths print from the cwd)."""
+    report = hostile_report(tmp_path)
+    monkeypatch.chdir(report.scan.rootdir)
+    return RENDERERS[fmt](report)
+
+
 # -- escaping ---------------------------------------------------------------------------------
 
 
@@ -76,8 +83,10 @@ def test_the_hostile_tree_reaches_every_report_field(tmp_path: Path) -> None:
     assert {f.code for f in report.analysis.findings} >= {"FG001", "FG002", "FG003", "FG010"}
 
 
-def test_text_output_has_one_line_per_fact_and_nothing_raw(tmp_path: Path) -> None:
-    text = RENDERERS["text"](hostile_report(tmp_path))
+def test_text_output_has_one_line_per_fact_and_nothing_raw(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = render_hostile("text", tmp_path, monkeypatch)
     assert display_violations(text) == []
     assert not any(line.startswith("::") for line in text.splitlines())
     finding_lines = [line for line in text.splitlines() if re.match(r"^\S.*:\d+:\d+: FG\d{3} ", line)]
@@ -89,8 +98,8 @@ def test_text_output_has_one_line_per_fact_and_nothing_raw(tmp_path: Path) -> No
     assert "données -> 名前 -> données" in text
 
 
-def test_github_output_is_only_our_commands(tmp_path: Path) -> None:
-    text = RENDERERS["github"](hostile_report(tmp_path))
+def test_github_output_is_only_our_commands(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = render_hostile("github", tmp_path, monkeypatch)
     assert display_violations(text) == []
     lines = text.splitlines()
     assert all(re.match(r"^::(error|warning|notice) [^:]*::", line) for line in lines)
@@ -101,8 +110,10 @@ def test_github_output_is_only_our_commands(tmp_path: Path) -> None:
     assert "line%0Abreak/test_in_dir.py,line=1," in text
 
 
-def test_sarif_messages_escaped_uris_valid_and_schema_valid(tmp_path: Path) -> None:
-    document = json.loads(RENDERERS["sarif"](hostile_report(tmp_path)))
+def test_sarif_messages_escaped_uris_valid_and_schema_valid(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    document = json.loads(render_hostile("sarif", tmp_path, monkeypatch))
     results = document["runs"][0]["results"]
     texts = [r["message"]["text"] for r in results]
     texts += [rel["message"]["text"] for r in results for rel in r.get("relatedLocations", ())]

@@ -59,8 +59,12 @@ GOLDENS = [
 
 
 @pytest.mark.parametrize(("case", "fmt"), GOLDENS)
-def test_output_matches_golden_file(case: str, fmt: str, tmp_path: Path) -> None:
-    text = RENDER[fmt](CASES[case](tmp_path))
+def test_output_matches_golden_file(
+    case: str, fmt: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = CASES[case](tmp_path)
+    monkeypatch.chdir(report.scan.rootdir)  # paths are printed from the working directory
+    text = RENDER[fmt](report)
     golden = GOLDEN / f"{case}.{fmt}"
     if os.environ.get(UPDATE_ENV):
         golden.parent.mkdir(parents=True, exist_ok=True)
@@ -71,8 +75,10 @@ def test_output_matches_golden_file(case: str, fmt: str, tmp_path: Path) -> None
     assert text == expected, f"{golden} differs: review the change, then rerun with {UPDATE_ENV}=1"
 
 
-def test_rendering_twice_gives_identical_bytes(tmp_path: Path) -> None:
+def test_rendering_twice_gives_identical_bytes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     report = _sample(tmp_path)
     again = _sample(tmp_path / "again")
-    assert render_dot(report) == render_dot(again)
-    assert render_markdown(report) == render_markdown(again)
+    monkeypatch.chdir(report.scan.rootdir)
+    first = render_dot(report), render_markdown(report)
+    monkeypatch.chdir(again.scan.rootdir)
+    assert (render_dot(again), render_markdown(again)) == first

@@ -7,13 +7,11 @@ it, so the benchmark measures a suite pytest agrees with.
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
 from bench.synth import SuiteSpec, fixture_rich_spec, generate_suite, synthetic_scan
 
-from fixture_graph.cli.progress import ProgressBar
 from fixture_graph.config import ScanConfig
 from fixture_graph.render import RENDERERS
 from fixture_graph.report import build_report
@@ -101,18 +99,3 @@ def test_synthetic_scan_has_the_requested_cycles() -> None:
     ring = {f.id for f in scan.fixtures[:85]}
     assert ring <= members
     assert synthetic_scan(3000, scc_sizes=(60, 25), seed=3) == scan
-
-
-def test_progress_bar_waits_then_erases_itself(monkeypatch: pytest.MonkeyPatch) -> None:
-    clock = iter([0.0, 0.5, 2.0, 2.01, 3.0])
-    monkeypatch.setattr("fixture_graph.cli.progress.time.monotonic", lambda: next(clock))
-    out = io.StringIO()
-    bar = ProgressBar(out)
-    bar(1, 10)
-    assert out.getvalue() == ""
-    bar(5, 10)
-    assert "5/10 files" in out.getvalue()
-    bar(6, 10)
-    assert "6/10" not in out.getvalue()
-    bar.close()
-    assert out.getvalue().endswith("\r\x1b[K")

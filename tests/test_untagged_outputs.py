@@ -159,5 +159,5 @@ def test_near_miss_measurements_of_an_untagged_suite(write_tree: Tree) -> None:
     (root / "pyproject.toml").write_text('[tool.fixture_graph]\ncost = "measured"\n')
     _, text = run(root, "--measurements", "m.json")
     assert "no impact tags found" not in text
-    assert "measured cost (1 fixtures measured)" in text
+    assert "measured cost (1 fixture measured)" in text
     assert "\n    300 MB measured: client -> db -> engine\n" in text

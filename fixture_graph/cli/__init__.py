@@ -8,15 +8,18 @@ only assembles them. Tracebacks are shown only with ``--debug``.
 from __future__ import annotations
 
 import gc
+import sys
+from collections.abc import Sequence
 from typing import Any
 
 import click
 
 from fixture_graph import __version__
 from fixture_graph.cli.affected_cmd import affected
-from fixture_graph.cli.common import ExitCode
+from fixture_graph.cli.common import ExitCode, error_line
 from fixture_graph.cli.diff_cmd import diff
-from fixture_graph.cli.rules_cmd import rules
+from fixture_graph.cli.help import CONTEXT_SETTINGS
+from fixture_graph.cli.rules_cmd import rule, rules
 from fixture_graph.cli.scan_cmd import scan
 from fixture_graph.cli.verify_cmd import verify
 
@@ -37,18 +40,38 @@ class DefaultGroup(click.Group):
     def format_usage(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         formatter.write_usage(ctx.command_path, "[COMMAND] [OPTIONS] [PATHS]...")
 
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """click's ``main``, but a usage error is one line on stderr (``fixture-graph: error:
+        ...``, exit 2) instead of click's usage block, and Ctrl-C is exit 130."""
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.ClickException as exc:
+            hint = " (see --help)" if isinstance(exc, click.UsageError) else ""
+            error_line(f"{exc.format_message()}{hint}")
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("fixture-graph: interrupted", err=True)
+            sys.exit(ExitCode.INTERRUPTED)
+        sys.exit(code if isinstance(code, int) else 0)
 
-@click.group(
-    cls=DefaultGroup,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+
+@click.group(cls=DefaultGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, prog_name="fixture-graph")
 def main(**_: Any) -> None:
     """Static analyzer of pytest fixture graphs: nothing in the suite is imported or run.
 
     Without a command, 'scan' runs: 'fixture-graph tests/' is 'fixture-graph scan tests/'.
-    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage or config error, 3 some input
-    could not be read.
+    Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or output error,
+    3 some input could not be read, 130 interrupted (the README has the table).
     """
     # The scan builds hundreds of thousands of small, long-lived, acyclic records; the cycle
     # collector would traverse each of them at least once more and free nothing (40% of a large
@@ -62,6 +85,7 @@ def main(**_: Any) -> None:
 
 main.add_command(scan)
 main.add_command(rules)
+main.add_command(rule)
 main.add_command(diff)
 main.add_command(affected)
 main.add_command(verify)

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 from fixture_graph.cli.common import SCAN_OPTIONS, ExitCode, apply_options, build_configs, user_errors
+from fixture_graph.cli.help import CONTEXT_SETTINGS, GroupedCommand
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("base")
 @click.option(
     "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."

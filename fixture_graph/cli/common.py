@@ -30,7 +30,12 @@ from fixture_graph.settings import (
 
 
 class ExitCode(enum.IntEnum):
-    """Process exit codes (documented in the README)."""
+    """Process exit codes, the same for every command and output option (the README's table).
+
+    ``USAGE`` covers every error the user can fix by changing the command or its files: a bad
+    option value, a missing path, an unreadable or invalid settings file, an output that could
+    not be written or drawn (Graphviz missing or out of time).
+    """
 
     OK = 0
     FINDINGS = 1
@@ -40,6 +45,53 @@ class ExitCode(enum.IntEnum):
 
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+class UserError(click.ClickException):
+    """An error the user can fix that is not about the command's syntax (no "see --help"): exit 2."""
+
+    exit_code = ExitCode.USAGE
+
+
+class OutputError(UserError):
+    """An output that was asked for could not be made (written, or drawn by Graphviz): exit 2."""
+
+
+def error_line(message: str) -> None:
+    """``fixture-graph: error: MESSAGE``, one line on stderr (clear of the progress line)."""
+    _stderr_line(f"fixture-graph: error: {message}")
+
+
+def warning_line(message: str) -> None:
+    """``fixture-graph: warning: MESSAGE``, one line on stderr (clear of the progress line)."""
+    _stderr_line(f"fixture-graph: warning: {message}")
+
+
+def note_line(message: str) -> None:
+    """A plain line on stderr (``wrote FILE``), clear of the progress line."""
+    _stderr_line(message)
+
+
+def _stderr_line(text: str) -> None:
+    from fixture_graph.cli.progress import active
+
+    progress = active()
+    if progress is not None:
+        progress.echo(text)
+    else:
+        click.echo(text, err=True)
+
+
+def require_paths(paths: tuple[Path, ...]) -> None:
+    """Refuse a path argument that does not exist, as pytest does ("file or directory not found").
+
+    A node id (``tests/test_a.py::test_x``) is checked by its file part; what it selects is the
+    scan's business. Raises :class:`UserError` (exit 2) naming the first missing path.
+    """
+    for path in paths:
+        file = str(path).split("::", 1)[0]
+        if file and not os.path.lexists(file):
+            raise UserError(f"file or directory not found: {path}")
 
 
 def _parse_env(values: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
@@ -72,78 +124,80 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
         "--config",
         "config_file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Settings file (default: the nearest pyproject.toml with [tool.fixture_graph]).",
+        help="Settings file [default: nearest pyproject.toml].",
     ),
     click.option(
         "--env",
         "env",
         multiple=True,
         metavar="KEY=VALUE",
-        help="Decide env guards statically; KEY alone means unset. Repeatable. Given, it names the "
-        "whole environment: other variables count as unset (see --env-inherit).",
+        help="Decide env guards; KEY alone: unset. Repeatable.",
     ),
     click.option(
         "--env-inherit",
         is_flag=True,
         default=None,
-        help="With --env: variables it does not name take their values from this process.",
+        help="With --env: other variables as in this process.",
     ),
     click.option(
         "--traced",
         is_flag=True,
         default=None,
-        help="Decide sys.gettrace() and 'coverage' in sys.modules as under coverage or a debugger "
-        "(default: as a plain pytest run).",
+        help="Decide trace/coverage guards as under coverage.",
     ),
     click.option(
         "--python",
         "python",
         metavar="PATH",
-        help="Interpreter or venv of the suite's environment (for plugins and pytest's version).",
+        help="The suite's interpreter or venv (for plugins).",
     ),
-    click.option("--rootdir", help="Like pytest --rootdir."),
-    click.option("-c", "--inifile", help="Like pytest -c: use this config file."),
-    click.option("--confcutdir", help="Like pytest --confcutdir."),
+    click.option("--rootdir", metavar="DIR", help="Like pytest --rootdir."),
+    click.option("-c", "--inifile", metavar="FILE", help="Like pytest -c: use this ini file."),
+    click.option("--confcutdir", metavar="DIR", help="Like pytest --confcutdir."),
     click.option("--noconftest", is_flag=True, default=None, help="Like pytest --noconftest."),
     click.option(
         "-m",
         "markexpr",
         metavar="MARKEXPR",
         callback=_check_expression,
-        help="Like pytest -m: only tests whose marks match (overrides -m in addopts).",
+        help="Like pytest -m (overrides -m in addopts).",
     ),
     click.option(
         "-k",
         "keyword",
         metavar="EXPRESSION",
         callback=_check_expression,
-        help="Like pytest -k: only tests whose names match (overrides -k in addopts).",
+        help="Like pytest -k (overrides -k in addopts).",
     ),
     click.option("--no-plugins", is_flag=True, default=None, help="Do not scan installed pytest11 plugins."),
     click.option(
         "--plugin-fixture",
         multiple=True,
-        metavar="NAME[:SCOPE]",
-        help="A fixture provided by a plugin that cannot be scanned. Repeatable.",
+        metavar="NAME",
+        help="A fixture from an unscanned plugin (NAME[:SCOPE]).",
     ),
     click.option(
         "--impact-decorator",
         multiple=True,
         metavar="NAME",
-        help="Decorator names carrying impact tags (default: memory_profile). Repeatable.",
+        help="Impact tag decorator [default: memory_profile].",
     ),
-    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths (relative to rootdir)."),
+    click.option("--exclude", multiple=True, metavar="GLOB", help="Skip paths (relative to the rootdir)."),
     click.option("--follow-symlinks", is_flag=True, default=None, help="Follow symlinked directories."),
-    click.option("--max-file-bytes", type=int, help="Skip larger files, as an issue [default: 4 MiB]."),
+    click.option("--max-file-bytes", type=int, metavar="N", help="Skip larger files [default: 4 MiB]."),
     click.option("--no-cache", is_flag=True, default=None, help="Do not read or write the cache."),
     click.option(
         "--cache-dir",
         metavar="DIR",
-        help="Extraction cache directory [default: .fixture_graph_cache in the rootdir].",
+        help="Cache folder [default: .fixture_graph_cache].",
     ),
-    click.option("-j", "--jobs", type=click.IntRange(min=1), help="Parsing processes [default: cores]."),
-    click.option("--max-tests", type=int, help="Collect at most this many tests [default: 500000]."),
-    click.option("--max-fixtures", type=int, help="Register at most this many fixtures [default: 200000]."),
+    click.option(
+        "-j", "--jobs", type=click.IntRange(min=1), metavar="N", help="Parsing processes [default: cores]."
+    ),
+    click.option("--max-tests", type=int, metavar="N", help="Collect at most N tests [default: 500000]."),
+    click.option(
+        "--max-fixtures", type=int, metavar="N", help="Register at most N fixtures [default: 200000]."
+    ),
     click.option("--debug", is_flag=True, help="Show tracebacks."),
 ]
 
@@ -151,13 +205,16 @@ GATE_OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--fail-on",
         type=click.Choice(FAIL_ON_NAMES),
-        help="Exit 1 on findings of this severity or worse [default: error].",
+        metavar="LEVEL",
+        help="Exit 1 from: info, warning, error, never [error].",
     ),
     click.option("--select", multiple=True, metavar="CODE", help="Only these rules (codes or prefixes)."),
     click.option("--ignore", "ignore_codes", multiple=True, metavar="CODE", help="Skip these rules."),
-    click.option("--workers", type=int, help="pytest-xdist workers: session fixtures cost N times."),
-    click.option("--max-session-fixtures", type=int, help="Budget of session-scoped fixtures [default: 4]."),
-    click.option("--top", type=int, help="How many heavy chains and heaviest tests to show [default: 5]."),
+    click.option("--workers", type=int, metavar="N", help="pytest-xdist workers (session cost x N)."),
+    click.option(
+        "--max-session-fixtures", type=int, metavar="N", help="Session fixture budget [default: 4]."
+    ),
+    click.option("--top", type=int, metavar="N", help="Heavy chains and tests to show [default: 5]."),
 ]
 
 
@@ -278,14 +335,18 @@ def user_errors(debug: bool) -> Iterator[None]:
         if debug:
             raise
         from fixture_graph.baseline import BaselineError
+        from fixture_graph.measure import MeasurementsError
         from fixture_graph.scan.environment import EnvironmentError_
         from fixture_graph.scan.git import GitError
         from fixture_graph.scan.ini import ConfigFileError
 
-        if isinstance(exc, ConfigFileError | EnvironmentError_ | SettingsError | GitError | BaselineError):
-            click.echo(f"fixture-graph: error: {exc}", err=True)
+        known = (
+            ConfigFileError | EnvironmentError_ | SettingsError | GitError | BaselineError | MeasurementsError
+        )
+        if isinstance(exc, known):
+            error_line(str(exc))
+        elif isinstance(exc, OSError) and exc.filename is not None:
+            error_line(f"{exc.filename}: {exc.strerror or exc}")
         else:
-            click.echo(
-                f"fixture-graph: internal error: {type(exc).__name__}: {exc} (rerun with --debug)", err=True
-            )
+            _stderr_line(f"fixture-graph: internal error: {type(exc).__name__}: {exc} (rerun with --debug)")
         sys.exit(ExitCode.USAGE)

@@ -17,16 +17,19 @@ from fixture_graph.cli.common import (
     SCAN_OPTIONS,
     Configs,
     ExitCode,
+    OutputError,
     apply_options,
     build_configs,
+    note_line,
     user_errors,
     write_atomic,
 )
+from fixture_graph.cli.help import CONTEXT_SETTINGS, GroupedCommand
 
 if TYPE_CHECKING:
     from fixture_graph.compare import ReportDiff
 
-DIFF_FORMATS = ("text", "json", "markdown")
+DIFF_FORMATS = ("text", "json", "markdown", "github", "sarif")
 
 
 def both_reports(configs: Configs, base: str, head: str | None) -> tuple[Any, Any, Path]:
@@ -39,13 +42,20 @@ def both_reports(configs: Configs, base: str, head: str | None) -> tuple[Any, An
     return scan_revision(repo, base, *args), scan_revision(repo, head, *args), repo
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("base")
 @click.argument("head", required=False)
 @click.option(
     "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
 )
-@click.option("--format", "fmt", type=click.Choice(DIFF_FORMATS), default="text", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    metavar="FORMAT",
+    help="text, json, markdown; github, sarif: the new findings only [default: text].",
+)
 @click.option(
     "-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically)."
 )
@@ -73,7 +83,8 @@ def diff(
     """Compare the fixture graph of BASE with HEAD (default: the work tree).
 
     Exit 1 only when HEAD introduces a finding at --fail-on level (or has one, with
-    --fail-on-existing).
+    --fail-on-existing). --format github and sarif give the findings HEAD introduces (all of
+    HEAD's with --fail-on-existing), ready for annotations or code-scanning upload.
     """
     with user_errors(bool(opts.get("debug"))):
         from fixture_graph.compare import compare_reports
@@ -81,12 +92,12 @@ def diff(
         configs = build_configs(paths, opts)
         base_report, head_report, _ = both_reports(configs, base, head)
         result = compare_reports(base_report, head_report, top=configs.analyze.top)
-        text = render(result, fmt, svg_url)
+        text = render(result, fmt, svg_url, fail_on_existing=fail_on_existing)
         if output is None:
             click.echo(text, nl=False)
         else:
             write_atomic(output, text)
-            click.echo(f"wrote {output}")
+            note_line(f"wrote {output}")
         if svg_file is not None:
             from fixture_graph.render.diff_markdown import render_diff_svg
             from fixture_graph.render.svg import RenderError
@@ -94,15 +105,28 @@ def diff(
             try:
                 write_atomic(svg_file, render_diff_svg(result))
             except RenderError as exc:
-                raise click.ClickException(str(exc)) from None
-            click.echo(f"wrote {svg_file}")
+                raise OutputError(f"{svg_file}: {exc}") from None
+            note_line(f"wrote {svg_file}")
         code = diff_exit_code(result, configs.gate.fail_on, fail_on_existing)
     sys.exit(code)
 
 
-def render(result: ReportDiff, fmt: str, svg_url: str | None = None) -> str:
-    """Render a diff in ``fmt``."""
+def render(
+    result: ReportDiff, fmt: str, svg_url: str | None = None, *, fail_on_existing: bool = False
+) -> str:
+    """Render a diff in ``fmt`` (``github`` and ``sarif``: the findings that can fail the run)."""
     from fixture_graph.render.diff_out import render_diff_json, render_diff_text
+
+    if fmt in ("github", "sarif"):
+        findings = (*result.new_findings, *(result.existing_findings if fail_on_existing else ()))
+        ordered = tuple(sorted(findings, key=lambda f: f.sort_key))
+        if fmt == "sarif":
+            from fixture_graph.render.sarif import render_sarif
+
+            return render_sarif(result.head, ordered)
+        from fixture_graph.render.github import render_github
+
+        return render_github(result.head, ordered)
 
     if fmt == "json":
         return render_diff_json(result)

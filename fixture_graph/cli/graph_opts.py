@@ -4,8 +4,8 @@
 CI log its summary and the artifacts their report. Graphviz runs at most once per invocation:
 the HTML report draws its graph in the page, and the SVG of ``--format svg`` and ``--svg FILE``
 is the same drawing. A missing Graphviz never costs the other outputs: the HTML and DOT need no
-Graphviz at all, and only an explicitly requested SVG fails the run (exit 2, with the package
-to install).
+Graphviz at all, and only a requested SVG (``--svg``, ``--format svg``) fails the run: exit 2,
+with one line on stderr naming the package to install.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from fixture_graph.cli.common import ExitCode, F, write_atomic
+from fixture_graph.cli.common import ExitCode, F, OutputError, error_line, note_line, write_atomic
+from fixture_graph.cli.progress import phase
 
 if TYPE_CHECKING:
     from fixture_graph.render.view import GraphOptions, GraphView
@@ -29,50 +30,62 @@ GRAPH_OPTIONS: list[Callable[[F], F]] = [
         "--html",
         "html_file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Also write the interactive HTML report to FILE.",
+        help="Also write the HTML report to FILE.",
     ),
     click.option(
         "--svg",
         "svg_file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Also write the graph as SVG to FILE (needs Graphviz 'dot').",
+        help="Also write the graph as SVG (needs Graphviz).",
     ),
     click.option(
         "--dot",
         "dot_file",
         type=click.Path(dir_okay=False, path_type=Path),
-        help="Also write the graph as Graphviz DOT to FILE.",
+        help="Also write the graph as Graphviz DOT.",
     ),
-    click.option("--focus", metavar="NAME", help="Draw only NAME's dependencies and dependents."),
-    click.option("--depth", type=click.IntRange(min=0), help="How many links from --focus [default: all]."),
+    click.option("--focus", metavar="NAME", help="Draw NAME with its dependencies and dependents."),
+    click.option(
+        "--depth", type=click.IntRange(min=0), metavar="N", help="Links from --focus [default: all]."
+    ),
     click.option("--test", "test_id", metavar="NODEID", help="Draw one test's fixture closure."),
     click.option(
         "--scope",
         "scopes",
         multiple=True,
         type=click.Choice(["session", "package", "module", "class", "function", "dynamic"]),
-        help="Draw only fixtures of this scope. Repeatable.",
+        metavar="SCOPE",
+        help="Draw only fixtures of SCOPE (session, ...).",
     ),
     click.option(
         "--exclude-fixture",
         "exclude_fixture",
         multiple=True,
         metavar="GLOB",
-        help="Leave out fixtures whose name, id or file matches. Repeatable.",
+        help="Leave out fixtures whose name/id/file match.",
     ),
     click.option(
-        "--rankdir", type=click.Choice(["LR", "TB", "RL", "BT"]), help="Graph direction [default: LR]."
+        "--rankdir",
+        type=click.Choice(["LR", "TB", "RL", "BT"]),
+        metavar="DIR",
+        help="Direction: LR, TB, RL, BT [default: LR].",
     ),
     click.option(
         "--collapse",
         type=click.Choice(["auto", "none", "module"]),
-        help="One box per module; 'auto' collapses above --max-nodes [default: auto].",
+        metavar="MODE",
+        help="auto, none, module: one box per module [auto].",
     ),
     click.option(
-        "--max-nodes", type=click.IntRange(min=1), help="Node budget before auto-collapse [default: 150]."
+        "--max-nodes",
+        type=click.IntRange(min=1),
+        metavar="N",
+        help="Nodes before auto-collapse [default: 150].",
     ),
-    click.option("--svg-url", metavar="URL", help="Link to the uploaded SVG in the Markdown output."),
-    click.option("--dot-timeout", type=click.FloatRange(min=1), help="Seconds 'dot' may take [default: 60]."),
+    click.option("--svg-url", metavar="URL", help="Link the uploaded SVG from the Markdown."),
+    click.option(
+        "--dot-timeout", type=click.FloatRange(min=1), metavar="S", help="Seconds dot may take [default: 60]."
+    ),
 ]
 
 
@@ -97,8 +110,12 @@ def graph_options(opts: dict[str, Any]) -> GraphOptions:
     return GraphOptions(**{k: v for k, v in given.items() if v is not None})
 
 
-def render_output(fmt: str, report: Report, opts: dict[str, Any]) -> str:
-    """``--format`` output: a graph format with the view options, or a plain renderer."""
+def render_output(fmt: str, report: Report, opts: dict[str, Any]) -> tuple[str, int]:
+    """``--format`` output: a graph format with the view options, or a plain renderer.
+
+    Returns the text and the exit code of making it (:data:`ExitCode.OK`). Raises
+    :class:`OutputError` when an SVG cannot be drawn.
+    """
     from fixture_graph.render import GRAPH_RENDERERS, RENDERERS
     from fixture_graph.render.svg import RenderError
     from fixture_graph.render.view import ViewError
@@ -106,20 +123,21 @@ def render_output(fmt: str, report: Report, opts: dict[str, Any]) -> str:
     if fmt == "json" and opts.get("json_schema") not in (None, "2"):
         from fixture_graph.render.json_out import render_json
 
-        return render_json(report, int(opts["json_schema"]))
+        return render_json(report, int(opts["json_schema"])), ExitCode.OK
     if fmt not in GRAPH_RENDERERS:
-        return RENDERERS[fmt](report)
+        return RENDERERS[fmt](report), ExitCode.OK
     try:
         if fmt == "svg":
-            return _svg(report, opts)
-        return GRAPH_RENDERERS[fmt](report, graph_options(opts))
+            return _svg(report, opts), ExitCode.OK
+        with phase(f"drawing {fmt}"):
+            return GRAPH_RENDERERS[fmt](report, graph_options(opts)), ExitCode.OK
     except ViewError as exc:
         raise click.UsageError(str(exc)) from None
     except RenderError as exc:
-        raise click.ClickException(str(exc)) from None
+        raise OutputError(str(exc)) from None
 
 
-def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
+def write_graph_outputs(report: Report, opts: dict[str, Any], *, quiet: bool = False) -> int:
     """Write ``--dot``/``--svg``/``--html`` files; :data:`ExitCode.USAGE` if one could not be made."""
     from fixture_graph.render.dot import view_to_dot
     from fixture_graph.render.html import render_html
@@ -136,7 +154,7 @@ def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
         view = build_view(report, options)
     except ViewError as exc:
         raise click.UsageError(str(exc)) from None
-    code = ExitCode.OK
+    code: int = ExitCode.OK
     for path, kind in wanted:
         try:
             if kind == "dot_file":
@@ -144,12 +162,15 @@ def write_graph_outputs(report: Report, opts: dict[str, Any]) -> int:
             elif kind == "svg_file":
                 write_atomic(path, _svg(report, opts, view))
             else:
-                write_atomic(path, render_html(report, options))
+                with phase(f"rendering {path}"):
+                    html = render_html(report, options)
+                write_atomic(path, html)
         except RenderError as exc:
-            click.echo(f"fixture-graph: error: {path}: {exc}", err=True)
+            error_line(f"{path}: {exc}")
             code = ExitCode.USAGE
             continue
-        click.echo(f"wrote {path}", err=True)
+        if not quiet:
+            note_line(f"wrote {path}")
     return code
 
 
@@ -167,7 +188,9 @@ def _svg(report: Report, opts: dict[str, Any], view: GraphView | None = None) ->
     options = graph_options(opts)
     if options not in drawn:
         try:
-            drawn[options] = view_to_svg(view or build_view(report, options), options.dot_timeout)
+            view = view or build_view(report, options)
+            with phase(f"running dot on {len(view.nodes)} nodes"):
+                drawn[options] = view_to_svg(view, options.dot_timeout)
         except RenderError as exc:
             drawn[options] = exc
     result = drawn[options]

@@ -18,14 +18,16 @@ from fixture_graph.cli.common import (
     ExitCode,
     apply_options,
     build_configs,
+    require_paths,
     user_errors,
     write_atomic,
 )
+from fixture_graph.cli.help import CONTEXT_SETTINGS, GroupedCommand
 
 FORMATS = ("text", "json")
 
 
-@click.command(context_settings={"help_option_names": ["-h", "--help"]})
+@click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option(
     "--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True, help="Output format."
@@ -78,6 +80,7 @@ def verify(
         from fixture_graph.verify.output import render_verify_json, render_verify_text
 
         configs = build_configs(paths, opts)
+        require_paths(configs.paths)
         result = verify_suite(
             configs.paths,
             configs.scan,

@@ -18,6 +18,7 @@ from fixture_graph.model import FixtureDef
 from fixture_graph.render.diff_out import delta_rows
 from fixture_graph.render.escape import dot_string, md_code, md_text, mermaid_label, shorten
 from fixture_graph.render.markdown import SEVERITY_ICON
+from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.render.style import scope_fill
 from fixture_graph.render.summary import ordered_findings
 
@@ -212,14 +213,13 @@ def render_diff_svg(diff: ReportDiff, timeout: float = 60.0) -> str:
     return dot_to_svg(to_dot(changed_subgraph(diff)), timeout)
 
 
-def _finding_line(finding: object) -> str:
+def _finding_line(finding: object, show: ShowPath) -> str:
     from fixture_graph.analyze.findings import Finding
 
     assert isinstance(finding, Finding)
     icon = SEVERITY_ICON[finding.severity]
-    return (
-        f"- {icon} **{finding.code}** {md_code(f'{finding.file}:{finding.line}')} {md_text(finding.message)}"
-    )
+    where = md_code(f"{show(finding.file)}:{finding.line}")
+    return f"- {icon} **{finding.code}** {where} {md_text(finding.message)}"
 
 
 def render_diff_markdown(diff: ReportDiff, *, svg_url: str | None = None, budget: int = BUDGET) -> str:
@@ -233,12 +233,13 @@ def render_diff_markdown(diff: ReportDiff, *, svg_url: str | None = None, budget
     new = ordered_findings(diff.new_findings)
     parts.append(f"### New findings ({len(new)})")
     parts.append("")
-    parts += [_finding_line(f) for f in new[:MAX_LIST]] or ["None."]
+    show = path_display(diff.head.scan.rootdir)
+    parts += [_finding_line(f, show) for f in new[:MAX_LIST]] or ["None."]
     if len(new) > MAX_LIST:
         parts.append(f"- _and {len(new) - MAX_LIST} more (see the job log)_")
     if diff.fixed_findings:
         parts += ["", f"### Fixed findings ({len(diff.fixed_findings)})", ""]
-        parts += [_finding_line(f) for f in ordered_findings(diff.fixed_findings)[:MAX_LIST]]
+        parts += [_finding_line(f, show) for f in ordered_findings(diff.fixed_findings)[:MAX_LIST]]
     changes = _changes(diff)
     if changes:
         parts += ["", "### Changes", "", *changes]

@@ -10,6 +10,7 @@ from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Chain
 from fixture_graph.compare import ReportDiff
 from fixture_graph.render.json_out import finding_json
+from fixture_graph.render.paths import path_display
 from fixture_graph.render.text import finding_lines
 
 DIFF_SCHEMA = "fixture-graph-diff/1"
@@ -51,12 +52,13 @@ def delta_rows(diff: ReportDiff) -> list[tuple[str, str, str]]:
 
 def render_diff_text(diff: ReportDiff) -> str:
     """A plain summary of the change, then the new findings in full."""
+    show = path_display(diff.head.scan.rootdir)
     lines = ["fixture graph changes:"]
     for what, before, after in delta_rows(diff):
         marker = "" if before == after else "  (changed)"
         lines.append(f"  {what}: {before} -> {after}{marker}")
     for fixture in diff.added:
-        lines.append(f"+ fixture {fixture.id} ({fixture.scope_label}) at {fixture.file}:{fixture.line}")
+        lines.append(f"+ fixture {fixture.id} ({fixture.scope_label}) at {show(fixture.file)}:{fixture.line}")
     for fixture in diff.removed:
         lines.append(f"- fixture {fixture.id} ({fixture.scope_label})")
     for moved in diff.moved:
@@ -65,7 +67,9 @@ def render_diff_text(diff: ReportDiff) -> str:
             f"-> {moved.new_id} ({moved.new_file})"
         )
     for change in diff.scope_changes:
-        lines.append(f"~ scope of {change.id}: {change.old} -> {change.new} ({change.file}:{change.line})")
+        lines.append(
+            f"~ scope of {change.id}: {change.old} -> {change.new} ({show(change.file)}:{change.line})"
+        )
     for source, target in diff.edges_added:
         lines.append(f"+ edge {source} -> {target}")
     for source, target in diff.edges_removed:
@@ -83,7 +87,7 @@ def render_diff_text(diff: ReportDiff) -> str:
             lines.append(f"  {finding.code} {finding.message}")
     lines.append(f"new findings: {len(diff.new_findings)} ({len(diff.existing_findings)} already on base)")
     for finding in diff.new_findings:
-        lines.extend(finding_lines(finding))
+        lines.extend(finding_lines(finding, show=show))
     if diff.is_empty:
         lines.append("no change to the fixture graph")
     return "\n".join(lines) + "\n"

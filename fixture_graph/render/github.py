@@ -1,17 +1,19 @@
 """GitHub Actions workflow commands: findings become annotations on the pull request's diff.
 
 See "Workflow commands for GitHub Actions": ``::error file=F,line=L,col=C,title=T::message``.
-Paths are made relative to the current directory, which is the workspace root in Actions.
+Paths are printed from the current directory (:mod:`fixture_graph.render.paths`), which is the
+workspace root in Actions.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from collections.abc import Iterable
 
-from fixture_graph.analyze.findings import Severity
+from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import printable
+from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.report import Report
+from fixture_graph.words import counted
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 
@@ -26,28 +28,31 @@ def escape_property(text: str) -> str:
     return escape_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _path(report: Report, file: str) -> str:
-    absolute = Path(report.scan.rootdir, file)
-    try:
-        return Path(os.path.relpath(absolute)).as_posix()
-    except ValueError:  # another drive on Windows
-        return absolute.as_posix()
-
-
-def render_github(report: Report) -> str:
-    """One workflow command per finding, then a one-line notice with the totals."""
+def workflow_commands(findings: Iterable[Finding], show: ShowPath) -> list[str]:
+    """One workflow command per finding (``show`` spells its path)."""
     lines = []
-    for finding in report.analysis.findings:
-        props = [f"file={escape_property(_path(report, finding.file))}"]
+    for finding in findings:
+        props = [f"file={escape_property(show(finding.file))}"]
         if finding.line > 0:
             props.append(f"line={finding.line}")
             props.append(f"col={finding.col}")
         props.append(f"title={escape_property(finding.code)}")
         message = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
         lines.append(f"::{LEVEL[finding.severity]} {','.join(props)}::{escape_data(message)}")
-    n_cycles = sum(1 for f in report.analysis.findings if f.code == "FG001")
+    return lines
+
+
+def render_github(report: Report, findings: Iterable[Finding] | None = None) -> str:
+    """One workflow command per finding, then a one-line notice with the totals.
+
+    ``findings`` replaces the report's own (``diff`` passes only the new ones).
+    """
+    shown = tuple(report.analysis.findings if findings is None else findings)
+    lines = workflow_commands(shown, path_display(report.scan.rootdir))
+    n_cycles = sum(1 for f in shown if f.code == "FG001")
     lines.append(
-        f"::notice title=fixture-graph::{len(report.user_fixtures)} fixtures analyzed, {n_cycles} circular "
-        f"{'dependency' if n_cycles == 1 else 'dependencies'}, {len(report.analysis.findings)} findings"
+        f"::notice title=fixture-graph::{counted(len(report.user_fixtures), 'fixture')} analyzed, "
+        f"{n_cycles} circular {'dependency' if n_cycles == 1 else 'dependencies'}, "
+        f"{counted(len(shown), 'finding')}"
     )
     return "\n".join(lines) + "\n"

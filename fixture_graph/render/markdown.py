@@ -14,6 +14,7 @@ from urllib.parse import quote
 from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.render.escape import md_code, md_text, mermaid_label, shorten
+from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.render.style import CYCLE_COLOUR, SCOPE_ORDER, SEVERITY_COLOUR, scope_fill
 from fixture_graph.render.summary import (
     IMPACT_TAG_EXAMPLE,
@@ -31,6 +32,7 @@ from fixture_graph.render.view import (
     findings_subgraph,
 )
 from fixture_graph.report import Report
+from fixture_graph.words import counted
 
 COMMENT_LIMIT = 65_536
 BUDGET = 64_000  # a margin for whatever a CI step appends (a marker, a footer)
@@ -67,13 +69,14 @@ def _summary(report: Report, index: GraphIndex) -> str:
     session = f"{s.session_fixtures} / {s.session_budget}"
     if s.session_fixtures > s.session_budget:
         session += " \u26a0\ufe0f"
+    tests = f"{s.tests} ({'' if s.items_exact else '>= '}{s.items})"
     lines = [
         "## fixture-graph",
         "",
-        "| fixtures | tests | circular dependencies | scope mismatches | session fixtures / budget "
+        "| fixtures | tests (items) | circular dependencies | scope mismatches | session fixtures / budget "
         "| errors | warnings | info |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|",
-        f"| {s.fixtures} | {s.tests} | {s.cycles} | {s.scope_mismatches} | {session} | {s.errors} "
+        f"| {s.fixtures} | {tests} | {s.cycles} | {s.scope_mismatches} | {session} | {s.errors} "
         f"| {s.warnings} | {s.infos} |",
         "",
     ]
@@ -106,14 +109,18 @@ def _summary(report: Report, index: GraphIndex) -> str:
         )
         lines.append("")
     if s.conditional:
-        lines.append(f"{s.conditional} fixtures are behind env guards (decide them with `--env KEY=VALUE`).")
+        verb = "is" if s.conditional == 1 else "are"
+        lines.append(
+            f"{counted(s.conditional, 'fixture')} {verb} behind env guards "
+            "(decide them with `--env KEY=VALUE`)."
+        )
         lines.append("")
     return "\n".join(lines) + "\n"
 
 
-def _finding_row(finding: Finding) -> str:
+def _finding_row(finding: Finding, show: ShowPath) -> str:
     icon = SEVERITY_ICON.get(finding.severity, "")
-    where = md_code(f"{finding.file}:{finding.line}")
+    where = md_code(f"{show(finding.file)}:{finding.line}")
     message = md_text(shorten(finding.message, MESSAGE_LIMIT))
     if finding.fix:
         message += "<br>" + "fix: " + md_text(shorten(finding.fix, MESSAGE_LIMIT))
@@ -122,6 +129,7 @@ def _finding_row(finding: Finding) -> str:
 
 def _findings(report: Report, budget: int) -> str:
     findings = ordered_findings(report.analysis.findings)
+    show = path_display(report.scan.rootdir)
     if not findings:
         return "### Findings\n\nNo findings.\n"
     out = [
@@ -133,7 +141,7 @@ def _findings(report: Report, budget: int) -> str:
     used = sum(len(line) + 1 for line in out)
     shown = 0
     for finding in findings:
-        row = _finding_row(finding)
+        row = _finding_row(finding, show)
         if used + len(row) + 1 > budget:
             break
         out.append(row)

@@ -1,6 +1,8 @@
 """SARIF 2.1.0 for code-scanning upload (GitHub, GitLab, Azure DevOps).
 
-Locations are relative to the ``SRCROOT`` base, which is the rootdir; ``partialFingerprints``
+Locations are relative to the ``SRCROOT`` base, which is the working directory (the checkout in
+CI), spelled by :mod:`fixture_graph.render.paths` as every format does; a file outside it gets an
+absolute ``file:`` URI. ``partialFingerprints``
 come from each finding's line-independent key, so code scanning keeps tracking a finding when
 lines move.
 """
@@ -9,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +20,7 @@ from fixture_graph import __version__
 from fixture_graph.analyze import RULES
 from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.render.escape import printable, uri_path
+from fixture_graph.render.paths import ShowPath, is_absolute, path_display
 from fixture_graph.report import Report
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -28,21 +33,27 @@ def _camel(name: str) -> str:
 
 
 def _physical(file: str, line: int) -> dict[str, Any]:
-    location: dict[str, Any] = {"artifactLocation": {"uri": uri_path(file), "uriBaseId": "SRCROOT"}}
+    """``file`` is already spelled for printing: relative to the working directory, or absolute."""
+    artifact: dict[str, Any]
+    if is_absolute(file):
+        artifact = {"uri": Path(file).as_uri()}
+    else:
+        artifact = {"uri": uri_path(file), "uriBaseId": "SRCROOT"}
+    location: dict[str, Any] = {"artifactLocation": artifact}
     if line > 0:
         location["region"] = {"startLine": line, "startColumn": 1}
     return location
 
 
-def _related(index: int, related: Location) -> dict[str, Any]:
+def _related(index: int, related: Location, show: ShowPath) -> dict[str, Any]:
     return {
         "id": index,
-        "physicalLocation": _physical(related.file, related.line),
+        "physicalLocation": _physical(show(related.file), related.line),
         "message": {"text": printable(related.label)},
     }
 
 
-def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
+def _result(finding: Finding, rule_index: dict[str, int], show: ShowPath) -> dict[str, Any]:
     text = finding.message + (f" (fix: {finding.fix})" if finding.fix else "")
     identity = (finding.key or text).encode("utf-8", "surrogateescape")
     result: dict[str, Any] = {
@@ -50,16 +61,19 @@ def _result(finding: Finding, rule_index: dict[str, int]) -> dict[str, Any]:
         "ruleIndex": rule_index[finding.code],
         "level": LEVEL[finding.severity],
         "message": {"text": printable(text)},
-        "locations": [{"physicalLocation": _physical(finding.file, finding.line)}],
+        "locations": [{"physicalLocation": _physical(show(finding.file), finding.line)}],
         "partialFingerprints": {"fixtureGraphKey/v1": hashlib.sha256(identity).hexdigest()[:32]},
     }
     if finding.related:
-        result["relatedLocations"] = [_related(i, r) for i, r in enumerate(finding.related)]
+        result["relatedLocations"] = [_related(i, r, show) for i, r in enumerate(finding.related)]
     return result
 
 
-def build_sarif(report: Report) -> dict[str, Any]:
-    """The SARIF log as plain data (one run, every registered rule described)."""
+def build_sarif(report: Report, findings: Iterable[Finding] | None = None) -> dict[str, Any]:
+    """The SARIF log as plain data (one run, every registered rule described).
+
+    ``findings`` replaces the report's own (``diff`` passes only the new ones).
+    """
     codes = sorted(RULES)
     rule_index = {code: i for i, code in enumerate(codes)}
     rules = [
@@ -72,7 +86,8 @@ def build_sarif(report: Report) -> dict[str, Any]:
         }
         for code in codes
     ]
-    root = Path(report.scan.rootdir).as_uri().rstrip("/") + "/"
+    show = path_display(report.scan.rootdir)
+    root = Path(os.getcwd()).as_uri().rstrip("/") + "/"
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",
@@ -87,12 +102,15 @@ def build_sarif(report: Report) -> dict[str, Any]:
                     }
                 },
                 "originalUriBaseIds": {"SRCROOT": {"uri": root}},
-                "results": [_result(f, rule_index) for f in report.analysis.findings],
+                "results": [
+                    _result(f, rule_index, show)
+                    for f in (report.analysis.findings if findings is None else findings)
+                ],
             }
         ],
     }
 
 
-def render_sarif(report: Report) -> str:
+def render_sarif(report: Report, findings: Iterable[Finding] | None = None) -> str:
     """Serialize :func:`build_sarif`."""
-    return json.dumps(build_sarif(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    return json.dumps(build_sarif(report, findings), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fixture_graph.analyze.findings import Chain, Finding, Severity
+from fixture_graph.items import count_items
 from fixture_graph.model import FixtureDef
 from fixture_graph.report import Report
 from fixture_graph.scope import Scope
@@ -42,6 +43,9 @@ class Summary:
     infos: int
     heaviest_chain: Chain | None
     weight_unit: str
+    # pytest's items (parametrizations expanded where static; a minimum when not ``items_exact``)
+    items: int = 0
+    items_exact: bool = True
 
 
 def summarize(report: Report) -> Summary:
@@ -50,6 +54,7 @@ def summarize(report: Report) -> Summary:
     severities = Counter(f.severity for f in report.analysis.findings)
     chains = sorted(report.analysis.heavy_chains, key=lambda c: (-c.weight, c.ids))
     user = report.user_fixtures
+    items = count_items(report.scan, report.resolution)
     return Summary(
         fixtures=len(user),
         definitions=len(report.scan.fixtures),
@@ -65,6 +70,8 @@ def summarize(report: Report) -> Summary:
         infos=severities[Severity.INFO],
         heaviest_chain=chains[0] if chains else None,
         weight_unit=report.analysis.weight_unit,
+        items=items.items,
+        items_exact=items.exact,
     )
 
 

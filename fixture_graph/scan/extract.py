@@ -1155,7 +1155,13 @@ class _Extractor:
         elif indirect_node is not None:
             indirect = _str_list(indirect_node) or ()
         lazy = self._lazy_uses(values_node) if values_node is not None else ()
-        return ParametrizeMark(names, indirect, _string_values(names, values_node), lazy)
+        cases = (
+            len(values_node.elts)
+            if isinstance(values_node, ast.List | ast.Tuple)
+            and not any(isinstance(e, ast.Starred) for e in values_node.elts)
+            else None
+        )
+        return ParametrizeMark(names, indirect, _string_values(names, values_node), lazy, cases)
 
     def _lazy_uses(self, node: ast.expr) -> tuple[str, ...]:
         """Fixture names used through a plugin's lazy-fixture call (``lf("db")``) inside ``node``.

@@ -60,13 +60,15 @@ class FixtureSpec:
 class ParametrizeMark:
     """One ``@pytest.mark.parametrize``: its argnames, which of them are indirect, and the
     string literals each argname takes (``values``: (argname, strings)), which a test may pass
-    to ``request.getfixturevalue``, and the fixtures its values use through a lazy-fixture call
-    (``lf("db")``)."""
+    to ``request.getfixturevalue``, the fixtures its values use through a lazy-fixture call
+    (``lf("db")``), and ``cases``: how many argvalues a literal list or tuple gives (None when
+    they are computed)."""
 
     argnames: tuple[str, ...]
     indirect: tuple[str, ...]
     values: tuple[tuple[str, tuple[str, ...]], ...] = ()
     lazy: tuple[str, ...] = ()
+    cases: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

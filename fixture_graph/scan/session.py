@@ -1064,7 +1064,9 @@ class _Scan:
         direct: list[str] = []
         params: list[str] = []
         dynamic = list(func.getfixturevalue)
+        cases: int | None = 1
         for mark in marks.parametrize:
+            cases = None if cases is None or mark.cases is None else cases * max(mark.cases, 1)
             direct.extend(n for n in mark.argnames if n not in mark.indirect)
             params.extend(n for n in mark.argnames if n not in mark.indirect)
             # getfixturevalue(name) with name parametrized by string literals requests each.
@@ -1115,6 +1117,8 @@ class _Scan:
                 body_hash=func.body_hash,
                 generated=hooks,
                 unread_decorators=unread,
+                param_cases=cases,
+                marked_params=tuple(dict.fromkeys(n for m in marks.parametrize for n in m.argnames)),
             )
         )
 
