@@ -14,7 +14,7 @@ walk instead; the answers are equal whenever this one is given (``tests/test_res
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from fixture_graph.model import FixtureDef
@@ -28,19 +28,47 @@ MAX_ANCESTORS = 200  # deeper conftest trees take the walk (the per-level lookup
 
 @dataclass(frozen=True, slots=True)
 class Reach:
-    """The closure below one name: names reached, definitions used, requests made inside it.
+    """The closure below one name: names reached and definitions used (both transitive), and
+    the requests its own override chain makes (``own_links``) to the reaches ``below`` it.
 
-    ``winners`` pairs each reached name that has a definition with its closest one (what the
-    test gets for it), and ``top`` is that definition for the name itself.
+    ``top`` is the definition the name itself gets. The requests and the winners of the whole
+    closure are not stored per reach (on a long chain that would be quadratic): :func:`links_of`
+    and :func:`winners_of` gather them from the reaches below.
     """
 
     names: frozenset[str]
     used: frozenset[str]
-    links: frozenset[tuple[str, str, str]]
-    winners: frozenset[tuple[str, str]] = frozenset()
+    own_links: tuple[tuple[str, str, str], ...] = ()
+    below: tuple[Reach, ...] = ()
     top: str | None = None
     # ``(top, name)``: the request of the name itself, one tuple shared by every closure.
     request: tuple[str, str] | None = None
+
+
+def _walk(reaches: Iterable[Reach]) -> Iterator[Reach]:
+    """Every reach in ``reaches`` and below them, once each (iterative)."""
+    seen: set[int] = set()
+    stack = list(reaches)
+    while stack:
+        reach = stack.pop()
+        if id(reach) in seen:
+            continue
+        seen.add(id(reach))
+        yield reach
+        stack.extend(reach.below)
+
+
+def links_of(reaches: Iterable[Reach]) -> set[tuple[str, str, str]]:
+    """The requests (requester id, definition id, name) made inside the closures of ``reaches``."""
+    out: set[tuple[str, str, str]] = set()
+    for reach in _walk(reaches):
+        out.update(reach.own_links)
+    return out
+
+
+def winners_of(reaches: Iterable[Reach]) -> set[tuple[str, str]]:
+    """(name, closest definition id) for each name with a definition in the closures of ``reaches``."""
+    return {(r.request[1], r.request[0]) for r in _walk(reaches) if r.request is not None}
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +81,7 @@ class SimpleClosure:
     reaches: tuple[Reach, ...]
 
 
-_REQUEST = Reach(frozenset(("request",)), frozenset(), frozenset())
+_REQUEST = Reach(frozenset(("request",)), frozenset())
 
 
 class Reachability:
@@ -161,8 +189,8 @@ class Reachability:
         return Reach(
             names,
             frozenset(used).union(*(p.used for p in parts)),
-            frozenset(links).union(*(p.links for p in parts)),
-            frozenset(((name, top),)).union(*(p.winners for p in parts)),
+            tuple(sorted(links)),
+            tuple({id(p): p for p in parts}.values()),
             top,
             (top, name),
         )

@@ -29,7 +29,7 @@ from fixture_graph.model import (
     TestItem,
     UnknownRequest,
 )
-from fixture_graph.reach import Reach, Reachability
+from fixture_graph.reach import Reach, Reachability, links_of, winners_of
 from fixture_graph.scan.builtins import parse_version
 
 GetDefs = Callable[[str], Sequence[FixtureDef] | None]
@@ -342,6 +342,8 @@ class DefinitionIndex:
         # Reaches live as long as the index (memoized), so their ids are stable keys.
         self._parts: dict[int | tuple[int, ...], ClosurePart] = {}
         self._interned: dict[ClosurePart, ClosurePart] = {}
+        # (name, definition id) pairs, one tuple each, shared by the closures that hold them.
+        self.pairs: dict[tuple[str, str], tuple[str, str]] = {}
         names_at: dict[str, set[str]] = defaultdict(set)
         for fixture in scan.fixtures:
             names_at[fixture.holder].add(fixture.name)
@@ -384,7 +386,7 @@ class DefinitionIndex:
         if found is None:
             names = frozenset().union(*(r.names for r in reaches))
             used = frozenset().union(*(r.used for r in reaches))
-            winners = frozenset().union(*(r.winners for r in reaches))
+            winners = winners_of(reaches)
             found = self._parts[key] = self.intern(
                 ClosurePart(tuple(sorted(names)), tuple(sorted(used)), tuple(sorted(winners)))
             )
@@ -498,8 +500,7 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
             targets = get(dynamic)
             if targets:
                 dynamic_links.add((fixture.id, targets[-1].id, dynamic))
-    for reach in reaches.values():
-        links.update(reach.links)
+    links.update(links_of(reaches.values()))
     edges = sorted(chain(((*link, False) for link in links), ((*link, True) for link in dynamic_links)))
     return Resolution(
         tests=tuple(tests),
@@ -617,7 +618,13 @@ def _closure(
         if ignore and (extra := tuple(sorted(names.difference(*(p.names for p in parts))))):
             parts += (index.intern(ClosurePart(extra, ())),)
     else:
-        winners = tuple((n, defs[-1].id) for n in closure if n not in direct_params and (defs := get(n)))
+        pairs = index.pairs
+        winners = tuple(
+            pairs.setdefault(pair, pair)
+            for n in closure
+            if n not in direct_params and (defs := get(n))
+            for pair in ((n, defs[-1].id),)
+        )
         parts = (index.intern(ClosurePart(closure, closure_defs, winners)),)
     if len(parts) == 1:  # share the part's tuples
         closure, closure_defs = parts[0].names, parts[0].defs
