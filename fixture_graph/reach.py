@@ -21,7 +21,7 @@ from fixture_graph.model import FixtureDef
 
 GetDefs = Callable[[str], Sequence[FixtureDef] | None]
 # Closures larger or deeper than this take the walk (this also bounds the recursion depth).
-MAX_NAMES = 400
+MAX_NAMES = 100
 MAX_DEPTH = 120
 MAX_ANCESTORS = 200  # deeper conftest trees take the walk (the per-level lookup recurses)
 
