@@ -37,6 +37,9 @@
 
     /* ---- the model: ids, files, reverse edges, group members ---- */
     const fileOf = (i) => get("file", i) || G[F.group[i]][0];
+    /* a scan path as printed from the working directory (ids keep the scan path) */
+    const shownPaths = data.shown || {};
+    const pathShown = (path) => (Object.prototype.hasOwnProperty.call(shownPaths, path) ? shownPaths[path] : path);
     const ids = new Array(N);
     const byId = new Map();
     for (let i = 0; i < N; i++) {
@@ -81,7 +84,7 @@
     let findingHay = null;
     function hay() {
       if (!fixtureHay) {
-        fixtureHay = ids.map((id, i) => (F.name[i] + "\n" + id + "\n" + fileOf(i)).toLowerCase());
+        fixtureHay = ids.map((id, i) => (F.name[i] + "\n" + id + "\n" + pathShown(fileOf(i))).toLowerCase());
         testHay = Array.from({ length: NT }, (_, t) => testId(t).toLowerCase());
         findingHay = data.findings.map((f) => (f[0] + "\n" + f[3] + "\n" + f[6] + "\n" + f[7]).toLowerCase());
       }
@@ -336,7 +339,7 @@
         seen.add("g" + g);
         const p = parentOf(g);
         if (p) addOpen(G[g][1]);
-        nodes.push({ group: "nodes", data: { id: "g" + g, label: G[g][0], parent: p, grp: g }, classes: "open" });
+        nodes.push({ group: "nodes", data: { id: "g" + g, label: pathShown(G[g][0]), parent: p, grp: g }, classes: "open" });
       };
       for (let i = 0; i < N; i++) {
         if (!visible(i)) continue;
@@ -478,7 +481,7 @@
       item("Overview", () => showOverview(), !path.length);
       path.forEach(([kind, value], k) => {
         const last = k === path.length - 1;
-        if (kind === "group") item(G[value][0], () => openGroup(value), last);
+        if (kind === "group") item(pathShown(G[value][0]), () => openGroup(value), last);
         else if (kind === "fixture") item(F.name[value], () => selectFixture(value), last);
         else item(value, () => {}, true);
       });
@@ -594,7 +597,7 @@
         ? F.impact[i] + " (weight " + F.weight[i] + ")" + (get("impactDescription", i) ? ": " + get("impactDescription", i) : "")
         : "untagged";
       setText("fg-d-impact", impact + (get("measured", i) ? " \u00b7 measured: " + get("measured", i) : ""));
-      setText("fg-d-loc", fileOf(i) + ":" + F.line[i] + (get("registeredIn", i) ? " (registered in " + get("registeredIn", i) + ")" : ""));
+      setText("fg-d-loc", pathShown(fileOf(i)) + ":" + F.line[i] + (get("registeredIn", i) ? " (registered in " + get("registeredIn", i) + ")" : ""));
       setText("fg-d-used", F.used[i] + (F.used[i] === 1 ? " test" : " tests"));
       setList("fg-d-deps", Array.from(new Set(deps[i])), "nothing");
       setList("fg-d-rdeps", rdeps[i], "no fixture");
@@ -659,7 +662,7 @@
         "requested by the test (argument)",
         "usefixtures mark on the test, its class or module",
         "usefixtures in the ini file",
-        "autouse, from " + fileOf(root.fx),
+        "autouse, from " + pathShown(fileOf(root.fx)),
         "request.getfixturevalue in the test",
       ][root.reason];
       return why + (ctx.indirect.has(name) ? "; parametrized indirectly (request.param)" : "");
@@ -862,7 +865,7 @@
     fillSelect("fg-f-scope", present("scope", scopes).map((s) => [s, s]));
     fillSelect("fg-f-impact", data.impacts.filter((l) => F.impact.indexOf(l) >= 0).map((l) => [l, l]));
     fillSelect("fg-f-kind", present("kind", kinds).map((k) => [k, k]));
-    fillSelect("fg-f-dir", G.map((row, g) => [g, row]).filter(([, row]) => row[2] !== "conftest" && row[2] !== "module").map(([g, row]) => [String(g), row[0]]));
+    fillSelect("fg-f-dir", G.map((row, g) => [g, row]).filter(([, row]) => row[2] !== "conftest" && row[2] !== "module").map(([g, row]) => [String(g), pathShown(row[0])]));
     fillSelect("fg-f-code", Array.from(new Set(data.findings.map((f) => f[0]))).sort().map((c) => [c, c]));
     const filterIds = { scope: "fg-f-scope", impact: "fg-f-impact", kind: "fg-f-kind", dir: "fg-f-dir", cond: "fg-f-cond" };
     Object.entries(filterIds).forEach(([key, id]) => {
@@ -996,7 +999,7 @@
       };
     }
     const range = (n) => Array.from({ length: n }, (_, k) => k);
-    const where = (i) => fileOf(i) + ":" + F.line[i];
+    const where = (i) => pathShown(fileOf(i)) + ":" + F.line[i];
     const impactOrder = (i) => F.weight[i];
     const guardBadges = (list, conditional) => {
       const span = document.createElement("span");

@@ -25,10 +25,15 @@ from fixture_graph.cli.progress import Progress
 from fixture_graph.cli.scan_cmd import scan
 from fixture_graph.config import ScanConfig
 from fixture_graph.items import count_items
+from fixture_graph.render.html import decode_data
 from fixture_graph.render.paths import path_display
 from fixture_graph.report import build_report
 from fixture_graph.scan.session import scan_paths
 from fixture_graph.storage import write_atomic
+from fixture_graph.verify import Cause
+from fixture_graph.verify.findings import FindingCheck, Verdict
+from fixture_graph.verify.output import render_verify_json, render_verify_text
+from fixture_graph.verify.verdict import Disagreement, VerifyResult, WinnerDiff
 
 Tree = Callable[[dict[str, str]], Path]
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -91,6 +96,73 @@ def test_every_format_prints_paths_from_the_working_directory(write_tree: Tree, 
     assert expected in uris
     _, out, _ = run(cwd, arg, "--no-cache", "--format", "gitlab")
     assert expected in {i["location"]["path"] for i in json.loads(out)}
+
+
+@pytest.mark.parametrize("where", ["rootdir", "parent"])
+def test_html_and_pictures_print_paths_from_the_working_directory(
+    write_tree: Tree, tmp_path: Path, where: str
+) -> None:
+    root = write_tree(SUITE)
+    cwd, arg, prefix = (root, ".", "") if where == "rootdir" else (root.parent, root.name, f"{root.name}/")
+    conftest = f"{prefix}tests/conftest.py"
+    page = tmp_path / "report.html"
+    run(cwd, arg, "--no-cache", "--format", "concise", "--html", str(page))
+    html = page.read_text(encoding="utf-8")
+    assert f"<span>ini {prefix}pytest.ini</span>" in html
+    encoded = re.search(r'id="fg-data" data-encoding="gzip\+base64">(.*?)</script>', html, re.S)
+    assert encoded is not None
+    data = decode_data(encoded.group(1))
+    assert {f[3] for f in data["findings"]} == {conftest, f"{prefix}tests/test_x.py"}
+    assert [i for i, name in enumerate(data["fx"]["name"]) if name == "a"]  # the page builds ids
+    labels = {row[0] for row in data["groups"]}  # ... from the scan paths: node ids stay as pytest's
+    assert {"tests/", "tests/conftest.py"} <= labels
+    shown = {"tests/": f"{prefix}tests/", "tests/conftest.py": conftest} if prefix else {}
+    assert data["shown"] == shown  # what the page prints for them, only where it differs
+    _, dot, _ = run(cwd, arg, "--no-cache", "--format", "dot")
+    assert f'label="{prefix}tests/ (conftest)", tooltip="{conftest}"' in dot
+    assert f'tooltip="tests/conftest.py::a\\n{conftest}:3\\nscope: function"' in dot
+    _, markdown, _ = run(cwd, arg, "--no-cache", "--format", "markdown")
+    assert f"`{conftest}:3`" in markdown
+    assert f'subgraph m0["{prefix}tests/ (conftest)"]' in markdown
+
+
+def _verify_result(rootdir: Path) -> VerifyResult:
+    check = FindingCheck(
+        "FG001", "k", "circular dependency: a -> b -> a", "tests/conftest.py", 3, Verdict.CONFIRMED, "d"
+    )
+    winners = (
+        WinnerDiff("db", "tests/conftest.py:4", "tests/sub/conftest.py:2"),
+        WinnerDiff("tmp_path", "_pytest/tmpdir.py:250", None),
+    )
+    disagreement = Disagreement("tests/sub/test_a.py::test_a", Cause.SCANNER, "differs", winners=winners)
+    return VerifyResult("probe", "9.2.0", False, 1, 0, (disagreement,), errors=(check,), rootdir=str(rootdir))
+
+
+@pytest.mark.parametrize("where", ["rootdir", "parent"])
+def test_verify_text_prints_paths_from_the_working_directory(tmp_path: Path, where: str) -> None:
+    root = tmp_path / "proj"
+    cwd, prefix = (root, "") if where == "rootdir" else (tmp_path, "proj/")
+    text = render_verify_text(_verify_result(root), cwd=str(cwd))
+    assert f"    confirmed: {prefix}tests/conftest.py:3: FG001 circular dependency" in text
+    assert (
+        f"    db: pytest uses {prefix}tests/conftest.py:4, we use {prefix}tests/sub/conftest.py:2\n" in text
+    )
+    assert "    tmp_path: pytest uses _pytest/tmpdir.py:250, we use nothing\n" in text  # pytest's own
+    assert "tests/sub/test_a.py::test_a: " in text  # node ids stay pytest's
+    data = json.loads(render_verify_json(_verify_result(root)))  # data: rootdir-relative + rootdir
+    assert (data["rootdir"], data["error_findings"][0]["file"]) == (str(root), "tests/conftest.py")
+
+
+def test_verify_run_from_a_parent_directory(write_tree: Tree) -> None:
+    root = write_tree(SUITE)
+    before = os.getcwd()
+    os.chdir(root.parent)
+    try:
+        result = CliRunner().invoke(main, ["verify", "--no-plugins", root.name])
+    finally:
+        os.chdir(before)
+    assert f"    confirmed: {root.name}/tests/conftest.py:3: FG001 circular dependency" in result.stdout
+    assert f"    confirmed: {root.name}/tests/test_x.py:3: FG003 fixture 'nope' not found" in result.stdout
 
 
 def test_a_file_outside_the_working_directory_is_absolute(write_tree: Tree) -> None:
@@ -346,6 +418,28 @@ def test_items_count_parametrizations_like_pytest(write_tree: Tree) -> None:
     assert (count.functions, count.items, count.uncounted) == (9, 36, 2)
     _, out, _ = run(root, "--no-cache")
     assert "tests: at least 36 items in 9 test functions (2 with parametrizations not counted" in out
+
+
+@pytest.mark.parametrize("schema", ["1", "2"])
+def test_json_summary_counts_items_next_to_test_functions(write_tree: Tree, schema: str) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "test_a.py": (
+                "import pytest\n\n@pytest.mark.parametrize('x', [1, 2, 3])\ndef test_three(x): ...\n\n"
+                "def test_one(): ...\n"
+            ),
+        }
+    )
+    _, out, _ = run(root, "--no-cache", "--format", "json", "--json-schema", schema)
+    summary = json.loads(out)["summary"]
+    assert (summary["tests"], summary["items"], summary["items_exact"]) == (2, 4, True)
+    (root / "test_b.py").write_text(
+        "import pytest\n\n@pytest.mark.parametrize('x', CASES)\ndef test_c(x): ...\n"
+    )
+    _, out, _ = run(root, "--no-cache", "--format", "json", "--json-schema", schema)
+    summary = json.loads(out)["summary"]
+    assert (summary["tests"], summary["items"], summary["items_exact"]) == (3, 5, False)  # kept when false
 
 
 def test_plurals(write_tree: Tree) -> None:

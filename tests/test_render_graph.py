@@ -34,8 +34,10 @@ XLINK_TITLE = "{http://www.w3.org/1999/xlink}title"
 
 
 @pytest.fixture
-def sample(tmp_path: Path) -> Report:
-    return scan_tree(copy_sample(tmp_path))
+def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Report:
+    report = scan_tree(copy_sample(tmp_path))
+    monkeypatch.chdir(report.scan.rootdir)  # labels and tooltips print paths from the working directory
+    return report
 
 
 def node_keys(dot: str) -> set[str]:

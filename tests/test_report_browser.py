@@ -13,6 +13,7 @@ be installed.
 from __future__ import annotations
 
 import gzip
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -69,7 +70,12 @@ def page(browser: Any) -> Iterator[Any]:
 
 
 def open_report(page: Any, report: Report, path: Path, fragment: str = "") -> float:
-    path.write_text(render_html(report), encoding="utf-8")
+    before = os.getcwd()
+    os.chdir(report.scan.rootdir)  # the page prints paths from the working directory: the rootdir's
+    try:
+        path.write_text(render_html(report), encoding="utf-8")
+    finally:
+        os.chdir(before)
     started = time.perf_counter()
     page.goto(path.as_uri() + fragment)
     page.wait_for_function("window.fixtureGraph && window.fixtureGraph.ready")

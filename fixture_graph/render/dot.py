@@ -47,16 +47,16 @@ def view_to_dot(view: GraphView) -> str:
     by_cluster: dict[str, list[ViewNode]] = {}
     for node in view.nodes:
         by_cluster.setdefault(node.cluster, []).append(node)
-    for i, (key, label) in enumerate(view.clusters):
+    for i, (key, label, tip) in enumerate(view.clusters):
         out.append(f"  subgraph cluster_{i} {{")
         out.append(
             f'    graph [id="cluster-{i}", label={dot_string(label)}, '
-            f"tooltip={dot_string(key, tooltip=True)}, "
+            f"tooltip={dot_string(tip, tooltip=True)}, "
             'style=rounded, color="#9aa5b1", fontsize=10, labeljust=l];'
         )
         out.extend(f"    {_node(node)}" for node in by_cluster.get(key, ()))
         out.append("  }")
-    clustered = {key for key, _ in view.clusters}
+    clustered = {key for key, _, _ in view.clusters}
     for cluster, nodes in sorted(by_cluster.items()):
         if cluster not in clustered:
             out.extend(f"  {_node(node)}" for node in nodes)

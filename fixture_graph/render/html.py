@@ -95,7 +95,7 @@ def render_html(report: Report, options: GraphOptions | None = None) -> str:
         analyzed=bool(report.analysis.rules_run or report.analysis.findings),
         rootdir=report.scan.rootdir,
         root_name=Path(report.scan.rootdir).name or report.scan.rootdir,
-        inifile=_relative(report.scan.inifile, report.scan.rootdir),
+        inifile=index.show(report.scan.inifile) if report.scan.inifile else None,
         env_flags=report.scan.env,
         weight_unit=report.analysis.weight_unit,
         impact_note=impact_note(report),
@@ -138,12 +138,3 @@ def _asset(name: str) -> str:
     if "</" in text.replace("<\\/", ""):
         raise RenderError(f"{name} must not contain '</'")
     return text
-
-
-def _relative(path: str | None, root: str) -> str | None:
-    if path is None:
-        return None
-    try:
-        return str(Path(path).relative_to(root))
-    except ValueError:
-        return path

@@ -17,6 +17,10 @@ Layout (``v`` is the format version; indexes point into the arrays named):
   ``name``, ``roots`` (``position * 8 + reason``, see :data:`REASONS`), ``ctx``, ``size``
   (fixtures in the closure), ``weight``; ``params`` (sparse) the test's parametrized names.
 * ``contexts``: ``[autouse positions, [[name, winner position], ...]]``.
+* ``shown``: how a scan path (a group label, a fixture's file) is printed from the
+  working directory (:func:`~fixture_graph.render.paths.path_display`), for the paths where that
+  differs. Ids are built from the scan paths and stay pytest node ids; finding and issue
+  locations and ``registeredIn`` are stored as printed.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from typing import Any
 from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding
 from fixture_graph.model import FixtureDef, FixtureKind, ResolvedTest, TestItem
+from fixture_graph.render.paths import ShowPath
 from fixture_graph.render.summary import impact_note, measured_rows, override_chain
-from fixture_graph.render.view import GraphIndex, used_by
+from fixture_graph.render.view import GraphIndex, shown_file, used_by
 from fixture_graph.report import USER_KINDS, Report
 
 FORMAT_VERSION = 1
@@ -47,7 +52,7 @@ def report_data(report: Report, index: GraphIndex) -> dict[str, Any]:
     ordered = sorted(index.base)
     position = {fid: i for i, fid in enumerate(ordered)}
     fixtures = [index.fixtures[fid] for fid in ordered]
-    groups, group_of = _groups(fixtures)
+    groups, group_of = _groups(fixtures, index.show)
     return {
         "v": FORMAT_VERSION,
         "scopes": list(SCOPES),
@@ -56,14 +61,15 @@ def report_data(report: Report, index: GraphIndex) -> dict[str, Any]:
         "impacts": [level for level, _ in sorted(report.config.weights, key=lambda lw: -lw[1])],
         "groups": groups,
         "fx": _fixture_columns(report, index, fixtures, position, group_of),
-        "findings": _findings(report, position),
+        "findings": _findings(report, position, index.show),
         **_tests(report, index, position),
         "cycles": [[position[i] for i in c.links if i in position] for c in report.resolution.cycles],
         "chains": [
             [c.weight, [position.get(i, i) for i in c.ids]]
             for c in sorted(report.analysis.heavy_chains, key=lambda c: (-c.weight, c.ids))
         ],
-        "issues": [[i.file, i.line, i.code, i.message] for i in report.scan.issues],
+        "issues": [[index.show(i.file), i.line, i.code, i.message] for i in report.scan.issues],
+        "shown": _shown(groups, fixtures, index.show),
         "impactNote": impact_note(report) is not None,
         "weightUnit": report.analysis.weight_unit,
         "sessionBudget": report.config.max_session_fixtures,
@@ -86,8 +92,12 @@ def _group_path(fixture: FixtureDef) -> tuple[str, ...]:
     return (*dirs, fixture.file)
 
 
-def _groups(fixtures: list[FixtureDef]) -> tuple[list[list[Any]], dict[str, int]]:
-    """The group tree (``[label, parent, kind]`` rows) and each group key's row."""
+def _groups(fixtures: list[FixtureDef], show: ShowPath) -> tuple[list[list[Any]], dict[str, int]]:
+    """The group tree (``[label, parent, kind]`` rows) and each group key's row.
+
+    Directory and module labels are scan paths (the page builds ids from them); a plugin's label
+    is printed from the working directory.
+    """
     keys: set[str] = set()
     for fixture in fixtures:
         keys.update(_group_path(fixture))
@@ -96,7 +106,7 @@ def _groups(fixtures: list[FixtureDef]) -> tuple[list[list[Any]], dict[str, int]
     for key in sorted(keys, key=lambda k: (k.count("/") - k.endswith("/"), k)):
         parent = key.rstrip("/").rsplit("/", 1)[0] + "/" if "/" in key.rstrip("/") else None
         if key.startswith(("builtin:", "plugin:")):
-            kind, label, parent = key.split(":", 1)[0], _special_label(key), None
+            kind, label, parent = key.split(":", 1)[0], _special_label(key, show), None
         elif key.endswith("/"):
             kind, label = "dir", key
         else:
@@ -107,10 +117,24 @@ def _groups(fixtures: list[FixtureDef]) -> tuple[list[list[Any]], dict[str, int]
     return rows, row_of
 
 
-def _special_label(key: str) -> str:
+def _special_label(key: str, show: ShowPath) -> str:
     if key == "builtin:":
         return "pytest builtins"
-    return "plugin " + key.split(":", 1)[1]
+    return "plugin " + shown_file(key.split(":", 1)[1], FixtureKind.PLUGIN, show)
+
+
+def _shown(groups: list[list[Any]], fixtures: list[FixtureDef], show: ShowPath) -> dict[str, str]:
+    """Scan path -> printed path, for the paths where they differ (see the module docstring)."""
+    paths = {label for label, _, kind in groups if kind in ("dir", "conftest", "module")}
+    paths.update(f.file for f in fixtures if f.kind is not FixtureKind.BUILTIN)
+    out = {}
+    for path in sorted(paths):
+        if path.startswith("<"):
+            continue
+        shown = show(path.rstrip("/")) + "/" if path.endswith("/") else show(path)
+        if shown != path:
+            out[path] = shown
+    return out
 
 
 def _fixture_columns(
@@ -132,6 +156,7 @@ def _fixture_columns(
     cols: dict[str, list[Any]] = defaultdict(list)
     sparse: dict[str, dict[int, Any]] = defaultdict(dict)
     for i, f in enumerate(fixtures):
+        registered = None if f.registered_in == f.file else shown_file(f.registered_in, f.kind, index.show)
         group = group_of[_group_path(f)[-1]]
         cols["name"].append(f.name)
         cols["group"].append(group)
@@ -162,7 +187,7 @@ def _fixture_columns(
             ("scopeSource", f.scope_source),
             ("params", f.params),
             ("measured", measured.get(f.id)),
-            ("registeredIn", f.registered_in if f.registered_in != f.file else None),
+            ("registeredIn", registered),
         ):
             if value:
                 sparse[key][i] = value
@@ -185,7 +210,7 @@ def _deps(index: GraphIndex, fid: str, position: dict[str, int]) -> list[int]:
     return out
 
 
-def _findings(report: Report, position: dict[str, int]) -> list[list[Any]]:
+def _findings(report: Report, position: dict[str, int], show: ShowPath) -> list[list[Any]]:
     by_place: dict[tuple[str, int], str] = {}
     for fixture in report.scan.fixtures:
         by_place.setdefault((fixture.file, fixture.line), fixture.id)
@@ -197,7 +222,7 @@ def _findings(report: Report, position: dict[str, int]) -> list[list[Any]]:
                 f.code,
                 int(f.severity),
                 f.severity.label,
-                f.file,
+                show(f.file),
                 f.line,
                 position.get(f.symbol or "", -1),
                 f.symbol or "",

@@ -7,8 +7,9 @@ a file outside the current directory is printed absolute. Node ids and fixture i
 identifiers, not paths, and stay rootdir-relative as pytest's node ids do.
 
 :func:`path_display` is the one place that decides; every display format asks it (text,
-concise, github, sarif, junit, gitlab, markdown, the diff's text and Markdown). The data
-formats (``json``, ``graphml``, ``node-link``, the diff's JSON) keep paths relative to the
+concise, github, sarif, junit, gitlab, markdown, the HTML report, DOT/SVG labels and
+tooltips, the diff's text and Markdown, ``verify``'s text). The data
+formats (``json``, ``graphml``, ``node-link``, the diff's JSON, ``verify``'s JSON) keep paths relative to the
 ``rootdir`` they record, like their ids, so the same tree gives the same document wherever it
 was made from.
 """

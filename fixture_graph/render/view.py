@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import PurePosixPath
 
 from fixture_graph.model import FixtureDef, FixtureKind, TestItem
+from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.report import USER_KINDS, Report
 from fixture_graph.scope import Scope
 
@@ -66,6 +67,7 @@ class GraphIndex:
     svg_ids: dict[str, str]
     cluster_of: dict[str, str]
     cluster_labels: dict[str, str]
+    cluster_tips: dict[str, str]
     cluster_ids: dict[str, str]
     edges: dict[tuple[str, str], MergedEdge]
     deps: dict[str, tuple[str, ...]]
@@ -73,6 +75,7 @@ class GraphIndex:
     cycle_pairs: frozenset[tuple[str, str]]
     severity: dict[str, int]
     base: frozenset[str]
+    show: ShowPath  # a scan path as printed from the working directory (render.paths)
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,7 @@ class GraphView:
 
     nodes: tuple[ViewNode, ...]
     edges: tuple[ViewEdge, ...]
-    clusters: tuple[tuple[str, str], ...]
+    clusters: tuple[tuple[str, str, str], ...]  # (key, label, tooltip)
     collapsed: bool
     rankdir: str
     notes: tuple[str, ...] = ()
@@ -134,16 +137,20 @@ def cluster_key(fixture: FixtureDef) -> str:
     return fixture.file
 
 
-def cluster_label(key: str, fixture: FixtureDef | None = None) -> str:
-    """``tests/unit/ (conftest)`` for a conftest, the path for any other module."""
+def cluster_label(key: str, fixture: FixtureDef | None = None, show: ShowPath | None = None) -> str:
+    """``tests/unit/ (conftest)`` for a conftest, the path for any other module.
+
+    ``show`` (:func:`~fixture_graph.render.paths.path_display`) spells the path from the working
+    directory; without it the rootdir-relative key is printed.
+    """
     if key == "builtin::":
         return "pytest builtins"
     if fixture is not None and fixture.kind is FixtureKind.PLUGIN:
-        return f"plugin: {fixture.registered_in or key}"
-    path = PurePosixPath(key)
+        return f"plugin: {shown_file(fixture.registered_in or key, fixture.kind, show)}"
+    path = PurePosixPath(show(key) if show else key)
     if path.name == "conftest.py":
         return f"{path.parent}/ (conftest)"
-    return key
+    return str(path)
 
 
 def build_index(report: Report) -> GraphIndex:
@@ -152,10 +159,13 @@ def build_index(report: Report) -> GraphIndex:
     tests = {t.nodeid: t for t in sorted(report.scan.tests, key=lambda t: t.nodeid)}
     svg_ids = {fid: f"fx-{i}" for i, fid in enumerate(fixtures)}
     svg_ids.update({nodeid: f"t-{i}" for i, nodeid in enumerate(tests)})
+    show = path_display(report.scan.rootdir)
     cluster_of = {fid: cluster_key(f) for fid, f in fixtures.items()}
     cluster_labels: dict[str, str] = {}
+    cluster_tips: dict[str, str] = {}
     for fid, key in cluster_of.items():
-        cluster_labels.setdefault(key, cluster_label(key, fixtures[fid]))
+        cluster_labels.setdefault(key, cluster_label(key, fixtures[fid], show))
+        cluster_tips.setdefault(key, shown_file(key, fixtures[fid].kind, show))
     cluster_ids = {key: f"m-{i}" for i, key in enumerate(sorted(cluster_labels))}
 
     grouped: dict[tuple[str, str], list[tuple[str, bool]]] = defaultdict(list)
@@ -195,6 +205,7 @@ def build_index(report: Report) -> GraphIndex:
         svg_ids=svg_ids,
         cluster_of=cluster_of,
         cluster_labels=cluster_labels,
+        cluster_tips=cluster_tips,
         cluster_ids=cluster_ids,
         edges=edges,
         deps={k: tuple(v) for k, v in deps.items()},
@@ -202,6 +213,7 @@ def build_index(report: Report) -> GraphIndex:
         cycle_pairs=frozenset(cycle_pairs),
         severity=severity,
         base=frozenset(base),
+        show=show,
     )
 
 
@@ -259,10 +271,10 @@ def build_view(report: Report, options: GraphOptions, index: GraphIndex | None =
                 "budget (narrow the view with --focus, --test or --scope, or pass --collapse none)"
             )
         fixture_nodes, edges = _collapse(index, report, fixture_nodes, edges)
-        clusters: tuple[tuple[str, str], ...] = ()
+        clusters: tuple[tuple[str, str, str], ...] = ()
     else:
         used = sorted({n.cluster for n in fixture_nodes})
-        clusters = tuple((key, index.cluster_labels[key]) for key in used)
+        clusters = tuple((key, index.cluster_labels[key], index.cluster_tips[key]) for key in used)
     return GraphView(
         nodes=tuple(sorted([*fixture_nodes, *extra], key=lambda n: n.key)),
         edges=tuple(sorted(edges, key=lambda e: (e.source, e.target))),
@@ -342,9 +354,23 @@ def used_by(report: Report) -> dict[str, int]:
     return dict(counts)
 
 
-def fixture_tooltip(fixture: FixtureDef) -> str:
-    """What hovering a fixture shows: id, place, scope and impact, guards, then the docstring."""
-    lines = [fixture.id, f"{fixture.file}:{fixture.line}"]
+def shown_file(file: str, kind: FixtureKind, show: ShowPath | None) -> str:
+    """``file`` (a ``kind`` definition's file or module) as printed: real paths through ``show``.
+
+    pytest's builtins name their ``_pytest/`` module and a configured plugin fixture says
+    ``<config>``; neither is a path under the rootdir, so they print as they are.
+    """
+    if show is None or kind is FixtureKind.BUILTIN or file.startswith("<"):
+        return file
+    return show(file)
+
+
+def fixture_tooltip(fixture: FixtureDef, show: ShowPath | None = None) -> str:
+    """What hovering a fixture shows: id, place, scope and impact, guards, then the docstring.
+
+    The place is spelled by ``show`` (from the working directory); the id stays a pytest id.
+    """
+    lines = [fixture.id, f"{shown_file(fixture.file, fixture.kind, show)}:{fixture.line}"]
     facts = [f"scope: {fixture.scope_label}"]
     if fixture.impact:
         facts.append(f"impact: {fixture.impact}")
@@ -391,7 +417,7 @@ def _budget_view(
     return GraphView(
         nodes=tuple(nodes),
         edges=tuple(sorted(edges, key=lambda e: (e.source, e.target))),
-        clusters=tuple((key, index.cluster_labels[key]) for key in used),
+        clusters=tuple((key, index.cluster_labels[key], index.cluster_tips[key]) for key in used),
         collapsed=False,
         rankdir=options.rankdir,
         notes=tuple(notes),
@@ -441,13 +467,14 @@ def _fixture_node(index: GraphIndex, fid: str) -> ViewNode:
         autouse=fixture.autouse,
         conditional=fixture.conditional,
         severity=index.severity.get(fid, 0),
-        tooltip=fixture_tooltip(fixture),
+        tooltip=fixture_tooltip(fixture, index.show),
     )
 
 
 def _test_node(index: GraphIndex, nodeid: str) -> ViewNode:
     test = index.tests[nodeid]
-    tooltip = "\n".join([nodeid, f"{test.file}:{test.line}", *(f"only if: {g}" for g in test.guards)])
+    place = f"{index.show(test.file)}:{test.line}"
+    tooltip = "\n".join([nodeid, place, *(f"only if: {g}" for g in test.guards)])
     return ViewNode(
         key=nodeid,
         svg_id=index.svg_ids[nodeid],

@@ -1,7 +1,9 @@
 """Text and JSON views of a :class:`~fixture_graph.verify.verdict.VerifyResult`.
 
 Both are sorted and deterministic. The JSON (``"schema": "fixture-graph-verify/1"``) is what
-``make validate`` reads to build the README's Accuracy table.
+``make validate`` reads to build the README's Accuracy table; like the scan's JSON it keeps paths
+relative to the ``rootdir`` it records. The text output prints each place from the working
+directory (:func:`~fixture_graph.render.paths.path_display`), as the scan's text output does.
 """
 
 from __future__ import annotations
@@ -10,15 +12,17 @@ import json
 from collections import Counter
 from typing import Any
 
+from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.verify.findings import FindingCheck, Verdict
 from fixture_graph.verify.verdict import VerifyResult, describe
 
 SCHEMA = "fixture-graph-verify/1"
 
 
-def render_verify_text(result: VerifyResult) -> str:
+def render_verify_text(result: VerifyResult, cwd: str | None = None) -> str:
     """Headline (agreeing/total), each disagreement with its cause, what was not judged, then the
-    findings as pytest judges them."""
+    findings as pytest judges them; places relative to ``cwd`` (default: the working directory)."""
+    show = path_display(result.rootdir, cwd) if result.rootdir else None
     if result.failure:
         return f"verify: {result.failure}\n"
     pct = 100.0 * result.agreement
@@ -31,7 +35,7 @@ def render_verify_text(result: VerifyResult) -> str:
         causes = Counter(d.cause.value for d in result.disagreements)
         lines.append("disagreements by cause: " + ", ".join(f"{k} {v}" for k, v in sorted(causes.items())))
         for disagreement in result.disagreements:
-            lines.extend(describe(disagreement))
+            lines.extend(describe(disagreement, show))
     if result.unverifiable:
         failed = sum(1 for u in result.unverifiable if not u.skipped)
         skipped = len(result.unverifiable) - failed
@@ -48,7 +52,7 @@ def render_verify_text(result: VerifyResult) -> str:
             lines.append(f"    {nodeid}: {text}")
         if len(result.dynamic_notes) > 20:
             lines.append(f"    ... {len(result.dynamic_notes) - 20} more (see --format json)")
-    lines.extend(_findings_text(result))
+    lines.extend(_findings_text(result, show or _same))
     lines.extend(f"note: {n}" for n in result.notes)
     return "\n".join(lines) + "\n"
 
@@ -58,7 +62,11 @@ def _counts(checks: tuple[FindingCheck, ...]) -> str:
     return ", ".join(f"{counts[v]} {v.value}" for v in Verdict)
 
 
-def _findings_text(result: VerifyResult) -> list[str]:
+def _same(path: str) -> str:
+    return path
+
+
+def _findings_text(result: VerifyResult, show: ShowPath) -> list[str]:
     """Error findings as pytest judges them (false ones first), then FG006's precision."""
     lines = [
         f"error findings: {len(result.errors)} ({_counts(result.errors)}); "
@@ -66,7 +74,8 @@ def _findings_text(result: VerifyResult) -> list[str]:
     ]
     order = {Verdict.FALSE: 0, Verdict.UNVERIFIED: 1, Verdict.CONFIRMED: 2}
     for check in sorted(result.errors, key=lambda c: (order[c.verdict], c.file, c.line, c.key)):
-        lines.append(f"    {check.verdict.value}: {check.file}:{check.line}: {check.code} {check.message}")
+        where = f"{show(check.file)}:{check.line}"
+        lines.append(f"    {check.verdict.value}: {where}: {check.code} {check.message}")
         lines.append(f"        {check.detail}")
     if result.unused:
         precision = result.unused_precision
@@ -77,7 +86,7 @@ def _findings_text(result: VerifyResult) -> list[str]:
         )
         for check in result.unused:
             if check.verdict is not Verdict.CONFIRMED:
-                lines.append(f"    {check.verdict.value}: {check.file}:{check.line}: {check.message}")
+                lines.append(f"    {check.verdict.value}: {show(check.file)}:{check.line}: {check.message}")
                 lines.append(f"        {check.detail}")
     return lines
 
@@ -98,6 +107,7 @@ def verify_json(result: VerifyResult) -> dict[str, Any]:
     """The JSON document as a dict."""
     return {
         "schema": SCHEMA,
+        "rootdir": result.rootdir,
         "pytest_version": result.pytest_version,
         "oracle": result.source,
         "ran": result.ran,

@@ -14,6 +14,7 @@ from __future__ import annotations
 import enum
 import os
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -104,6 +105,7 @@ class VerifyResult:
     failure: str | None = None
     errors: tuple[FindingCheck, ...] = ()
     unused: tuple[FindingCheck, ...] = ()
+    rootdir: str = ""  # the scan's rootdir: the paths above are relative to it
 
     @property
     def agreement(self) -> float:
@@ -139,14 +141,20 @@ def compare(report: Report, view: PytestView) -> VerifyResult:
             (),
             notes=view.notes,
             failure=f"pytest exited with code {view.exit_code} before collecting:\n{view.output_tail}",
+            rootdir=report.scan.rootdir,
         )
     judge = _Judge(report, view)
     return judge.run()
 
 
-def describe(disagreement: Disagreement) -> list[str]:
-    """Readable lines for one disagreement (used by the text output and by tests)."""
+def describe(disagreement: Disagreement, show: Callable[[str], str] | None = None) -> list[str]:
+    """Readable lines for one disagreement (used by the text output and by tests).
+
+    ``show`` spells a rootdir-relative path as printed (the text output passes
+    :func:`~fixture_graph.render.paths.path_display`); without it places print as stored.
+    """
     d = disagreement
+    place = _place_shower(show)
     lines = [f"{d.nodeid}: {d.cause.value}: {d.explanation}"]
     if d.collected != "both":
         lines.append(f"    collected by {d.collected.replace('-only', '')} only")
@@ -155,10 +163,24 @@ def describe(disagreement: Disagreement) -> list[str]:
     if d.extra:
         lines.append(f"    extra (we have, pytest lacks): {', '.join(d.extra)}")
     for w in d.winners:
-        lines.append(f"    {w.name}: pytest uses {w.pytest or 'nothing'}, we use {w.ours or 'nothing'}")
+        lines.append(f"    {w.name}: pytest uses {place(w.pytest)}, we use {place(w.ours)}")
     if d.runtime_extra:
         lines.append(f"    resolved at run time only: {', '.join(d.runtime_extra)}")
     return lines
+
+
+def _place_shower(show: Callable[[str], str] | None) -> Callable[[str | None], str]:
+    """``path:line`` (or None) as printed: the path through ``show``, pytest's own files as is."""
+
+    def place(where: str | None) -> str:
+        if where is None:
+            return "nothing"
+        path, sep, line = where.rpartition(":")
+        if show is None or not sep or path.startswith(f"{PYTEST_PACKAGE}/"):
+            return where
+        return f"{show(path)}:{line}"
+
+    return place
 
 
 class _Judge:
@@ -234,6 +256,7 @@ class _Judge:
             notes=tuple(notes),
             errors=findings.errors(self.report.analysis.findings),
             unused=findings.unused(self.report.analysis.findings),
+            rootdir=self.report.scan.rootdir,
         )
 
     def _unverifiable(self) -> list[tuple[Unverifiable, tuple[str, ...]]]:
