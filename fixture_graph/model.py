@@ -286,7 +286,8 @@ class ResolvedTest:
     @property
     def winners(self) -> tuple[tuple[str, str], ...]:
         """(name, definition id) for each name of the closure that has a definition: the
-        closest one, which the test gets (computed from the parts on each access)."""
+        closest one, which the test gets (computed from the parts on each access, so a new
+        tuple each time: key caches by ``id(parts)``, never by the id of this value)."""
         if len(self.parts) == 1:
             return self.parts[0].winners
         return tuple(sorted({w for part in self.parts for w in part.winners}))

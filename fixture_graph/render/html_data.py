@@ -339,10 +339,11 @@ def _winners(
     cache: dict[int, tuple[tuple[str, int], ...]],
 ) -> tuple[tuple[str, int], ...]:
     """The definitions the resolver chose for the test, for the ambiguous names only."""
-    winners = rt.winners
-    key = id(winners)
+    # Tests that share a closure share its parts tuple (winners are computed from the parts).
+    key = id(rt.parts)
     if key in cache:
         return cache[key]
+    winners = rt.winners
     out = []
     for name in ambiguous:
         at = bisect.bisect_left(winners, (name,))
