@@ -13,6 +13,7 @@ import subprocess
 import sys
 import warnings
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -169,3 +170,9 @@ def test_the_measure_agrees_with_the_oracle_on_generated_programs(source: str) -
             patch.setattr(depth, "MAX_DEPTH", limit)
             patch.setattr(depth, "SURE_DEPTH", 10**9)
             assert depth.too_deep(tree, source) == (deep[0] if deep else None)
+
+
+def test_the_limits_are_documented() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert f"deeper than {depth.MAX_DEPTH:,} levels" in readme
+    assert f"0 past {depth.SURE_DEPTH:,}" in readme

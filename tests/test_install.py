@@ -50,15 +50,7 @@ def tool_venv(tmp_path_factory: pytest.TempPathFactory, dists: dict[str, Path]) 
     """A new venv holding the wheel and its dependencies only (not editable, no test deps)."""
     venv = tmp_path_factory.mktemp("tools") / "venv"
     run(sys.executable, "-m", "venv", venv)
-    run(
-        venv / "bin" / "python",
-        "-m",
-        "pip",
-        "install",
-        "--quiet",
-        "--disable-pip-version-check",
-        dists[".whl"],
-    )
+    run(venv / "bin" / "python", "-m", "pip", "install", "--quiet", dists[".whl"])
     return venv
 
 

@@ -27,22 +27,11 @@ def scan_all(out_dir: Path, python: str, trees: list[str]) -> int:
         name, _, rest = spec.partition("=")
         root, *extra = rest.split(",")
         os.chdir(root)
-        args = [
-            "--python",
-            python,
-            "--no-cache",
-            "-j",
-            "1",
-            "--format",
-            "json",
-            "-o",
-            str(out_dir / f"{name}.json"),
-        ]
+        out = str(out_dir / f"{name}.json")
+        args = ["--python", python, "--no-cache", "-j", "1", "--format", "json", "-o", out]
         result = CliRunner().invoke(main, [*args, *extra])
-        if (
-            result.exit_code not in (0, 1, 3)
-            or (result.exception
-            and not isinstance(result.exception, SystemExit))
+        if result.exit_code not in (0, 1, 3) or (
+            result.exception and not isinstance(result.exception, SystemExit)
         ):
             print(f"{name}: exit {result.exit_code}\n{result.output}", file=sys.stderr)
             failures += 1
