@@ -3,8 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
-# pytest's options for make test and test-all: parallel on every core (pytest-xdist).
-PYTEST_ARGS ?= -q -n auto
+# pytest's options for make test and test-all: parallel on every core (pytest-xdist), a file per
+# worker so module fixtures (a built wheel, a venv) are made once.
+PYTEST_ARGS ?= -q -n auto --dist loadfile
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SAMPLE := tests/data/sample_suite
 
