@@ -119,4 +119,4 @@ def test_every_supported_python_gives_the_same_json(tmp_path: Path) -> None:
         ("test_null.py", "not-a-file", 0),
         ("test_parentheses.py", "too-deep", 1),
     ]
-    assert [t["nodeid"] for t in pathological["tests"]] == ["test_escapes.py::test_f", "test_ok.py::test_ok"]
+    assert pathological["summary"]["tests"] == 2  # test_ok.py and test_escapes.py: read, not refused
