@@ -3,6 +3,9 @@ SHELL := /bin/bash
 PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
+# pytest's options for make test and test-all: parallel on every core (pytest-xdist), a file per
+# worker so module fixtures (a built wheel, a venv) are made once.
+PYTEST_ARGS ?= -q -n auto --dist loadfile
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SAMPLE := tests/data/sample_suite
 
@@ -50,7 +53,29 @@ check: venv ## Lint (ruff) and type-check (mypy --strict)
 	$(VENV)/bin/mypy
 
 test: deps check ## Lint, type-check and run the whole test suite
-	$(PY) -m pytest -q
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# -- Every supported Python ---------------------------------------------------------------------
+# The versions are pyproject's classifiers; .ci/find-python looks for each on PATH, then in pyenv.
+# Each one found gets a venv in .venvs/X.Y; one not found is named and skipped, never a failure.
+PYTHON_VERSIONS ?= $(shell sed -n 's/.*"Programming Language :: Python :: \(3\.[0-9]*\)".*/\1/p' pyproject.toml)
+VENVS_STAMP := .installed-$(shell cksum < pyproject.toml | cut -d' ' -f1)
+
+venvs: ## A venv per supported Python found here, in .venvs/X.Y (PYTHON_VERSIONS="3.10 3.13": some)
+	@for v in $(PYTHON_VERSIONS); do \
+	  if ! py=$$(.ci/find-python $$v); then echo "Python $$v: not on this machine, skipped"; continue; fi; \
+	  test -f .venvs/$$v/$(VENVS_STAMP) && continue; \
+	  echo "Python $$v: $$py -> .venvs/$$v"; rm -rf .venvs/$$v; \
+	  $$py -m venv .venvs/$$v && .venvs/$$v/bin/python -m pip install --quiet --upgrade pip \
+	    && .venvs/$$v/bin/python -m pip install --quiet -e '.[test]' && touch .venvs/$$v/$(VENVS_STAMP) || exit 1; \
+	done
+
+test-all: deps check venvs ## The whole suite on every supported Python found here (PYTHON_VERSIONS to choose)
+	@failed=; ran=; for v in $(PYTHON_VERSIONS); do \
+	  if [ ! -f .venvs/$$v/$(VENVS_STAMP) ]; then echo "== Python $$v: not on this machine, skipped"; continue; fi; \
+	  echo "== Python $$v: $$(.venvs/$$v/bin/python -V)"; ran="$$ran $$v"; \
+	  .venvs/$$v/bin/python -m pytest $(PYTEST_ARGS) || failed="$$failed $$v"; \
+	done; echo "test-all: ran on Python$${ran:- nothing}$${failed:+; failed on$$failed}"; test -z "$$failed"
 
 bench-analyzers: venv ## Time resolution and every analyzer on a 20,000-fixture graph with large SCCs
 	$(PY) tests/bench/bench_analyzers.py 20000
@@ -80,6 +105,6 @@ fuzz: venv ## Fuzz longer than make test (FUZZ_EXAMPLES per property, fresh seed
 	FIXTURE_GRAPH_FUZZ_EXAMPLES=$(or $(FUZZ_EXAMPLES),2000) $(PY) -m pytest -q tests/test_fuzz.py --hypothesis-show-statistics
 
 clean: ## Remove the virtualenv and caches
-	rm -rf $(VENV) .mypy_cache .ruff_cache out
+	rm -rf $(VENV) .venvs .mypy_cache .ruff_cache out
 
-.PHONY: help venv graphviz chromium deps demo check test bench bench-analyzers screenshots bench-render validate bench-plugin fuzz clean
+.PHONY: help venv venvs graphviz chromium deps demo check test test-all bench bench-analyzers screenshots bench-render validate bench-plugin fuzz clean

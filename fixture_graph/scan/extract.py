@@ -13,12 +13,14 @@ import io
 import re
 import sys
 import tokenize
+import warnings
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import HookParametrize, Issue
+from fixture_graph.scan import depth
 from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.decorators import BY_NAME as FILLER_BY_NAME
 from fixture_graph.scan.decorators import TRANSPARENT, Fills
@@ -65,14 +67,14 @@ _SUPPRESS = re.compile(r"#\s*fixture-graph:\s*ignore(?:\[([^\]]*)\])?")
 ALL_CODES = "*"
 # The parser that tried, named in parse errors (a newer ``--python`` may parse what this cannot).
 _PYTHON = f"Python {sys.version_info[0]}.{sys.version_info[1]}"
-# Parser messages that mean "nested deeper than CPython allows", not a typo. The tokenizer's
-# "too many nested parentheses" (200 levels, 3.10-3.13) and "too many levels of indentation"
-# (100), 3.12's "too many nested f-strings", and the parser's MemoryError "Parser stack
-# overflowed - Python source too complex to parse" (3.12, 3.13; a bare MemoryError in 3.10 and
-# 3.11, caught below like the RecursionError "maximum recursion depth exceeded during ast
-# construction" of 3.11-3.13). The same rule decides the code whichever Python parses the file
-# (a newer ``--python`` runs this very function, see target_parser.py).
-_DEPTH_LIMITS = ("too many nested", "too complex", "too many levels of indentation")
+# Tokenizer messages that mean "nested deeper than CPython allows", not a typo: "too many nested
+# parentheses" (200 levels) and "too many levels of indentation" (100), the same limits, words and
+# line on 3.10-3.13, and 3.12's "too many nested f-strings". Deeper trees than the tokenizer
+# catches are decided by the scan's own measure (see depth.py), whatever the parser does.
+_DEPTH_LIMITS = ("too many nested", "too many levels of indentation")
+# A parser's own limit (3.12's "Python source too complex to parse"): where it falls differs
+# between versions, so it is reported like any tree deeper than the scan's limit.
+_PARSER_LIMITS = ("too complex",)
 # The issue codes of a file the parser refused; a newer ``--python`` may accept it.
 PARSE_FAILURES = frozenset({"syntax-error", "too-deep"})
 
@@ -99,18 +101,23 @@ def extract_module(
         return ModuleRecord(path=path, issues=(issue,), parsed=False)
     assert source is not None
     try:
-        tree = ast.parse(source, filename=path)
+        tree = _parse(source, path)
     except SyntaxError as exc:
-        code = "too-deep" if any(m in exc.msg for m in _DEPTH_LIMITS) else "syntax-error"
+        if any(m in exc.msg for m in _DEPTH_LIMITS):
+            return _too_deep(path, exc.lineno or 0, exc.msg)
+        if any(m in exc.msg for m in _PARSER_LIMITS):
+            return _too_deep(path, 0, depth.MESSAGE)
         message = f"syntax error under {_PYTHON}: {exc.msg}"
         return ModuleRecord(
-            path=path, issues=(Issue(path, exc.lineno or 0, code, message, True),), parsed=False
+            path=path, issues=(Issue(path, exc.lineno or 0, "syntax-error", message, True),), parsed=False
         )
     except (RecursionError, MemoryError):
-        message = f"too deeply nested for the parser of {_PYTHON}"
-        return ModuleRecord(path=path, issues=(Issue(path, 0, "too-deep", message, True),), parsed=False)
+        return _too_deep(path, 0, depth.MESSAGE)
     except ValueError as exc:
         return ModuleRecord(path=path, issues=(Issue(path, 0, "decode-error", str(exc), True),), parsed=False)
+    line = depth.too_deep(tree, source)
+    if line is not None:
+        return _too_deep(path, line, depth.MESSAGE)
     try:
         return _Extractor(path, source, tree, options, track_uses).run()
     except RecursionError:
@@ -121,6 +128,27 @@ def extract_module(
 # ---------------------------------------------------------------------------------------------
 # Private functions
 # ---------------------------------------------------------------------------------------------
+
+
+def _parse(source: str | bytes, path: str) -> ast.Module:
+    """``ast.parse`` without warnings about the scanned code, which pytest would not raise.
+
+    3.12 and newer warn of invalid escape sequences and ``is`` with a literal while parsing; under
+    ``-W error`` (or pytest's ``filterwarnings = error``) the warning would become a syntax error.
+
+    Raises:
+        SyntaxError, ValueError: the source does not parse.
+        RecursionError, MemoryError: it is too deep for this parser (or could crash it).
+    """
+    if depth.crashes_parser(source, path):
+        raise RecursionError("too deep for this parser")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return ast.parse(source, filename=path)
+
+
+def _too_deep(path: str, line: int, message: str) -> ModuleRecord:
+    return ModuleRecord(path=path, issues=(Issue(path, line, "too-deep", message, True),), parsed=False)
 
 
 def _decode(path: str, data: bytes) -> tuple[str | None, Issue | None]:
@@ -134,7 +162,7 @@ def _decode(path: str, data: bytes) -> tuple[str | None, Issue | None]:
         issue = Issue(path, 0, "decode-error", f"cannot decode file: {exc}", True)
     try:
         # CPython's tokenizer never decodes comments, so undecodable bytes there still import.
-        ast.parse(data)
+        _parse(data, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None, issue
     return data.decode(encoding, "replace"), None

@@ -44,6 +44,10 @@ FACT_ATTRIBUTES = frozenset(
 FACT_CALLS = frozenset({"platform.system", "platform.machine", "platform.python_implementation"})
 # Roots whose attributes are never a suite's constants (facts are read above; the rest is runtime).
 _NOT_CONSTANTS = ("os.", "sys.", "platform.", "pytest.", "builtins.")
+# False whenever code runs (only type checkers take it as true), as ``if TYPE_CHECKING:`` is read
+# by the extractor: never looked up in typing.py, which a guard like ``sys.version_info >= (3, 11)
+# or TYPE_CHECKING`` (pytest's capture.py) would otherwise read on 3.10 only.
+_TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 _MAX_IMPORT_DEPTH = 8
 _FIND_SPEC = frozenset({"importlib.util.find_spec", "importlib.find_loader", "pkgutil.find_loader"})
 # Modules a tracer, coverage tool or debugger imports: absent from a plain pytest run.
@@ -222,6 +226,8 @@ def _convert(node: ast.expr, qualify: _Context) -> EnvExpr:
         name = qualify(node) or ""
         if name in FACT_ATTRIBUTES or name.startswith("sys.flags."):
             return ("fact", name)
+        if name in _TYPE_CHECKING:
+            return ("const", False)
         written = node.id if isinstance(node, ast.Name) else None
         if "." in name and name != written and not name.startswith(_NOT_CONSTANTS):
             # ``from pkg._compat import PY_310`` (or ``compat.PY_310``): another module's
