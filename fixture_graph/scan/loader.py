@@ -132,6 +132,10 @@ class FileLoader:
         self._chunks: list[list[str]] = []
         self._next_chunk = 0
         self._pool: Any = None
+        # The encoded record of every file extracted in this run, by path, with its stat: the
+        # scan drops the records of collected test modules, and one imported later is decoded
+        # from here rather than parsed again (the blobs are the cache's own, when it is on).
+        self._done: dict[str, tuple[inputs.StatKey, bytes]] = {}
         self._total = 0
         self._loaded = 0
 
@@ -173,6 +177,12 @@ class FileLoader:
         if self.progress is not None:
             self.progress(self._loaded, max(self._total, self._loaded))
         key = str(path)
+        done = self._done.get(key)
+        if done is not None:  # read before in this run (a dropped record asked for again)
+            record = decode_record(done[1], shown)
+            if record is not None:
+                inputs.note_file(key, done[0])
+                return record, None
         if self.cache is not None:
             try:
                 st = os.stat(key)
@@ -253,6 +263,8 @@ class FileLoader:
             assert better is not None
             assert better_blob is not None
             record, blob = better, better_blob
+        if blob is not None:
+            self._done[key] = (stat, blob)
         if self.cache is not None:
             self.cache.store(key, outcome[1], outcome[2], blob if blob is not None else encode_record(record))
         return record, None
