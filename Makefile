@@ -70,7 +70,7 @@ venvs: ## A venv per supported Python found here, in .venvs/X.Y (PYTHON_VERSIONS
 	    && .venvs/$$v/bin/python -m pip install --quiet -e '.[test]' && touch .venvs/$$v/$(VENVS_STAMP) || exit 1; \
 	done
 
-test-all: deps check venvs ## The whole suite on every supported Python found here (PYTHON_VERSIONS to choose)
+test-all: deps venvs ## The whole suite on every supported Python found here (PYTHON_VERSIONS to choose)
 	@failed=; ran=; for v in $(PYTHON_VERSIONS); do \
 	  if [ ! -f .venvs/$$v/$(VENVS_STAMP) ]; then echo "== Python $$v: not on this machine, skipped"; continue; fi; \
 	  echo "== Python $$v: $$(.venvs/$$v/bin/python -V)"; ran="$$ran $$v"; \

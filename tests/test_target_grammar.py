@@ -76,6 +76,13 @@ def target() -> tuple[str, tuple[int, int]]:
 
 # Syntax no supported Python parses (a 3.14 template string): this parser's error on every one.
 NEWER_THAN_ANY = 'x = t"hi"\n'
+# A statement of each grammar that the one before cannot parse.
+FIRST_PARSED_BY = {(3, 12): "type X = int", (3, 13): "type X[T = int] = list[T]", (3, 14): 'x = t"hi"'}
+
+
+def newer_syntax(target: tuple[int, int]) -> str:
+    """A line the target parses and this Python does not (a 3.12 tool needs a 3.13 target's)."""
+    return next(line for version, line in FIRST_PARSED_BY.items() if OWN < version <= target)
 
 # The same suite twice, line for line: once in 3.12 syntax, once in syntax every Python reads.
 NEW_SYNTAX = {
@@ -262,9 +269,8 @@ def test_without_python_the_new_syntax_is_a_syntax_error_even_after_a_cached_run
     tmp_path: Path, target: tuple[str, tuple[int, int]]
 ) -> None:
     python, (major, minor) = target
-    root = write(
-        tmp_path / "tree", {"pytest.ini": "[pytest]\n", "test_x.py": "type X = int\n\ndef test_x(): pass\n"}
-    )
+    source = newer_syntax(target[1]) + "\ndef test_x(): pass\n"
+    root = write(tmp_path / "tree", {"pytest.ini": "[pytest]\n", "test_x.py": source})
     for _ in range(2):  # with --python (the second run from the cache), then without, twice
         assert [t.nodeid for t in scan(root, python).tests] == ["test_x.py::test_x"]
         result = scan(root, None)
