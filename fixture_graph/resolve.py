@@ -428,8 +428,8 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     :class:`SharedWalks` to; with it, long chains resolve in linear time).
     """
     index = DefinitionIndex(scan)
-    # Fixture edges as plain tuples: built once, sorted in C at
-    # the end. The tests' own requests stay on their ResolvedTest (shared with their closure).
+    # Fixture requests as plain tuples, sorted in C at the end. The tests' own requests stay on
+    # their ResolvedTest (shared with their closure).
     links: set[tuple[str, str, str]] = set()  # static requests (source, target, name)
     dynamic_links: set[tuple[str, str, str]] = set()  # getfixturevalue requests
     cycles: dict[tuple[str, ...], Cycle] = {}

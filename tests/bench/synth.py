@@ -21,6 +21,7 @@ it. Import it as ``bench.synth`` from the tests (``tests/`` is on ``sys.path`` t
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import math
 import random
 import textwrap
@@ -146,18 +147,21 @@ def fixture_rich_spec(fixtures: int, seed: int = 0) -> SuiteSpec:
     Raises:
         ValueError: ``fixtures`` is below what the base layout already defines.
     """
-    base = SuiteSpec(test_files=200, seed=seed, files_per_dir=10, depth=2, conftest_ratio=1.0)
+    return _with_fixtures(
+        SuiteSpec(test_files=200, seed=seed, files_per_dir=10, depth=2, conftest_ratio=1.0), fixtures
+    )
+
+
+def _with_fixtures(base: SuiteSpec, fixtures: int) -> SuiteSpec:
+    """``base`` with extra fixtures so that it defines exactly ``fixtures``.
+
+    Raises:
+        ValueError: ``fixtures`` is below what the base layout already defines.
+    """
     floor = _plan(base).fixture_count()
     if fixtures < floor:
         raise ValueError(f"at least {floor} fixtures are needed for this layout")
-    return SuiteSpec(
-        test_files=base.test_files,
-        seed=seed,
-        files_per_dir=base.files_per_dir,
-        depth=base.depth,
-        conftest_ratio=base.conftest_ratio,
-        extra_fixtures=fixtures - floor,
-    )
+    return dataclasses.replace(base, extra_fixtures=fixtures - floor)
 
 
 def generate_suite(root: Path, spec: SuiteSpec) -> SuiteStats:
@@ -643,15 +647,4 @@ def render_scale_spec(fixtures: int = 5000, tests: int = 100_000, seed: int = 0)
     base = SuiteSpec(
         test_files=max(1, tests // per_file), seed=seed, files_per_dir=50, depth=2, tests_per_file=per_file
     )
-    floor = _plan(base).fixture_count()
-    if fixtures < floor:
-        raise ValueError(f"at least {floor} fixtures are needed for this layout")
-    return SuiteSpec(
-        test_files=base.test_files,
-        seed=seed,
-        files_per_dir=base.files_per_dir,
-        depth=base.depth,
-        tests_per_file=per_file,
-        conftest_ratio=base.conftest_ratio,
-        extra_fixtures=fixtures - floor,
-    )
+    return _with_fixtures(base, fixtures)
