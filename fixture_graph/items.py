@@ -15,9 +15,10 @@ test and is left out.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
-from fixture_graph.model import FixtureDef, Resolution, ScanResult
+from fixture_graph.model import FixtureDef, Resolution, ResolvedTest, ScanResult, TestItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,32 +37,83 @@ class ItemCount:
 
 
 def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
-    """Count the items pytest would collect from ``scan``'s tests, resolved by ``resolution``."""
+    """Count the items pytest would collect from ``scan``'s tests, resolved by ``resolution``.
+
+    O(tests + distinct closures x their winners): tests that share a closure (the same
+    :attr:`~fixture_graph.model.ResolvedTest.parts`) and the same directly parametrized names
+    share one product of fixture ``params``.
+    """
     fixtures = {f.id: f for f in scan.fixtures}
-    outer = {(e.source, e.name): e.target for e in resolution.edges if not e.dynamic}
-    resolved = {t.nodeid: t for t in resolution.tests}
+    # Only fixtures request outward along an override chain (a test's requests start chains).
+    outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
+    # Keyed by ``id(parts)`` (plus the skipped names, when there are any): the parts tuples live
+    # as long as ``resolution``, so their ids are stable here, and a key costs no new object.
+    products: dict[object, tuple[int, bool]] = {}
+    hooks: dict[tuple[int, int], bool] = {}
     items = uncounted = 0
-    for test in scan.tests:
+    for test, found in _pairs(scan, resolution):
         cases = test.param_cases
         known = cases is not None
         count = cases or 1
-        found = resolved.get(test.nodeid)
         if found is not None and not test.is_unittest:
-            closure = set(found.closure)
-            if any(g.argnames and all(r in closure for r in g.requires) for g in test.generated):
-                known = False
-            skip = set(test.marked_params) | set(test.direct_params)
-            for name, winner in found.winners:
-                if name in skip:
-                    continue
-                params = _fixture_params(name, winner, fixtures, outer)
-                if params is None:
-                    known = False
-                else:
-                    count *= max(params, 1)
+            shared = id(found.parts)
+            if test.generated:
+                # A hook whose requirements the closure meets parametrizes it with values the
+                # scan does not read (a test module's hooks are one tuple for all its tests).
+                hooked = hooks.get((shared, id(test.generated)))
+                if hooked is None:
+                    closure = frozenset(found.closure)
+                    hooked = hooks[shared, id(test.generated)] = any(
+                        g.argnames and all(r in closure for r in g.requires) for g in test.generated
+                    )
+                known = known and not hooked
+            skipped = (*test.marked_params, *test.direct_params)
+            key: object = (shared, skipped) if skipped else shared
+            product = products.get(key)
+            if product is None:
+                product = products[key] = _closure_params(found.winners, frozenset(skipped), fixtures, outer)
+            count *= product[0]
+            known = known and product[1]
         items += count
         uncounted += not known
     return ItemCount(len(scan.tests), items, uncounted)
+
+
+def _pairs(scan: ScanResult, resolution: Resolution) -> Iterator[tuple[TestItem, ResolvedTest | None]]:
+    """Each scanned test with its resolution (None when it has none).
+
+    :func:`~fixture_graph.resolve.resolve` keeps the scan's order, one result per test; any
+    other resolution is matched by node id.
+    """
+    tests = resolution.tests
+    if len(tests) == len(scan.tests) and all(
+        t.nodeid == r.nodeid for t, r in zip(scan.tests, tests, strict=True)
+    ):
+        yield from zip(scan.tests, tests, strict=True)
+        return
+    by_nodeid = {t.nodeid: t for t in tests}
+    for test in scan.tests:
+        yield test, by_nodeid.get(test.nodeid)
+
+
+def _closure_params(
+    winners: tuple[tuple[str, str], ...],
+    skip: frozenset[str],
+    fixtures: dict[str, FixtureDef],
+    outer: dict[tuple[str, str], str],
+) -> tuple[int, bool]:
+    """The product of the ``params`` counts of a closure's winners outside ``skip``, and whether
+    every one of them was known."""
+    product, known = 1, True
+    for name, winner in winners:
+        if name in skip:
+            continue
+        params = _fixture_params(name, winner, fixtures, outer)
+        if params is None:
+            known = False
+        else:
+            product *= max(params, 1)
+    return product, known
 
 
 def _fixture_params(

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from fixture_graph.analyze.findings import Analysis
 from fixture_graph.config import AnalyzeConfig, GateConfig
+from fixture_graph.items import ItemCount, count_items
 from fixture_graph.measure import Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult
 from fixture_graph.resolve import resolve
@@ -18,15 +20,23 @@ from fixture_graph.scope import Scope
 USER_KINDS = (FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Report:
-    """A scan plus its resolution (and, with ``--measurements``, measured fixture cost)."""
+    """A scan plus its resolution (and, with ``--measurements``, measured fixture cost).
+
+    Derived figures that several renderers print (:attr:`items`) are computed once per report.
+    """
 
     scan: ScanResult
     resolution: Resolution
     analysis: Analysis = field(default_factory=Analysis)
     config: AnalyzeConfig = field(default_factory=AnalyzeConfig)
     measurements: Measurements | None = None
+
+    @cached_property
+    def items(self) -> ItemCount:
+        """The items pytest would collect (see :func:`~fixture_graph.items.count_items`)."""
+        return count_items(self.scan, self.resolution)
 
     @property
     def user_fixtures(self) -> tuple[FixtureDef, ...]:

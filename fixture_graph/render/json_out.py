@@ -16,7 +16,6 @@ from typing import Any
 
 from fixture_graph import __version__
 from fixture_graph.analyze.findings import Finding
-from fixture_graph.items import count_items
 from fixture_graph.measure import FixtureMeasurement
 from fixture_graph.model import FixtureDef
 from fixture_graph.render.summary import impact_note
@@ -103,7 +102,7 @@ def build_json(report: Report, schema: int = 2) -> dict[str, Any]:
     for edge in res.fixture_edges:
         (dynamic if edge.dynamic else deps)[edge.source].add(edge.target)
     by_id = {f.id: f for f in scan.fixtures}
-    items = count_items(scan, res)
+    items = report.items
     fixtures = [
         {
             **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])),

@@ -11,7 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from fixture_graph.analyze.findings import Chain, Finding, Severity
-from fixture_graph.items import count_items
 from fixture_graph.model import FixtureDef
 from fixture_graph.report import Report
 from fixture_graph.scope import Scope
@@ -54,7 +53,7 @@ def summarize(report: Report) -> Summary:
     severities = Counter(f.severity for f in report.analysis.findings)
     chains = sorted(report.analysis.heavy_chains, key=lambda c: (-c.weight, c.ids))
     user = report.user_fixtures
-    items = count_items(report.scan, report.resolution)
+    items = report.items
     return Summary(
         fixtures=len(user),
         definitions=len(report.scan.fixtures),

@@ -15,7 +15,7 @@ from itertools import groupby
 
 from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding, Severity
-from fixture_graph.items import ItemCount, count_items
+from fixture_graph.items import ItemCount
 from fixture_graph.render.paint import Paint, Piece, paint_line, plain, severity_role
 from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.render.summary import impact_note, measured_rows
@@ -135,7 +135,7 @@ def summary_lines(report: Report, paint: Paint = plain, show: ShowPath | None = 
         f"{'dependency' if n_cycles == 1 else 'dependencies'}"
     )
     lines = [paint_line([(headline, "heading")], paint)]
-    items = count_items(scan, res)
+    items = report.items
     files = counted(scan.files_scanned, "file")
     rows = [
         f"tests: {tests_text(items)}, {files} scanned, rootdir: {scan.rootdir}",
