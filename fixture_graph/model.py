@@ -269,19 +269,34 @@ class ResolvedTest:
     """pytest's static view of one test: ``closure`` is ``sorted(item.fixturenames)``.
 
     Tests that share a context and their initial names share the tuples of one closure
-    (``closure``, ``closure_defs``, ``from_test``, ``parts``), so memory grows with
-    distinct closures, not with tests. ``from_test`` pairs each name the test itself requests (ini
+    (``from_test``, ``parts``), and a closure is held only as its parts (``closure`` and
+    ``closure_defs`` are their unions, made on access), so memory grows with the distinct parts
+    of closures, not with tests. ``from_test`` pairs each name the test itself requests (ini
     ``usefixtures``, autouse, marks, arguments) with the definition it gets; ``dynamic`` does
     the same for its literal ``request.getfixturevalue`` names.
     """
 
     nodeid: str
-    closure: tuple[str, ...]
-    closure_defs: tuple[str, ...]
     requests: tuple[str, ...]
     from_test: tuple[tuple[str, str], ...] = ()
     dynamic: tuple[tuple[str, str], ...] = ()
     parts: tuple[ClosurePart, ...] = ()
+
+    @property
+    def closure(self) -> tuple[str, ...]:
+        """``sorted(item.fixturenames)``: the union of the parts' names (the part's own tuple for
+        a closure of one part, else a new tuple on each access: key caches by ``id(parts)``)."""
+        if len(self.parts) == 1:
+            return self.parts[0].names
+        return tuple(sorted({n for part in self.parts for n in part.names}))
+
+    @property
+    def closure_defs(self) -> tuple[str, ...]:
+        """The definition ids the closure uses, sorted: the union of the parts' ``defs`` (a new
+        tuple on each access when there are several parts, as for :attr:`closure`)."""
+        if len(self.parts) == 1:
+            return self.parts[0].defs
+        return tuple(sorted({d for part in self.parts for d in part.defs}))
 
     @property
     def winners(self) -> tuple[tuple[str, str], ...]:

@@ -66,13 +66,16 @@ class Report:
         out = {t.nodeid: t.guards for t in self.scan.tests if t.guards}
         if not conditional:
             return out
+        shared: dict[int, list[str]] = {}  # by id(parts): tests that share a closure share its parts
         for resolved in self.resolution.tests:
-            via = [
-                f"{conditional[d].name}: {g}"
-                for d in resolved.closure_defs
-                if d in conditional
-                for g in conditional[d].guards
-            ]
+            via = shared.get(id(resolved.parts))
+            if via is None:
+                via = shared[id(resolved.parts)] = [
+                    f"{conditional[d].name}: {g}"
+                    for d in resolved.closure_defs
+                    if d in conditional
+                    for g in conditional[d].guards
+                ]
             if via:
                 out[resolved.nodeid] = tuple(dict.fromkeys((*out.get(resolved.nodeid, ()), *via)))
         return out

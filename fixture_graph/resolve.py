@@ -181,19 +181,26 @@ class _Memo:
     """One test closure, shared by the tests that request the same names in the same place."""
 
     from_test: tuple[tuple[str, str], ...]
-    closure: tuple[str, ...]
-    closure_defs: tuple[str, ...]
     unknown: tuple[tuple[str, str], ...] = ()
     cycles: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = ()
-    # With pytest 8.x, every name the walk reached (``closure`` lists a subset); else None, as
-    # the walk's names are ``closure`` itself.
+    # With pytest 8.x, every name the walk reached (the closure lists a subset); else None, as
+    # the walk's names are the closure itself.
     reached_names: frozenset[str] | None = None
+    # The closure, as the parts whose unions it is (no union is stored: see ResolvedTest).
     parts: tuple[ClosurePart, ...] = ()
+
+    def names(self) -> Iterator[str]:
+        """The closure's names, unsorted, a name once per part that holds it."""
+        return chain.from_iterable(part.names for part in self.parts)
+
+    def defs(self) -> Iterator[str]:
+        """The closure's definition ids, unsorted, an id once per part that holds it."""
+        return chain.from_iterable(part.defs for part in self.parts)
 
     @property
     def walked(self) -> Iterable[str]:
         """Every name the walk reached."""
-        return self.closure if self.reached_names is None else self.reached_names
+        return self.names() if self.reached_names is None else self.reached_names
 
 
 # What a closure adds to the resolution once a test uses it: the requests between definitions
@@ -446,13 +453,13 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         get = index.getter(test.ancestors)
         cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, len(context))
         if test.generated:
-            generated = hook_parametrized(test, cached.closure)
+            generated = hook_parametrized(test, cached.names())
             if generated is not test:
                 test = generated
                 cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, len(context))
         effects = pending.pop(id(cached), None)
         if effects is not None:
-            reached.update(cached.closure_defs)
+            reached.update(cached.defs())
             links.update(effects[0])
             for reach in effects[1]:
                 reaches.setdefault(id(reach), reach)
@@ -467,8 +474,6 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
         tests.append(
             ResolvedTest(
                 nodeid=test.nodeid,
-                closure=cached.closure,
-                closure_defs=cached.closure_defs,
                 requests=_requests(test),
                 from_test=cached.from_test,
                 dynamic=dynamic_targets,
@@ -518,7 +523,7 @@ def _requests(test: TestItem) -> tuple[str, ...]:
     return tuple(dict.fromkeys((*test.usefixtures, *test.argnames)))
 
 
-def hook_parametrized(test: TestItem, closure: Sequence[str]) -> TestItem:
+def hook_parametrized(test: TestItem, closure: Iterable[str]) -> TestItem:
     """``test`` with the names its ``pytest_generate_tests`` hooks parametrize.
 
     pytest calls the hooks with ``metafunc.fixturenames`` = the closure; a call applies when
@@ -607,8 +612,6 @@ def _closure(
     reached_names = None
     if legacy:
         reached_names, names = names, frozenset(closure_names_8x(initial, get, ignore))
-    closure = tuple(sorted(names))
-    closure_defs = tuple(sorted(used))
     if simple is not None and not legacy:
         # The names every test of the context requests (ini usefixtures, autouse) make one part.
         shared = sum(1 for name in initial[:context] if name not in ignore)
@@ -618,6 +621,7 @@ def _closure(
         if ignore and (extra := tuple(sorted(names.difference(*(p.names for p in parts))))):
             parts += (index.intern(ClosurePart(extra, ())),)
     else:
+        closure = tuple(sorted(names))
         pairs = index.pairs
         winners = tuple(
             pairs.setdefault(pair, pair)
@@ -625,10 +629,8 @@ def _closure(
             if n not in direct_params and (defs := get(n))
             for pair in ((n, defs[-1].id),)
         )
-        parts = (index.intern(ClosurePart(closure, closure_defs, winners)),)
-    if len(parts) == 1:  # share the part's tuples
-        closure, closure_defs = parts[0].names, parts[0].defs
-    memo = _Memo(from_test, closure, closure_defs, unknown, found_cycles, reached_names, parts)
+        parts = (index.intern(ClosurePart(closure, tuple(sorted(used)), winners)),)
+    memo = _Memo(from_test, unknown, found_cycles, reached_names, parts)
     return memo, (links, reaches)
 
 

@@ -74,17 +74,26 @@ class Context:
     @cached_property
     def fan_in(self) -> Counter[str]:
         """Definition id -> number of tests whose closure includes it."""
+        # Tests that share a closure share its parts: count each closure once, times its tests.
+        shared: Counter[int] = Counter(id(test.parts) for test in self.resolution.tests)
         counts: Counter[str] = Counter()
         for test in self.resolution.tests:
-            counts.update(test.closure_defs)
+            times = shared.pop(id(test.parts), 0)
+            if times:
+                for fixture_id in test.closure_defs:
+                    counts[fixture_id] += times
         return counts
 
     @cached_property
     def tests_of(self) -> dict[str, list[str]]:
         """Definition id -> node ids of the tests whose closure includes it."""
         out: dict[str, list[str]] = defaultdict(list)
+        closures: dict[int, tuple[str, ...]] = {}
         for test in self.resolution.tests:
-            for fixture_id in test.closure_defs:
+            defs = closures.get(id(test.parts))
+            if defs is None:
+                defs = closures[id(test.parts)] = test.closure_defs
+            for fixture_id in defs:
                 out[fixture_id].append(test.nodeid)
         return out
 
@@ -208,14 +217,14 @@ class Context:
         """Every test's closure weight (each definition once), heaviest first."""
         weights = self.weights
         default = self.config.untagged_weight if not self.uses_measured_cost else 0.0
-        # Tests that share a closure share its tuple (see resolve's memo): sum each one once.
-        totals: dict[int, float] = {}
+        # Tests that share a closure share its parts (see resolve's memo): sum each one once.
+        totals: dict[int, tuple[float, int]] = {}
         costs = []
         for test in self.resolution.tests:
-            defs = test.closure_defs
-            total = totals.get(id(defs))
+            total = totals.get(id(test.parts))
             if total is None:
-                total = totals[id(defs)] = sum([weights.get(d, default) for d in defs])
-            costs.append(TestCost(test.nodeid, total, len(defs)))
+                defs = test.closure_defs
+                total = totals[id(test.parts)] = (sum([weights.get(d, default) for d in defs]), len(defs))
+            costs.append(TestCost(test.nodeid, *total))
         costs.sort(key=lambda c: (-c.weight, c.nodeid))
         return tuple(costs)

@@ -419,10 +419,13 @@ def forbidden_dependency(ctx: Context) -> Iterator[Finding]:
         }
         if not forbidden:
             continue
+        found: dict[int, set[str]] = {}  # by id(parts): tests that share a closure share its parts
         for test in ctx.resolution.tests:
             if not any(fnmatch.fnmatchcase(test.nodeid, p) for p in contract.tests):
                 continue
-            hits = forbidden.intersection(test.closure_defs)
+            hits = found.get(id(test.parts))
+            if hits is None:
+                hits = found[id(test.parts)] = forbidden.intersection(test.closure_defs)
             if not hits:
                 continue
             item = ctx.items[test.nodeid]

@@ -269,6 +269,7 @@ def _tests(report: Report, index: GraphIndex, position: dict[str, int]) -> dict[
     ini = set(report.scan.ini_usefixtures)
     contexts: dict[tuple[tuple[int, ...], tuple[tuple[str, int], ...]], int] = {}
     winners_cache: dict[int, tuple[tuple[str, int], ...]] = {}
+    sizes: dict[int, int] = {}  # by id(parts): tests that share a closure share its parts
     cols: dict[str, list[Any]] = defaultdict(list)
     params: dict[str, list[list[str]]] = {}
     test_guards: dict[str, list[str]] = {}
@@ -287,7 +288,10 @@ def _tests(report: Report, index: GraphIndex, position: dict[str, int]) -> dict[
         key = (autouse, _winners(rt, ambiguous, position, winners_cache))
         cols["roots"].append(roots)
         cols["ctx"].append(contexts.setdefault(key, len(contexts)))
-        cols["size"].append(len(rt.closure_defs))
+        size = sizes.get(id(rt.parts))
+        if size is None:
+            size = sizes[id(rt.parts)] = len(rt.closure_defs)
+        cols["size"].append(size)
         weight = weights.get(rt.nodeid, 0.0)
         cols["weight"].append(float(weight_text(weight)) if weight else 0)
         if item is not None and item.param_names:

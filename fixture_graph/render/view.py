@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import PurePosixPath
 
-from fixture_graph.model import FixtureDef, FixtureKind, TestItem
+from fixture_graph.model import FixtureDef, FixtureKind, ResolvedTest, TestItem
 from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.report import USER_KINDS, Report
 from fixture_graph.scope import Scope
@@ -341,15 +341,14 @@ def find_test(index: GraphIndex, nodeid: str) -> str:
 
 def used_by(report: Report) -> dict[str, int]:
     """How many tests reach each definition (the closure pytest would set up)."""
-    # Tests that share a closure share its tuple: count each tuple once, weighted by its tests.
-    shared: dict[int, tuple[tuple[str, ...], int]] = {}
+    # Tests that share a closure share its parts: count each closure once, weighted by its tests.
+    shared: dict[int, tuple[ResolvedTest, int]] = {}
     for test in report.resolution.tests:
-        closure = test.closure_defs
-        held = shared.get(id(closure))
-        shared[id(closure)] = (closure, held[1] + 1 if held else 1)
+        held = shared.get(id(test.parts))
+        shared[id(test.parts)] = (test, held[1] + 1 if held else 1)
     counts: dict[str, int] = defaultdict(int)
-    for closure, tests in shared.values():
-        for fid in set(closure):
+    for test, tests in shared.values():
+        for fid in test.closure_defs:
             counts[fid] += tests
     return dict(counts)
 
