@@ -7,6 +7,7 @@ definition, which definitions are visible where) happens here, once, in linear t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -15,7 +16,7 @@ from fixture_graph.analyze.findings import Chain, TestCost
 from fixture_graph.config import AnalyzeConfig
 from fixture_graph.graph import build_graph
 from fixture_graph.measure import FixtureMeasurement, Measurements
-from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult, TestItem
+from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ResolvedTest, ScanResult, TestItem
 from fixture_graph.resolve import DefinitionIndex
 
 if TYPE_CHECKING:
@@ -84,16 +85,18 @@ class Context:
                     counts[fixture_id] += times
         return counts
 
-    @cached_property
-    def tests_of(self) -> dict[str, list[str]]:
-        """Definition id -> node ids of the tests whose closure includes it."""
+    def tests_of(self, fixture_ids: Collection[str]) -> dict[str, list[str]]:
+        """Definition id -> node ids of the tests whose closure includes it, for ``fixture_ids``
+        only (in test order; an id no test reaches is absent). O(tests + their closures' parts);
+        not cached: a rule asks for the few definitions it reports on."""
+        wanted = frozenset(fixture_ids)
         out: dict[str, list[str]] = defaultdict(list)
-        closures: dict[int, tuple[str, ...]] = {}
+        closures: dict[int, list[str]] = {}  # by id(parts): tests that share a closure share its parts
         for test in self.resolution.tests:
-            defs = closures.get(id(test.parts))
-            if defs is None:
-                defs = closures[id(test.parts)] = test.closure_defs
-            for fixture_id in defs:
+            hits = closures.get(id(test.parts))
+            if hits is None:
+                hits = closures[id(test.parts)] = [d for d in test.closure_defs if d in wanted]
+            for fixture_id in hits:
                 out[fixture_id].append(test.nodeid)
         return out
 
@@ -103,16 +106,29 @@ class Context:
         return DefinitionIndex(self.scan)
 
     @cached_property
-    def requests_from(self) -> dict[str, list[tuple[str, bool]]]:
-        """Requester (test node id or fixture id) -> [(definition id, dynamic)], sorted."""
+    def _fixture_requests(self) -> dict[str, list[tuple[str, bool]]]:
         out: dict[str, list[tuple[str, bool]]] = defaultdict(list)
         for edge in self.resolution.fixture_edges:
             out[edge.source].append((edge.target, edge.dynamic))
-        for test in self.resolution.tests:
-            pairs = [(target, False) for target, _ in test.from_test]
-            pairs.extend((target, True) for target, _ in test.dynamic)
-            out[test.nodeid] = sorted(set(pairs))
         return out
+
+    @cached_property
+    def _resolved(self) -> dict[str, ResolvedTest]:
+        return {t.nodeid: t for t in self.resolution.tests}
+
+    def requests_from(self, node: str) -> list[tuple[str, bool]]:
+        """[(definition id, dynamic)] that a requester (test node id or fixture id) requests,
+        sorted (fixtures' in edge order); empty for an unknown node. A test's list is made on
+        each call, from its resolution (a suite has many more tests than rules ask about)."""
+        found = self._fixture_requests.get(node)
+        if found is not None:
+            return found
+        test = self._resolved.get(node)
+        if test is None:
+            return []
+        pairs = {(target, False) for target, _ in test.from_test}
+        pairs.update((target, True) for target, _ in test.dynamic)
+        return sorted(pairs)
 
     def is_user(self, fixture: FixtureDef) -> bool:
         """Written in the suite (conftest, test module or class), not a builtin or plugin."""

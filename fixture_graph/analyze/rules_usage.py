@@ -305,11 +305,14 @@ def costly_autouse(ctx: Context) -> Iterator[Finding]:
     """Autouse definitions by weight x setups (one setup per scope instance the tests span)."""
     threshold = ctx.config.autouse_cost_threshold
     workers = max(1, ctx.config.workers)
-    for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
-        if not fixture.autouse or not ctx.is_user(fixture):
-            continue
+    autouse = sorted(
+        (f for f in ctx.scan.fixtures if f.autouse and ctx.is_user(f) and ctx.weight(f.id) > 0),
+        key=lambda f: f.id,
+    )
+    tests_of = ctx.tests_of([f.id for f in autouse]) if autouse else {}
+    for fixture in autouse:
         weight = ctx.weight(fixture.id)
-        tests = ctx.tests_of.get(fixture.id, [])
+        tests = tests_of.get(fixture.id, [])
         if weight <= 0 or not tests:
             continue
         instances = {_instance_key(fixture.scope, t, ctx.items[t].ancestors) for t in tests}
@@ -392,7 +395,7 @@ def _shortest_chain(ctx: Context, start: str, goals: set[str], *, certain: bool 
             while (up := parent[path[-1]]) is not None:
                 path.append(up)
             return path[::-1]
-        for target, dynamic in sorted(ctx.requests_from.get(node, ())):
+        for target, dynamic in ctx.requests_from(node):
             if certain and (dynamic or (target in ctx.fixtures and ctx.fixtures[target].conditional)):
                 continue
             if target not in parent:
