@@ -31,14 +31,22 @@ def node_attributes(fixture: FixtureDef) -> dict[str, Any]:
     }
 
 
-def build_graph(scan: ScanResult, resolution: Resolution) -> nx.DiGraph[str]:
-    """Build the definition graph from a scan and its resolution (deterministic order)."""
+def build_graph(scan: ScanResult, resolution: Resolution, *, attributes: bool = True) -> nx.DiGraph[str]:
+    """Build the definition graph from a scan and its resolution (deterministic order).
+
+    Nodes carry :func:`node_attributes` unless ``attributes`` is False (the analyzers read the
+    definitions by id instead; the attribute dicts are most of a large graph's memory). Edges
+    always carry ``name`` and ``dynamic``.
+    """
     import networkx as nx
 
     graph: nx.DiGraph[str] = nx.DiGraph()
     ids = set()
     for fixture in sorted(scan.fixtures, key=lambda f: f.id):
-        graph.add_node(fixture.id, **node_attributes(fixture))
+        if attributes:
+            graph.add_node(fixture.id, **node_attributes(fixture))
+        else:
+            graph.add_node(fixture.id)
         ids.add(fixture.id)
     for edge in resolution.fixture_edges:
         if edge.source in ids and edge.target in ids:

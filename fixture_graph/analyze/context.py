@@ -51,8 +51,9 @@ class Context:
 
     @cached_property
     def graph(self) -> nx.DiGraph[str]:
-        """Definition -> definition edges (see :mod:`fixture_graph.graph`)."""
-        return build_graph(self.scan, self.resolution)
+        """Definition -> definition edges (see :mod:`fixture_graph.graph`); nodes carry no
+        attributes: rules read definitions from :attr:`fixtures`."""
+        return build_graph(self.scan, self.resolution, attributes=False)
 
     @cached_property
     def fixtures(self) -> dict[str, FixtureDef]:
@@ -156,21 +157,25 @@ class Context:
         return tuple(self.index.getter(self.index.ancestors(fixture.holder))(fixture.name) or ())
 
     @cached_property
-    def _below(self) -> dict[tuple[str, str], list[str]]:
-        """(name, holder) -> ids of the definitions of ``name`` in nodes strictly below ``holder``.
-
-        Built once by walking up from each definition (depth per definition), so asking for
-        every fixture's overriders stays linear even with 50,000 definitions of one name.
-        """
-        out: dict[tuple[str, str], list[str]] = defaultdict(list)
-        for fixture in self.scan.fixtures:
-            for holder in self.index.ancestors(fixture.holder)[:-1]:
-                out[fixture.name, holder].append(fixture.id)
-        return out
+    def _below(self) -> dict[str, dict[str, list[str]]]:
+        """name -> holder -> ids of the definitions of ``name`` in nodes strictly below
+        ``holder``, filled per name on first use (see :meth:`overriders`)."""
+        return {}
 
     def overriders(self, fixture: FixtureDef) -> list[str]:
-        """Ids of the definitions of ``fixture.name`` below its holder (they override it there)."""
-        return self._below.get((fixture.name, fixture.holder), [])
+        """Ids of the definitions of ``fixture.name`` below its holder (they override it there).
+
+        The first question about a name walks up once from each of its definitions (depth per
+        definition), so asking for every overrider stays linear even with 50,000 definitions
+        of one name; names never asked about cost nothing.
+        """
+        below = self._below.get(fixture.name)
+        if below is None:
+            below = self._below[fixture.name] = defaultdict(list)
+            for other in self.by_name.get(fixture.name, ()):
+                for holder in self.index.ancestors(other.holder)[:-1]:
+                    below[holder].append(other.id)
+        return below.get(fixture.holder, [])
 
     def where(self, node: str) -> tuple[str, int]:
         """file and line of a fixture id or test node id."""
