@@ -15,8 +15,9 @@ test and is left out.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from fixture_graph.model import FixtureDef, Resolution, ResolvedTest, ScanResult, TestItem
 
@@ -47,9 +48,8 @@ def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
     # Only fixtures request outward along an override chain (a test's requests start chains).
     outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
     # Keyed by ``id(parts)`` (plus the skipped names, when there are any): the parts tuples live
-    # as long as ``resolution``, so their ids are stable here, and a key costs no new object.
-    products: dict[object, tuple[int, bool]] = {}
-    hooks: dict[tuple[int, int], bool] = {}
+    # as long as ``resolution``, so their ids are stable here.
+    products: dict[object, int] = {}  # 2 x the product, + 1 when every count was known
     items = uncounted = 0
     for test, found in _pairs(scan, resolution):
         cases = test.param_cases
@@ -59,21 +59,18 @@ def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
             shared = id(found.parts)
             if test.generated:
                 # A hook whose requirements the closure meets parametrizes it with values the
-                # scan does not read (a test module's hooks are one tuple for all its tests).
-                hooked = hooks.get((shared, id(test.generated)))
-                if hooked is None:
-                    closure = frozenset(found.closure)
-                    hooked = hooks[shared, id(test.generated)] = any(
-                        g.argnames and all(r in closure for r in g.requires) for g in test.generated
-                    )
-                known = known and not hooked
+                # scan does not read.
+                closure = frozenset(chain.from_iterable(part.names for part in found.parts))
+                if any(g.argnames and closure.issuperset(g.requires) for g in test.generated):
+                    known = False
             skipped = (*test.marked_params, *test.direct_params)
             key: object = (shared, skipped) if skipped else shared
             product = products.get(key)
             if product is None:
-                product = products[key] = _closure_params(found.winners, frozenset(skipped), fixtures, outer)
-            count *= product[0]
-            known = known and product[1]
+                winners = {w for part in found.parts for w in part.winners}
+                product = products[key] = _closure_params(winners, frozenset(skipped), fixtures, outer)
+            count *= product // 2
+            known = known and bool(product % 2)
         items += count
         uncounted += not known
     return ItemCount(len(scan.tests), items, uncounted)
@@ -97,13 +94,13 @@ def _pairs(scan: ScanResult, resolution: Resolution) -> Iterator[tuple[TestItem,
 
 
 def _closure_params(
-    winners: tuple[tuple[str, str], ...],
+    winners: Iterable[tuple[str, str]],
     skip: frozenset[str],
     fixtures: dict[str, FixtureDef],
     outer: dict[tuple[str, str], str],
-) -> tuple[int, bool]:
-    """The product of the ``params`` counts of a closure's winners outside ``skip``, and whether
-    every one of them was known."""
+) -> int:
+    """Twice the product of the ``params`` counts of a closure's winners outside ``skip``, plus
+    one when every one of them was known (one small int: most products are 1)."""
     product, known = 1, True
     for name, winner in winners:
         if name in skip:
@@ -113,7 +110,7 @@ def _closure_params(
             known = False
         else:
             product *= max(params, 1)
-    return product, known
+    return product * 2 + known
 
 
 def _fixture_params(
