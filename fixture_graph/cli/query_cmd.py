@@ -35,8 +35,11 @@ if TYPE_CHECKING:
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("test")
 @click.argument("fixture")
+@click.option(
+    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
+)
 @apply_options(SCAN_OPTIONS)
-def why(test: str, fixture: str, **opts: Any) -> None:
+def why(test: str, fixture: str, paths: tuple[Path, ...], **opts: Any) -> None:
     """Every route by which TEST gets FIXTURE, with file:line for each request.
 
     TEST is a node id as pytest takes it (FILE::TEST, FILE::CLASS::TEST, a [param] id is
@@ -48,7 +51,7 @@ def why(test: str, fixture: str, **opts: Any) -> None:
         from fixture_graph.questions.routes import find_routes
         from fixture_graph.render.questions import render_not_in_closure, render_why
 
-        report, closure, show = _one_test(test, opts)
+        report, closure, show = _one_test(test, paths, opts)
         try:
             query = find_fixture(report.scan, fixture)
         except NotFound as exc:
@@ -64,8 +67,11 @@ def why(test: str, fixture: str, **opts: Any) -> None:
 
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("test")
+@click.option(
+    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
+)
 @apply_options(SCAN_OPTIONS)
-def tree(test: str, **opts: Any) -> None:
+def tree(test: str, paths: tuple[Path, ...], **opts: Any) -> None:
     """The closure of TEST as a tree: each request under the fixture that makes it, with scope,
     impact and definition; a fixture shown again is marked (*); autouse, usefixtures, ini and
     parametrize roots are labelled.
@@ -76,7 +82,7 @@ def tree(test: str, **opts: Any) -> None:
         from fixture_graph.questions.tree import tree_rows
         from fixture_graph.render.questions import render_tree
 
-        _, closure, show = _one_test(test, opts)
+        _, closure, show = _one_test(test, paths, opts)
         click.echo(render_tree(closure, tree_rows(closure), show), nl=False)
     sys.exit(ExitCode.OK)
 
@@ -132,20 +138,29 @@ def uses(fixture: str, paths: tuple[Path, ...], deselect: bool, fmt: str, **opts
     sys.exit(ExitCode.OK)
 
 
-def _one_test(test: str, opts: dict[str, Any]) -> tuple[Report, TestClosure, ShowPath]:
-    """Scan the test's file as pytest would (its conftests and ini), and replay its closure."""
+def _one_test(
+    test: str, paths: tuple[Path, ...], opts: dict[str, Any]
+) -> tuple[Report, TestClosure, ShowPath]:
+    """Scan the suite (``paths``, else what ``fixture-graph`` alone scans), and replay the test's
+    closure; when the test is not in that scan, scan its file alone, as ``pytest FILE`` would."""
     from fixture_graph.cli.scan_cmd import make_report
     from fixture_graph.questions.closure import test_closure
     from fixture_graph.questions.lookup import NotFound, find_test, split_test_argument
     from fixture_graph.render.paths import path_display
 
     file, _ = split_test_argument(test)
-    configs = build_configs((Path(file),) if file else (), opts)
+    require_paths((Path(file),))
+    configs = build_configs(paths, opts)
     require_paths(configs.paths)
     report = make_report(configs, quiet=True, analyze=False)
     try:
         item = find_test(report.scan, test)
     except NotFound as exc:
-        raise UserError(str(exc)) from None
+        alone = make_report(build_configs((Path(file),), opts), quiet=True, analyze=False)
+        try:
+            item = find_test(alone.scan, test)
+        except NotFound:
+            raise UserError(str(exc)) from None
+        report = alone
     closure = test_closure(report.scan, report.resolution, item.nodeid)
     return report, closure, path_display(report.scan.rootdir)

@@ -40,13 +40,15 @@ def facts(fixture: FixtureDef) -> str:
 
 
 def holder_text(fixture: FixtureDef, show: ShowPath) -> str:
-    """Where a definition is registered: ``conftest X``, ``module X``, ``class X``, ``plugin X``."""
+    """Where a definition is registered: the conftest file, ``module X``, ``class X``, ``plugin X``."""
     if fixture.kind is FixtureKind.BUILTIN:
         return "pytest"
-    if fixture.kind is FixtureKind.CLASS:
+    if fixture.kind is FixtureKind.CLASS or "::" in fixture.holder:  # an xunit shim may sit on a class
         return f"class {fixture.holder}"
-    kind = fixture.kind.value if fixture.kind is not FixtureKind.XUNIT else "module"
-    return f"{kind} {shown_file(fixture.registered_in, fixture.kind, show)}"
+    registered = shown_file(fixture.registered_in, fixture.kind, show)
+    if fixture.kind is FixtureKind.CONFTEST:
+        return registered
+    return f"{'plugin' if fixture.kind is FixtureKind.PLUGIN else 'module'} {registered}"
 
 
 def origin_text(origin: Origin, closure: TestClosure, show: ShowPath) -> str:
