@@ -1,5 +1,9 @@
 """``why``, ``tree`` and ``uses`` on small trees: exact output, exit codes, pytest accepting the ids.
 
+The golden run on the sample suite is ``tests/data/golden/questions.txt``; regenerate it after an
+intended change with ``FIXTURE_GRAPH_UPDATE_GOLDEN=1 .venv/bin/python -m pytest
+tests/test_questions.py -k golden`` and review the diff.
+
 The main tree has every way a test can get a fixture: ini ``usefixtures``, autouse in a conftest,
 a module and a class, ``usefixtures`` marks on the test, its class and its module, arguments, an
 override chain (``def db(db)``), a direct ``parametrize`` and a ``getfixturevalue``.
@@ -13,11 +17,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
-from helpers.render import scan_tree, write_files
+from helpers.render import GOLDEN, UPDATE_ENV, copy_sample, scan_tree, write_files
 
 from fixture_graph.cli import main
+from fixture_graph.cli.help import OTHER, help_group
+from fixture_graph.cli.query_cmd import tree, uses, why
 
 FILES = {
     "pytest.ini": """
@@ -232,13 +239,13 @@ def test_why_a_directly_parametrized_name(suite: Path) -> None:
     assert code == 0
     assert out == (
         "sub/test_a.py::test_param gets db from the test's parametrize "
-        "(no definition of it runs) by 3 routes:\n"
+        "(no definition of it runs) by 4 routes:\n"
         "  1. autouse in conftest.py (conftest.py:19) -> clean\n"
         "       clean (conftest.py:19) -> db\n"
         "  2. a usefixtures mark on module sub/test_a.py -> user\n"
         "       user (conftest.py:24) -> db\n"
-        "  3. the test's signature (sub/test_a.py:22) "
-        "and a parametrize mark on the test (sub/test_a.py:22) -> db\n"
+        "  3. the test's signature (sub/test_a.py:22) -> db\n"
+        "  4. a parametrize mark on the test (sub/test_a.py:22) -> db\n"
     )
 
 
@@ -389,3 +396,37 @@ def test_scan_records_where_each_usefixtures_mark_sits(suite: Path) -> None:
     item = next(t for t in scan_tree(suite).scan.tests if t.name == "test_m")
     assert item.usefixtures == ("engine", "lazy", "user")
     assert item.usefixtures_at == ("sub/test_a.py::TestC::test_m", "sub/test_a.py::TestC", "sub/test_a.py")
+
+
+def test_every_option_is_in_a_help_group() -> None:
+    for command in (why, tree, uses):
+        options = [p for p in command.params if isinstance(p, click.Option)]
+        assert [p.name for p in options if help_group(p) == OTHER and p.name != "debug"] == []
+
+
+# The golden run: the sample suite, from inside it as ``make demo`` runs.
+GOLDEN_COMMANDS = (
+    ("tree", "tests/integration/test_repository_mocked.py::test_api_client_lists_users"),
+    (
+        "why",
+        "tests/integration/test_repository_mocked.py::test_api_client_lists_users",
+        "tests/conftest.py::mock_db",
+    ),
+    ("why", "tests/unit/test_payments.py::test_receipt_email_sent", "mock_email_sender"),
+    ("why", "tests/unit/test_payments.py::test_receipt_email_sent", "db_session"),
+    ("uses", "mock_cache"),
+    ("uses", "tests/integration/conftest.py::mock_db", "--deselect"),
+)
+
+
+def test_golden_sample_suite(tmp_path: Path) -> None:
+    root = copy_sample(tmp_path)
+    parts = []
+    for args in GOLDEN_COMMANDS:
+        code, out, err = ask(root, *args)
+        parts.append(f"$ fixture-graph {' '.join(args)}\n{out}{err}(exit {code})\n")
+    text = "\n".join(parts)
+    golden = GOLDEN / "questions.txt"
+    if os.environ.get(UPDATE_ENV):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")

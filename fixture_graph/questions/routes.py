@@ -1,7 +1,7 @@
 """``why TEST FIXTURE``: every route by which a test gets a fixture.
 
-A route starts at a name the test requests itself (with every reason it does: signature, mark,
-ini, autouse, getfixturevalue, parametrize) and follows requests between definitions down to the
+A route starts at a name the test requests itself for one reason (its signature, a mark, the
+ini, autouse, getfixturevalue, a parametrize) and follows requests between definitions down to the
 fixture. The fixture is a name (the test's winning definition of it, or its direct parameter)
 or a definition id (that definition, which may sit farther up an override chain).
 """
@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from fixture_graph.questions.closure import Request, Root, TestClosure
+from fixture_graph.questions.reasons import Origin
 
 #: Routes listed at most; the rest are counted (up to :data:`MAX_COUNTED`).
 MAX_ROUTES = 50
@@ -20,9 +21,12 @@ MAX_COUNTED = 10_000
 
 @dataclass(frozen=True, slots=True)
 class Route:
-    """``root`` and the requests from it down to the fixture (empty: the root is the fixture)."""
+    """``root``, requested for the reason ``origin`` (None: the scan knows none), and the requests
+    from it down to the fixture (empty: the root is the fixture). A root the test requests for
+    two reasons (its signature and a mark) starts two routes."""
 
     root: Root
+    origin: Origin | None
     links: tuple[Request, ...]
 
 
@@ -56,10 +60,12 @@ def find_routes(closure: TestClosure, name: str, definition: str | None = None) 
     listed: list[Route] = []
     count = 0
     for root in closure.roots:
+        reasons: tuple[Origin | None, ...] = root.origins or (None,)
         for links in _paths(closure, root, name, wanted):
-            count += 1
-            if len(listed) < MAX_ROUTES:
-                listed.append(Route(root, links))
+            for origin in reasons:
+                count += 1
+                if len(listed) < MAX_ROUTES:
+                    listed.append(Route(root, origin, links))
             if count >= MAX_COUNTED:
                 return Routes(name, targets, tuple(listed), count, True)
     return Routes(name, targets, tuple(listed), count)

@@ -99,7 +99,7 @@ def render_why(closure: TestClosure, routes: Routes, show: ShowPath) -> str:
     lines = [f"{closure.nodeid} gets {routes.name} from {got} by {count} {noun}:"]
     width = len(str(len(routes.routes)))
     for number, route in enumerate(routes.routes, 1):
-        why = " and ".join(origin_text(o, closure, show) for o in route.root.origins) or "a request"
+        why = origin_text(route.origin, closure, show) if route.origin is not None else "a request"
         lines.append(f"  {number:>{width}}. {why} -> {route.root.name}")
         for link in route.links:
             requester = fixtures[link.requester]
