@@ -62,7 +62,12 @@ FILES = {
 
         @pytest.fixture
         def lazy(request):
-            request.getfixturevalue("engine")
+            request.getfixturevalue("fetched")
+
+
+        @pytest.fixture
+        def fetched(engine):
+            pass
 
 
         @pytest.fixture
@@ -155,7 +160,8 @@ def test_tree_nests_requests_labels_roots_and_marks_repeats(suite: Path) -> None
         "│       └── db (*)\n"
         "├── engine (*) [usefixtures: the test]\n"
         "├── lazy (function, untagged) conftest.py:29 [usefixtures: class sub/test_a.py::TestC]\n"
-        "│   └── engine (*) [getfixturevalue]\n"
+        "│   └── fetched (function, untagged) conftest.py:34 [getfixturevalue]\n"
+        "│       └── engine (*)\n"
         "├── user (*) [usefixtures: module sub/test_a.py]\n"
         "└── db (*)\n"
         "(*) expanded above\n"
@@ -218,7 +224,7 @@ def test_why_follows_override_chains_and_getfixturevalue(suite: Path) -> None:
     ]
     assert "  3. a usefixtures mark on the test -> engine" in lines
     assert lines[lines.index("  4. a usefixtures mark on class sub/test_a.py::TestC -> lazy") + 1] == (
-        "       lazy (conftest.py:29) -> engine (getfixturevalue)"
+        "       lazy (conftest.py:29) -> fetched (getfixturevalue)"
     )
 
 
@@ -276,7 +282,7 @@ def test_why_not_in_the_closure_is_exit_1_with_the_nearest_definitions(suite: Pa
     assert (code, out) == (
         1,
         "only_a is not in the closure of other/test_b.py::test_b; nearest definitions: "
-        "conftest.py::only_a (conftest.py:34, visible, nothing requests it)\n",
+        "conftest.py::only_a (conftest.py:39, visible, nothing requests it)\n",
     )
     code, out, _ = ask(suite, "why", "other/test_b.py::test_b", "sub/conftest.py::db")
     assert (code, out) == (
@@ -352,14 +358,24 @@ def test_uses_deselect_warns_where_a_prefix_drops_more(suite: Path) -> None:
 
 
 def test_uses_json(suite: Path) -> None:
-    code, out, _ = ask(suite, "uses", "engine", "--format", "json")
+    code, out, _ = ask(suite, "uses", "fetched", "--format", "json")
     assert code == 0
-    document = json.loads(out)
-    assert document["fixture"] == "engine"
-    assert document["definitions"] == ["conftest.py::engine"]
+    assert json.loads(out) == {
+        "definition": None,
+        "definitions": ["conftest.py::fetched"],
+        "deselect_clashes": [],
+        "fixture": "fetched",
+        "tests": [
+            {"definitions": ["conftest.py::fetched"], "how": ["getfixturevalue"], "nodeid": nodeid}
+            for nodeid in ("other/test_b.py::test_b", "sub/test_a.py::TestC::test_m")
+        ],
+    }
+    # Everything below what getfixturevalue fetches counts too; "how" says "closure" when the
+    # static closure has it already.
+    document = json.loads(ask(suite, "uses", "engine", "--format", "json")[1])
     assert [(t["nodeid"], t["how"]) for t in document["tests"]] == [
-        ("other/test_b.py::test_b", ["closure", "getfixturevalue"]),
-        ("sub/test_a.py::TestC::test_m", ["closure", "getfixturevalue"]),
+        ("other/test_b.py::test_b", ["closure"]),
+        ("sub/test_a.py::TestC::test_m", ["closure"]),
         ("sub/test_a.py::test_a", ["closure"]),
         ("sub/test_a.py::test_ab", ["closure"]),
     ]
@@ -430,3 +446,18 @@ def test_golden_sample_suite(tmp_path: Path) -> None:
     if os.environ.get(UPDATE_ENV):
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+def test_readme_examples_are_the_golden_output() -> None:
+    """Each console block of the README's why/tree/uses subsections is a command of the golden run."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    golden = (GOLDEN / "questions.txt").read_text(encoding="utf-8")
+    runs = {part.splitlines()[0]: part for part in golden.split("\n\n")}
+    blocks = []
+    for heading in ("### `why TEST FIXTURE`", "### `tree TEST`", "### `uses FIXTURE`"):
+        section = readme.split(heading, 1)[1].split("\n#", 1)[0]
+        blocks += [b.split("\n```", 1)[0] for b in section.split("```console\n")[1:]]
+    assert len(blocks) == 5
+    for block in blocks:
+        run = runs[block.splitlines()[0]]
+        assert run.rsplit("\n(exit", 1)[0] == block

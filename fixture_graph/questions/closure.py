@@ -67,47 +67,61 @@ class TestClosure:
         return frozenset(found)
 
 
+class Closures:
+    """Replays test closures of one scan; the definition index is built once for all of them.
+
+    Args:
+        scan: the scan.
+        resolution: its resolution (for each test's closure names and winners).
+    """
+
+    def __init__(self, scan: ScanResult, resolution: Resolution) -> None:
+        self.scan = scan
+        self._index = DefinitionIndex(scan)
+        self._fixtures = {f.id: f for f in scan.fixtures}
+        self._items = {t.nodeid: t for t in scan.tests}
+        self._resolved = {t.nodeid: t for t in resolution.tests}
+        self._autouse = AutouseIndex(scan.fixtures)
+
+    def of(self, nodeid: str) -> TestClosure:
+        """The closure of the test ``nodeid``; raises KeyError when the scan has no such test."""
+        item = self._items[nodeid]
+        resolved = self._resolved[nodeid]
+        if item.generated:
+            item = hook_parametrized(item, resolved.closure)
+        index = self._index
+        get = index.getter(item.ancestors)
+        context = (*self.scan.ini_usefixtures, *index.autouse_names(item.ancestors))
+        initial = tuple(dict.fromkeys((*context, *item.usefixtures, *item.argnames)))
+        walk = traverse(initial, get, nodeid, ignore=frozenset(item.direct_params))
+        links = set(walk.links)
+        used = dict(walk.used)
+        # getfixturevalue with a literal name: the test's, then those of every definition reached.
+        pending = [(nodeid, name) for name in item.dynamic_deps]
+        pending += [(f.id, name) for f in walk.used.values() for name in f.dynamic_deps]
+        dynamic: set[tuple[str, str, str]] = set()
+        done: set[tuple[str, str]] = set()
+        while pending:
+            requester, name = pending.pop()
+            if (requester, name) in done:
+                continue
+            done.add((requester, name))
+            defs = get(name)
+            if not defs:
+                continue
+            dynamic.add((requester, defs[-1].id, name))
+            below = traverse((name,), get, requester)
+            links.update(link for link in below.links if link[0] != requester)
+            used.update(below.used)
+            pending += [(f.id, n) for f in below.used.values() for n in f.dynamic_deps]
+        roots = _roots(self.scan, item, initial, links, dynamic, self._autouse)
+        requests = _requests(item, used, links, dynamic)
+        return TestClosure(item, resolved, roots, requests, self._fixtures)
+
+
 def test_closure(scan: ScanResult, resolution: Resolution, nodeid: str) -> TestClosure:
-    """The closure of the test ``nodeid`` (a node id of ``scan``; raises KeyError when absent)."""
-    item = next(t for t in scan.tests if t.nodeid == nodeid) if nodeid else None
-    resolved = next((t for t in resolution.tests if t.nodeid == nodeid), None)
-    if item is None or resolved is None:
-        raise KeyError(nodeid)
-    if item.generated:
-        item = hook_parametrized(item, resolved.closure)
-    index = DefinitionIndex(scan)
-    get = index.getter(item.ancestors)
-    fixtures = {f.id: f for f in scan.fixtures}
-    context = (*scan.ini_usefixtures, *index.autouse_names(item.ancestors))
-    initial = tuple(dict.fromkeys((*context, *item.usefixtures, *item.argnames)))
-    ignore = frozenset(item.direct_params)
-    walk = traverse(initial, get, nodeid, ignore=ignore)
-    links = set(walk.links)
-    used = dict(walk.used)
-    # getfixturevalue with a literal name: the test's, then those of every definition reached.
-    pending = [(nodeid, name) for name in item.dynamic_deps]
-    pending += [(f.id, name) for f in walk.used.values() for name in f.dynamic_deps]
-    dynamic: set[tuple[str, str, str]] = set()
-    done: set[tuple[str, str]] = set()
-    while pending:
-        requester, name = pending.pop()
-        if (requester, name) in done:
-            continue
-        done.add((requester, name))
-        defs = get(name)
-        if not defs:
-            continue
-        dynamic.add((requester, defs[-1].id, name))
-        below = traverse((name,), get, requester)
-        for link in below.links:
-            if link[0] != requester:
-                links.add(link)
-        used.update(below.used)
-        pending += [(f.id, n) for f in below.used.values() for n in f.dynamic_deps]
-    autouse = AutouseIndex(scan.fixtures)
-    roots = _roots(scan, item, initial, links, dynamic, autouse)
-    requests = _requests(item, used, links, dynamic)
-    return TestClosure(item, resolved, roots, requests, fixtures)
+    """The closure of the test ``nodeid`` (see :class:`Closures`; raises KeyError when absent)."""
+    return Closures(scan, resolution).of(nodeid)
 
 
 def _roots(

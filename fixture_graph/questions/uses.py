@@ -1,21 +1,21 @@
 """``uses FIXTURE``: the tests that get a fixture, as node ids pytest accepts.
 
 By name, a test gets the fixture when its closure holds a definition of that name as the winner
-(the one it gets; a directly parametrized name is no use of the fixture), or when the test or a
-fixture of its closure calls ``request.getfixturevalue`` with that literal name. By definition
-id, when the closure holds that definition (an outer definition of an override chain included)
-or such a ``getfixturevalue`` gets it. getfixturevalue is followed one level: what the fetched
-fixture requests in turn is not.
+(the one it gets; a directly parametrized name is no use of the fixture); by definition id, when
+its closure holds that definition (an outer definition of an override chain included). A test
+that calls ``request.getfixturevalue`` with a literal name, or whose closure holds a fixture that
+does, also gets what that fetches and everything below it: for those tests (few) the closure is
+replayed (:class:`~fixture_graph.questions.closure.Closures`), as ``why`` and ``tree`` see it.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
-from collections import defaultdict
 from dataclasses import dataclass
 
 from fixture_graph.model import Resolution, ScanResult
+from fixture_graph.questions.closure import Closures
 from fixture_graph.questions.lookup import FixtureQuery
 
 CLOSURE, GETFIXTUREVALUE = "closure", "getfixturevalue"
@@ -42,10 +42,8 @@ class Deselect:
 def tests_using(scan: ScanResult, resolution: Resolution, query: FixtureQuery) -> tuple[Use, ...]:
     """The tests that get the fixture ``query`` names, sorted by node id."""
     wanted = {f.id for f in scan.fixtures if f.name == query.name and query.definition in (None, f.id)}
-    fetched: dict[str, set[str]] = defaultdict(set)  # requester -> definitions it fetches
-    for edge in resolution.fixture_edges:
-        if edge.dynamic and edge.target in wanted:
-            fetched[edge.source].add(edge.target)
+    fetching = {f.id for f in scan.fixtures if f.dynamic_deps}
+    closures: Closures | None = None
     out = []
     for test in resolution.tests:
         if query.definition is None:
@@ -53,13 +51,15 @@ def tests_using(scan: ScanResult, resolution: Resolution, query: FixtureQuery) -
         else:
             got = wanted.intersection(test.closure_defs)
         how = [CLOSURE] if got else []
-        extra = {target for target, _ in test.dynamic if target in wanted}
-        for fixture_id in fetched.keys() & set(test.closure_defs):
-            extra |= fetched[fixture_id]
-        if extra:
-            how.append(GETFIXTUREVALUE)
-        if got or extra:
-            out.append(Use(test.nodeid, tuple(sorted(got | extra)), tuple(how)))
+        if test.dynamic or not fetching.isdisjoint(test.closure_defs):
+            # getfixturevalue: what it fetches (and requests in turn) comes from the replayed walk.
+            closures = closures or Closures(scan, resolution)
+            extra = wanted.intersection(closures.of(test.nodeid).definitions()) - got
+            if extra:
+                how.append(GETFIXTUREVALUE)
+                got |= extra
+        if got:
+            out.append(Use(test.nodeid, tuple(sorted(got)), tuple(how)))
     return tuple(sorted(out, key=lambda u: u.nodeid))
 
 
