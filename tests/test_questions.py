@@ -314,16 +314,19 @@ def test_why_unknown_test_or_fixture_is_exit_2(suite: Path, args: tuple[str, str
     assert (code, out, err) == (2, "", f"fixture-graph: error: {message}\n")
 
 
-def test_why_lists_at_most_50_routes_and_counts_the_rest(tmp_path: Path) -> None:
-    # Seven diamonds in a row: 2**7 = 128 routes from the test to the last fixture.
+def _diamonds(root: Path, levels: int, test: str) -> Path:
+    """A conftest of ``levels`` diamonds in a row (2**levels routes from f{levels} to f0)."""
     lines = ["import pytest", "", "@pytest.fixture", "def f0():", "    pass", ""]
-    for level in range(1, 8):
+    lines += ["@pytest.fixture", "def target():", "    pass", ""]
+    for level in range(1, levels + 1):
         for side in "ab":
             lines += ["@pytest.fixture", f"def f{level}{side}(f{level - 1}):", "    pass", ""]
         lines += ["@pytest.fixture", f"def f{level}(f{level}a, f{level}b):", "    pass", ""]
-    root = write_files(
-        tmp_path / "s", {"conftest.py": "\n".join(lines), "test_x.py": "def test_x(f7):\n    pass\n"}
-    )
+    return write_files(root, {"conftest.py": "\n".join(lines), "test_x.py": test})
+
+
+def test_why_lists_at_most_50_routes_and_counts_the_rest(tmp_path: Path) -> None:
+    root = _diamonds(tmp_path / "s", 7, "def test_x(f7):\n    pass\n")
     code, out, _ = ask(root, "why", "test_x.py::test_x", "f0")
     assert code == 0
     assert out.splitlines()[0].endswith("by 128 routes:")
@@ -461,3 +464,14 @@ def test_readme_examples_are_the_golden_output() -> None:
     for block in blocks:
         run = runs[block.splitlines()[0]]
         assert run.rsplit("\n(exit", 1)[0] == block
+
+
+def test_why_does_not_walk_every_path_of_a_wide_closure(tmp_path: Path) -> None:
+    """2**24 paths below f24: none leads to ``target``, and listing routes to f0 stops counting."""
+    root = _diamonds(tmp_path / "s", 24, "def test_x(f24, target):\n    pass\n")
+    code, out, _ = ask(root, "why", "test_x.py::test_x", "target")
+    assert (code, out.splitlines()[1:]) == (0, ["  1. the test's signature (test_x.py:1) -> target"])
+    code, out, _ = ask(root, "why", "test_x.py::test_x", "f0")
+    assert code == 0
+    assert out.splitlines()[0].endswith("by at least 10000 routes:")
+    assert out.splitlines()[-1] == "  ... and at least 9950 more routes"

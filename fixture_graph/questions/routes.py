@@ -8,6 +8,7 @@ or a definition id (that definition, which may sit farther up an override chain)
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -57,11 +58,12 @@ def find_routes(closure: TestClosure, name: str, definition: str | None = None) 
     if not targets:
         return Routes(name, (), (), 0)
     wanted = set(targets)
+    reaching = _reaching(closure, name, wanted)
     listed: list[Route] = []
     count = 0
     for root in closure.roots:
         reasons: tuple[Origin | None, ...] = root.origins or (None,)
-        for links in _paths(closure, root, name, wanted):
+        for links in _paths(closure, root, name, wanted, reaching):
             for origin in reasons:
                 count += 1
                 if len(listed) < MAX_ROUTES:
@@ -90,14 +92,37 @@ def _is_parameter(closure: TestClosure, name: str) -> bool:
     return name in closure.item.direct_params
 
 
+def _reaching(closure: TestClosure, name: str, wanted: set[str | None]) -> set[str]:
+    """The definitions from which some request chain ends in a wanted request of ``name``."""
+    above: dict[str, list[str]] = defaultdict(list)
+    found: list[str] = []
+    for requester, requests in closure.requests.items():
+        for request in requests:
+            if request.name == name and request.target in wanted:
+                found.append(requester)
+            elif request.target is not None:
+                above[request.target].append(requester)
+    reaching: set[str] = set()
+    while found:
+        node = found.pop()
+        if node not in reaching:
+            reaching.add(node)
+            found.extend(above.get(node, ()))
+    return reaching
+
+
 def _paths(
-    closure: TestClosure, root: Root, name: str, wanted: set[str | None]
+    closure: TestClosure, root: Root, name: str, wanted: set[str | None], reaching: set[str]
 ) -> Iterator[tuple[Request, ...]]:
-    """Every simple path of requests from ``root`` to a wanted target (a generator of tuples)."""
+    """Every simple path of requests from ``root`` to a wanted target (a generator of tuples).
+
+    Only definitions in ``reaching`` are entered, so the walk never explores a dead end: its
+    time grows with the routes it yields, not with the paths of the whole closure.
+    """
     if root.name == name and root.target in wanted:
         yield ()
         return
-    if root.target is None:
+    if root.target is None or root.target not in reaching:
         return
     # Depth-first over (definition, its requests iterator), without recursion.
     path: list[Request] = []
@@ -113,7 +138,7 @@ def _paths(
         if request.name == name and request.target in wanted:
             yield (*path, request)
             continue
-        if request.target is None or request.target in on_path:
+        if request.target is None or request.target in on_path or request.target not in reaching:
             continue
         path.append(request)
         on_path.add(request.target)
