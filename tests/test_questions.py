@@ -475,3 +475,25 @@ def test_why_does_not_walk_every_path_of_a_wide_closure(tmp_path: Path) -> None:
     assert code == 0
     assert out.splitlines()[0].endswith("by at least 10000 routes:")
     assert out.splitlines()[-1] == "  ... and at least 9950 more routes"
+
+
+def test_why_names_the_usefixtures_a_plugin_adds(tmp_path: Path) -> None:
+    """anyio's plugin adds ``usefixtures("anyio_backend")`` to coroutine tests marked ``anyio``."""
+    root = write_files(
+        tmp_path / "s",
+        {
+            "pytest.ini": "[pytest]\n",
+            "test_a.py": "import pytest\n\n@pytest.mark.anyio\nasync def test_x():\n    pass\n",
+        },
+    )
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["why", "test_a.py::test_x", "anyio_backend", "--no-cache"])
+    finally:
+        os.chdir(cwd)
+    assert result.exit_code == 0
+    assert (
+        result.stdout.splitlines()[1]
+        == "  1. a usefixtures a plugin adds for one of the test's marks -> anyio_backend"
+    )

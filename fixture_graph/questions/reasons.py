@@ -81,16 +81,19 @@ def origins(scan: ScanResult, item: TestItem, name: str, autouse: AutouseIndex) 
     (:func:`fixture_graph.resolve.hook_parametrized`).
     """
     out: list[Origin] = []
-    if name in item.argnames:
+    visible = autouse.visible(item.ancestors)
+    kinds = root_kinds(name, item, frozenset(scan.ini_usefixtures), visible)
+    if ARGUMENT in kinds:
         out.append(Origin(ARGUMENT, name, item.nodeid, item.file, item.line))
-    placed = len(item.usefixtures_at) == len(item.usefixtures)
-    for position, mark in enumerate(item.usefixtures):
-        if mark == name:
-            node = item.usefixtures_at[position] if placed else None
-            out.append(Origin(USEFIXTURES, name, node, item.file if node == item.nodeid else "", 0))
-    if name in scan.ini_usefixtures:
+    if USEFIXTURES in kinds:
+        placed = len(item.usefixtures_at) == len(item.usefixtures)
+        for position, mark in enumerate(item.usefixtures):
+            if mark == name:
+                node = item.usefixtures_at[position] if placed else None
+                out.append(Origin(USEFIXTURES, name, node, item.file if node == item.nodeid else "", 0))
+    if INI in kinds:
         out.append(Origin(INI, name, scan.inifile, scan.inifile or "", 0))
-    for fixture in autouse.visible(item.ancestors).get(name, ()):
+    for fixture in visible.get(name, ()) if AUTOUSE in kinds else ():
         out.append(Origin(AUTOUSE, name, fixture.holder, fixture.file, fixture.line, fixture.id))
     if name in item.dynamic_deps:
         out.append(Origin(GETFIXTUREVALUE, name, item.nodeid, item.file, item.line))
@@ -106,7 +109,9 @@ def origins(scan: ScanResult, item: TestItem, name: str, autouse: AutouseIndex) 
 def root_kinds(
     name: str, item: TestItem | None, ini: frozenset[str], autouse: dict[str, tuple[FixtureDef, ...]]
 ) -> tuple[str, ...]:
-    """The kinds of the static origins of a root (no places): the cheap form for every test."""
+    """The kinds of the static origins of a root, in :data:`KINDS` order: the cheap form the HTML
+    report takes for every test, and the base of :func:`origins` (``autouse``: the names with an
+    autouse definition visible from the test, :meth:`AutouseIndex.visible`)."""
     kinds = []
     if item is not None and name in item.argnames:
         kinds.append(ARGUMENT)

@@ -35,8 +35,10 @@ def place(fixture: FixtureDef, show: ShowPath) -> str:
 
 
 def facts(fixture: FixtureDef) -> str:
-    """``scope, impact`` of a definition (``untagged`` without an impact)."""
-    return f"{fixture.scope_label}, {fixture.impact or 'untagged'}"
+    """``scope, impact`` of a definition (``untagged`` without an impact), then ``conditional``
+    when it exists only under a condition the scan could not decide (an env guard)."""
+    text = f"{fixture.scope_label}, {fixture.impact or 'untagged'}"
+    return f"{text}, conditional" if fixture.conditional else text
 
 
 def holder_text(fixture: FixtureDef, show: ShowPath) -> str:
@@ -56,6 +58,8 @@ def origin_text(origin: Origin, closure: TestClosure, show: ShowPath) -> str:
     item = closure.item
     if origin.kind == ARGUMENT:
         return f"the test's signature ({show(item.file)}:{item.line})"
+    if origin.kind == USEFIXTURES and origin.node == "":
+        return "a usefixtures a plugin adds for one of the test's marks"
     if origin.kind == USEFIXTURES:
         return f"a usefixtures mark on {_mark_place(origin.node, item.nodeid)}"
     if origin.kind == INI:
@@ -74,7 +78,8 @@ def origin_text(origin: Origin, closure: TestClosure, show: ShowPath) -> str:
 def origin_label(origin: Origin, closure: TestClosure, show: ShowPath) -> str:
     """The short label of a root in ``tree`` (``autouse: conftest tests/conftest.py``)."""
     if origin.kind == USEFIXTURES:
-        return f"usefixtures: {_mark_place(origin.node, closure.item.nodeid)}"
+        where = "added by a plugin" if origin.node == "" else _mark_place(origin.node, closure.item.nodeid)
+        return f"usefixtures: {where}"
     if origin.kind == AUTOUSE:
         fixture = _autouse_def(origin, closure)
         return f"autouse: {holder_text(fixture, show) if fixture is not None else origin.node}"
@@ -181,8 +186,6 @@ def render_uses_json(
 def _mark_place(node: str | None, nodeid: str) -> str:
     if node is None:
         return "the test, its class or its module"
-    if node == "":
-        return "the test by a plugin (for one of its marks)"
     if node == nodeid:
         return "the test"
     return f"class {node}" if "::" in node else f"module {node}"
