@@ -25,6 +25,10 @@ from helpers.render import GOLDEN, UPDATE_ENV, copy_sample, scan_tree, write_fil
 from fixture_graph.cli import main
 from fixture_graph.cli.help import OTHER, help_group
 from fixture_graph.cli.query_cmd import tree, uses, why
+from fixture_graph.questions.closure import Closures
+from fixture_graph.questions.reasons import AUTOUSE, PARAMETRIZE, primary_kind
+from fixture_graph.render.html_data import REASONS, report_data
+from fixture_graph.render.view import build_index
 
 FILES = {
     "pytest.ini": """
@@ -497,3 +501,22 @@ def test_why_names_the_usefixtures_a_plugin_adds(tmp_path: Path) -> None:
         result.stdout.splitlines()[1]
         == "  1. a usefixtures a plugin adds for one of the test's marks -> anyio_backend"
     )
+
+
+def test_the_html_report_labels_roots_as_why_does(suite: Path) -> None:
+    """One classification: the HTML test view's reason for each root is why's first origin."""
+    report = scan_tree(suite)
+    data = report_data(report, build_index(report))
+    closures = Closures(report.scan, report.resolution)
+    tests, names = data["tests"], data["fx"]["name"]
+    assert len(tests["name"]) == 5
+    for i, name in enumerate(tests["name"]):
+        nodeid = f"{data['testFiles'][tests['file'][i]]}::{name}"
+        html = {(names[root // 8], REASONS[root % 8]) for root in tests["roots"][i]}
+        html |= {(names[p], AUTOUSE) for p in data["contexts"][tests["ctx"][i]][0]}
+        why = {
+            (root.name, primary_kind([o.kind for o in root.origins if o.kind != PARAMETRIZE]))
+            for root in closures.of(nodeid).roots
+            if root.target is not None
+        }
+        assert html == why, nodeid
