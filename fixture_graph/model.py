@@ -156,6 +156,10 @@ class TestItem:
     # Every argname of its ``parametrize`` marks, indirect ones included: a fixture's own
     # ``params`` do not multiply the items for these (pytest gives the mark precedence).
     marked_params: tuple[str, ...] = ()
+    # Parallel to ``usefixtures``: the node id the mark sits on (the test, one of its classes or
+    # its module; a base class's mark counts as its subclass's), "" for a name a plugin adds for
+    # one of its marks (anyio's ``anyio_backend``). Empty when the scan did not place them.
+    usefixtures_at: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -51,6 +51,7 @@ HELP_GROUPS: dict[str, tuple[str, ...]] = {
     ),
     "Outputs": (
         "fmt",
+        "deselect",
         "json_schema",
         "output",
         "color",

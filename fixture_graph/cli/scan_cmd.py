@@ -252,8 +252,12 @@ def replay_slot(
     return replay_path(directory, key), key
 
 
-def make_report(configs: Configs, measurements: Path | None = None, *, quiet: bool = False) -> Report:
+def make_report(
+    configs: Configs, measurements: Path | None = None, *, quiet: bool = False, analyze: bool = True
+) -> Report:
     """Scan, resolve and analyze once (with measured cost when a measurement file is given).
+
+    ``analyze=False`` stops after resolving (the questions need no findings).
 
     The progress line (on a terminal, unless ``quiet``) names each phase; it stays up through
     rendering and Graphviz, until the command closes it.
@@ -281,6 +285,8 @@ def make_report(configs: Configs, measurements: Path | None = None, *, quiet: bo
         report = build_report(
             scan_result, configs.analyze, configs.gate, analyze=False, measurements=measured
         )
+    if not analyze:
+        return report
     with _phase(bar, f"analyzing {counted(len(report.user_fixtures), 'fixture')}"):
         analysis = run_analysis(scan_result, report.resolution, configs.analyze, configs.gate, measured)
     return dataclasses.replace(report, analysis=analysis)

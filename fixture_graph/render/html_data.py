@@ -34,6 +34,16 @@ from typing import Any
 from fixture_graph.analyze.common import weight_text
 from fixture_graph.analyze.findings import Finding
 from fixture_graph.model import FixtureDef, FixtureKind, ResolvedTest, TestItem
+from fixture_graph.questions.reasons import (
+    ARGUMENT,
+    AUTOUSE,
+    GETFIXTUREVALUE,
+    INI,
+    USEFIXTURES,
+    AutouseIndex,
+    primary_kind,
+    root_kinds,
+)
 from fixture_graph.render.paths import ShowPath
 from fixture_graph.render.summary import impact_note, measured_rows, override_chain
 from fixture_graph.render.view import GraphIndex, shown_file, used_by
@@ -42,8 +52,9 @@ from fixture_graph.report import USER_KINDS, Report
 FORMAT_VERSION = 1
 SCOPES = ("session", "package", "module", "class", "function", "dynamic")
 KINDS = tuple(k.value for k in FixtureKind)
-# Why a test's closure starts with a definition (the low three bits of a root).
-REASONS = ("argument", "usefixtures", "ini", "autouse", "getfixturevalue")
+# Why a test's closure starts with a definition (the low three bits of a root); the labels are
+# those of ``fixture_graph.questions.reasons``, which decides them for ``why`` and ``tree`` too.
+REASONS = (ARGUMENT, USEFIXTURES, INI, AUTOUSE, GETFIXTUREVALUE)
 FLAG_AUTOUSE, FLAG_CONDITIONAL, FLAG_YIELD, FLAG_ASYNC, FLAG_USER, FLAG_PARAMS = 1, 2, 4, 8, 16, 32
 
 
@@ -266,7 +277,8 @@ def _tests(report: Report, index: GraphIndex, position: dict[str, int]) -> dict[
     ambiguous = sorted(_ambiguous_names(index))
     weights = {c.nodeid: c.weight for c in report.analysis.test_costs}
     guards = report.test_guards()
-    ini = set(report.scan.ini_usefixtures)
+    ini = frozenset(report.scan.ini_usefixtures)
+    autouse = AutouseIndex(report.scan.fixtures)
     contexts: dict[tuple[tuple[int, ...], tuple[tuple[str, int], ...]], int] = {}
     winners_cache: dict[int, tuple[tuple[str, int], ...]] = {}
     sizes: dict[int, int] = {}  # by id(parts): tests that share a closure share its parts
@@ -284,8 +296,9 @@ def _tests(report: Report, index: GraphIndex, position: dict[str, int]) -> dict[
         else:
             cols["file"].append(-1)
             cols["name"].append(rt.nodeid)
-        roots, autouse = _roots(item, roots_of.get(rt.nodeid, ()), position, ini, index)
-        key = (autouse, _winners(rt, ambiguous, position, winners_cache))
+        visible = autouse.visible(item.ancestors) if item is not None else {}
+        roots, auto = _roots(item, roots_of.get(rt.nodeid, ()), position, ini, visible)
+        key = (auto, _winners(rt, ambiguous, position, winners_cache))
         cols["roots"].append(roots)
         cols["ctx"].append(contexts.setdefault(key, len(contexts)))
         size = sizes.get(id(rt.parts))
@@ -310,30 +323,23 @@ def _roots(
     item: TestItem | None,
     edges: Iterable[tuple[str, str, bool]],
     position: dict[str, int],
-    ini: set[str],
-    index: GraphIndex,
+    ini: frozenset[str],
+    autouse: dict[str, tuple[FixtureDef, ...]],
 ) -> tuple[list[int], tuple[int, ...]]:
-    """The test's own requests as ``position * 8 + reason``, and its autouse definitions apart."""
-    args = set(item.argnames) if item else set()
-    marks = set(item.usefixtures) if item else set()
+    """The test's own requests as ``position * 8 + reason``, and its autouse definitions apart.
+
+    A root's reason is :func:`~fixture_graph.questions.reasons.primary_kind` of its origins; one
+    that is only autouse goes to the context (shared by the tests of a module).
+    """
     roots: list[tuple[int, str, int]] = []
-    autouse: list[int] = []
+    auto: list[int] = []
     for target, name, dynamic in edges:
-        if dynamic:
-            reason = "getfixturevalue"
-        elif name in args:
-            reason = "argument"
-        elif name in marks:
-            reason = "usefixtures"
-        elif name in ini:
-            reason = "ini"
-        elif index.fixtures[target].autouse:
-            autouse.append(position[target])
+        reason = GETFIXTUREVALUE if dynamic else primary_kind(root_kinds(name, item, ini, autouse))
+        if reason == AUTOUSE:
+            auto.append(position[target])
             continue
-        else:
-            reason = "argument"
         roots.append((REASONS.index(reason), name, position[target]))
-    return [p * 8 + r for r, _, p in sorted(roots)], tuple(sorted(autouse))
+    return [p * 8 + r for r, _, p in sorted(roots)], tuple(sorted(auto))
 
 
 def _winners(

@@ -8,7 +8,7 @@ values, ini patterns) is decided later from these records.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from fixture_graph.model import HookParametrize, Issue
 
@@ -86,6 +86,9 @@ class Marks:
     parametrize: tuple[ParametrizeMark, ...] = ()
     names: tuple[str, ...] = ()
     refs: tuple[tuple[str, bool], ...] = ()
+    # Parallel to ``usefixtures`` once the collector has placed the marks (:meth:`located`): the
+    # node id each ``usefixtures`` mark sits on (the test, its class or its module).
+    usefixtures_at: tuple[str, ...] = ()
 
     def extended(self, other: Marks) -> Marks:
         """These marks followed by ``other``'s (farther marks come later)."""
@@ -94,7 +97,20 @@ class Marks:
             self.parametrize + other.parametrize,
             self.names + other.names,
             self.refs + other.refs,
+            self.where() + other.where(),
         )
+
+    def located(self, node: str) -> Marks:
+        """These marks, with every ``usefixtures`` mark not yet placed recorded as sitting on ``node``."""
+        placed = self.usefixtures_at
+        if len(placed) == len(self.usefixtures) and all(placed):
+            return self
+        return replace(self, usefixtures_at=tuple(at or node for at in self.where()))
+
+    def where(self, default: str = "") -> tuple[str, ...]:
+        """The node of each ``usefixtures`` name (``default`` for those not placed yet)."""
+        placed = self.usefixtures_at
+        return placed + (default,) * (len(self.usefixtures) - len(placed))
 
 
 @dataclass(frozen=True, slots=True)

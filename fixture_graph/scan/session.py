@@ -896,7 +896,7 @@ class _Scan:
         if conditions:
             self._module_conditions[path] = conditions
         ancestors = self._ancestors(path)
-        module_marks = self.ns.resolve_marks(record.marks, path, ns)
+        module_marks = self.ns.resolve_marks(record.marks, path, ns).located(node)
         hooks = (*self._visible_hooks(path.parent), *_hook_calls(ns))
         for attr, value in ns.items():
             if value.kind == "func" and value.func is not None and self._is_test_name(attr):
@@ -1007,7 +1007,7 @@ class _Scan:
             class_marks = class_marks.extended(
                 self.ns.resolve_marks(klass.cls.marks, klass.file, attrs, klass.outer)
             )
-        scope_marks = class_marks.extended(outer_marks)
+        scope_marks = class_marks.located(node).extended(outer_marks)
         hooks = (*outer_hooks, *_hook_calls(attrs))
         if "pytest_generate_tests" in attrs:
             self._class_generates.add(node)
@@ -1059,8 +1059,11 @@ class _Scan:
         """Register one test function; ``marks`` are all that reach it, closest first, and
         ``hooks`` the ``metafunc.parametrize`` calls of the generate-tests hooks it sees."""
         nodeid = f"{ancestors[-1]}::{name}"
+        marks = marks.located(nodeid)
         added = () if is_unittest else self._mark_fixtures(func, marks.names)
         usefixtures = (*marks.usefixtures, *added) if added else marks.usefixtures
+        # Where each mark sits; "" for the names a plugin adds for one of its marks.
+        usefixtures_at = (*marks.where(), *("",) * len(added)) if usefixtures else ()
         direct: list[str] = []
         params: list[str] = []
         dynamic = list(func.getfixturevalue)
@@ -1107,6 +1110,7 @@ class _Scan:
                 ancestors=ancestors,
                 argnames=() if is_unittest else func.argnames,
                 usefixtures=usefixtures,
+                usefixtures_at=usefixtures_at,
                 direct_params=tuple(dict.fromkeys(direct)) if direct else (),
                 param_names=tuple(dict.fromkeys(params)) if params else (),
                 dynamic_deps=tuple(dict.fromkeys(dynamic)) if dynamic else (),
