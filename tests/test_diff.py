@@ -224,7 +224,10 @@ def test_affected_lists_tests_reaching_changed_definitions(repo: Path) -> None:
     ]
     code, out = cli("affected", "HEAD", "--format", "json")
     reasons = {t["nodeid"]: t["reasons"] for t in json.loads(out)["tests"]}
-    assert "fixture tests/conftest.py::search changed" in reasons["tests/test_a.py::test_cache"]
+    assert reasons["tests/test_a.py::test_cache"] == [
+        "fixture `search` changed at tests/conftest.py:11 (body)",
+        "tests/conftest.py changed",
+    ]
     assert reasons["tests/unit/test_u.py::test_unit"] == ["tests/conftest.py changed"]
 
 
