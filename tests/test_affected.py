@@ -1,0 +1,225 @@
+"""``affected``: each reason a test can be affected, on small git repositories in tmp_path.
+
+The base commit is :data:`BASE`; each test edits the work tree and compares it with HEAD.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from helpers.revisions import commit_tree, write
+
+from fixture_graph.cli import ExitCode, main
+
+BASE: dict[str, str | None] = {
+    "pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = tests\n",
+    "tests/conftest.py": """
+        import pytest
+
+
+        @pytest.fixture
+        def client():
+            return "root"
+
+
+        @pytest.fixture
+        def db():
+            return "db"
+
+
+        @pytest.fixture
+        def token():
+            return "root"
+    """,
+    "tests/api/conftest.py": """
+        import pytest
+
+
+        @pytest.fixture
+        def token():
+            return "api"
+    """,
+    "tests/api/test_api.py": """
+        from helpers.data import ROWS
+
+
+        def test_get(client):
+            assert ROWS
+
+
+        def test_token(token):
+            pass
+    """,
+    "tests/helpers/__init__.py": "",
+    "tests/helpers/data.py": "from helpers.rows import ROWS\n",
+    "tests/helpers/rows.py": "ROWS = [1]\n",
+    "tests/test_plain.py": "def test_plain():\n    pass\n",
+}
+
+API_CONFTEST = 'import pytest\n\n\n@pytest.fixture\ndef token():\n    return "api"\n'
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Iterator[Path]:
+    root = tmp_path / "repo"
+    commit_tree(root, BASE)
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        yield root
+    finally:
+        os.chdir(cwd)
+
+
+def affected(*args: str) -> dict[str, list[str]]:
+    """Node id -> reasons, from ``affected HEAD --format json``."""
+    result = CliRunner().invoke(main, ["affected", "HEAD", "--format", "json", *args, "--no-plugins"])
+    assert result.exit_code == ExitCode.OK, result.output
+    return {t["nodeid"]: t["reasons"] for t in json.loads(result.output)["tests"]}
+
+
+def test_nothing_changed_affects_nothing(repo: Path) -> None:
+    assert affected() == {}
+
+
+def test_ini_usefixtures_reaches_every_test(repo: Path) -> None:
+    write(repo, {"pytest.ini": "[pytest]\ntestpaths = tests\npythonpath = tests\nusefixtures = db\n"})
+    gained = ["closure gained `db` (usefixtures in pytest.ini; tests/conftest.py:9)"]
+    assert affected() == {
+        "tests/api/test_api.py::test_get": gained,
+        "tests/api/test_api.py::test_token": gained,
+        "tests/test_plain.py::test_plain": gained,
+    }
+
+
+def test_new_autouse_fixture_and_what_it_requests(repo: Path) -> None:
+    autouse = "\n\n@pytest.fixture(autouse=True)\ndef audit(db):\n    yield\n"
+    write(repo, {"tests/api/conftest.py": API_CONFTEST + autouse})
+    reasons = [
+        "closure gained `audit` (autouse in tests/api/conftest.py:9)",
+        "closure gained `db` (requested by `audit`; tests/conftest.py:9)",
+        "tests/api/conftest.py changed",
+    ]
+    assert affected() == {
+        "tests/api/test_api.py::test_get": reasons,
+        "tests/api/test_api.py::test_token": reasons,
+    }
+
+
+def test_override_added_in_a_nearer_conftest(repo: Path) -> None:
+    override = '\n\n@pytest.fixture\ndef client():\n    return "api"\n'
+    write(repo, {"tests/api/conftest.py": API_CONFTEST + override})
+    changed = "tests/api/conftest.py changed"
+    assert affected() == {
+        "tests/api/test_api.py::test_get": [
+            "`client` now resolves to tests/api/conftest.py:9 (was tests/conftest.py:4)",
+            changed,
+        ],
+        "tests/api/test_api.py::test_token": [changed],
+    }
+
+
+def test_override_chain_added_in_the_test_module(repo: Path) -> None:
+    module = BASE["tests/api/test_api.py"]
+    assert module is not None
+    chained = "import pytest\n\n\n@pytest.fixture\ndef client(client):\n    return client\n\n\n"
+    write(repo, {"tests/api/test_api.py": chained + module.replace("        ", "")})
+    changed = "tests/api/test_api.py changed"
+    assert affected() == {
+        "tests/api/test_api.py::test_get": [
+            "`client` now resolves to tests/api/test_api.py:4 (was tests/conftest.py:4)",
+            changed,
+        ],
+        "tests/api/test_api.py::test_token": [changed],
+    }
+
+
+def test_removed_definition_lets_a_farther_one_win(repo: Path) -> None:
+    write(repo, {"tests/api/conftest.py": "import pytest\n"})
+    changed = "tests/api/conftest.py changed"
+    assert affected() == {
+        "tests/api/test_api.py::test_get": [changed],
+        "tests/api/test_api.py::test_token": [
+            "`token` now resolves to tests/conftest.py:14 (was tests/api/conftest.py:4)",
+            changed,
+        ],
+    }
+
+
+def test_imported_helper_module_changed(repo: Path) -> None:
+    write(repo, {"tests/helpers/rows.py": "ROWS = [1, 2]\n"})
+    reasons = ["imports tests/helpers/rows.py (changed)"]  # through helpers/data.py
+    assert affected() == {
+        "tests/api/test_api.py::test_get": reasons,
+        "tests/api/test_api.py::test_token": reasons,
+    }
+
+
+def test_parametrize_from_a_conftest_hook_shadows_the_fixture(repo: Path) -> None:
+    hook = (
+        "\n\ndef pytest_generate_tests(metafunc):\n"
+        '    if "token" in metafunc.fixturenames:\n'
+        '        metafunc.parametrize("token", ["a", "b"])\n'
+    )
+    write(repo, {"tests/api/conftest.py": API_CONFTEST + hook})
+    changed = "tests/api/conftest.py changed"
+    assert affected() == {
+        "tests/api/test_api.py::test_get": [changed],
+        "tests/api/test_api.py::test_token": [
+            "`token` is now a direct parameter (was tests/api/conftest.py:4)",
+            changed,
+        ],
+    }
+
+
+def test_parametrize_mark_and_fixture_params(repo: Path) -> None:
+    conftest = BASE["tests/conftest.py"]
+    assert conftest is not None
+    write(
+        repo,
+        {
+            "tests/conftest.py": conftest.replace(
+                "@pytest.fixture\n        def db", "@pytest.fixture(params=[1, 2])\n        def db"
+            ),
+            "tests/test_plain.py": (
+                "import pytest\n\n\n"
+                '@pytest.mark.parametrize("n", [1, 2, 3])\n'
+                "def test_plain(n, db):\n    pass\n"
+            ),
+        },
+    )
+    assert affected() == {
+        "tests/api/test_api.py::test_get": ["tests/conftest.py changed"],
+        "tests/api/test_api.py::test_token": ["tests/conftest.py changed"],
+        "tests/test_plain.py::test_plain": [
+            "closure gained `db` (requested by the test; tests/conftest.py:9)",
+            "closure gained `n` (a direct parameter)",
+            "fixture `db` changed at tests/conftest.py:9 (body, params)",
+            "parametrized: 3 cases (was 1)",
+            "tests/conftest.py changed",
+            "tests/test_plain.py changed",
+        ],
+    }
+
+
+def test_new_test_and_lines_format(repo: Path) -> None:
+    write(repo, {"tests/test_plain.py": "def test_plain():\n    pass\n\n\ndef test_more():\n    pass\n"})
+    assert affected() == {
+        "tests/test_plain.py::test_more": ["new test", "tests/test_plain.py changed"],
+        "tests/test_plain.py::test_plain": ["tests/test_plain.py changed"],
+    }
+    result = CliRunner().invoke(main, ["affected", "HEAD", "--no-plugins"])
+    assert result.output == "tests/test_plain.py::test_more\ntests/test_plain.py::test_plain\n"
+    result = CliRunner().invoke(main, ["affected", "HEAD", "--format", "text", "--no-plugins"])
+    assert result.output == (
+        "tests/test_plain.py::test_more\n"
+        "    new test\n"
+        "    tests/test_plain.py changed\n"
+        "tests/test_plain.py::test_plain\n"
+        "    tests/test_plain.py changed\n"
+    )
