@@ -21,6 +21,8 @@ from fixture_graph.report import Report
 
 # The kinds of change, in the order a test's reasons list them.
 KINDS = ("gained", "lost", "resolves", "overridden")
+# pytest's ``request`` object: in a closure whenever something asks for it, never a definition.
+_NOT_FIXTURES = frozenset({"request"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +96,7 @@ class _Explain:
     def compare(self, old: ResolvedTest, new: ResolvedTest) -> list[tuple[str, str, str]]:
         """(kind, name, text) for each way ``new``'s closure differs from ``old``'s."""
         before, after = dict(old.winners), dict(new.winners)
-        names_before, names_after = set(old.closure), set(new.closure)
+        names_before, names_after = set(old.closure) - _NOT_FIXTURES, set(new.closure) - _NOT_FIXTURES
         out: list[tuple[str, str, str]] = []
         for name in sorted(names_after - names_before):
             out.append(("gained", name, f"closure gained `{name}` ({self._how(name, after.get(name), new)})"))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -223,3 +224,87 @@ def test_new_test_and_lines_format(repo: Path) -> None:
         "tests/test_plain.py::test_plain\n"
         "    tests/test_plain.py changed\n"
     )
+
+
+SAMPLE = Path(__file__).parent / "data" / "sample_suite"
+GOLDEN = Path(__file__).parent / "data" / "golden" / "affected-sample.txt"
+# The head revision: the integration conftest's `mock_db` override is gone and an autouse
+# fixture takes its place; the unit conftest overrides `mock_payment_gateway`.
+INTEGRATION_HEAD = '''
+    """Integration conftest: every integration test is audited."""
+    import pytest
+
+
+    @pytest.fixture(autouse=True)
+    def audit_log(settings):
+        yield settings
+'''
+UNIT_OVERRIDE = """
+
+
+@pytest.fixture
+def mock_payment_gateway(mock_payment_gateway):
+    mock_payment_gateway.charges.clear()
+    return mock_payment_gateway
+"""
+
+
+def test_golden_affected_and_diff_on_the_sample_suite(tmp_path: Path) -> None:
+    import shutil
+
+    root = tmp_path / "suite"
+    shutil.copytree(SAMPLE, root, ignore=shutil.ignore_patterns("__pycache__", ".fixture_graph_cache"))
+    commit_tree(root, {})
+    write(root, {"tests/integration/conftest.py": INTEGRATION_HEAD})
+    unit = root / "tests" / "unit" / "conftest.py"
+    unit.write_text(unit.read_text(encoding="utf-8") + UNIT_OVERRIDE, encoding="utf-8")
+    cwd = os.getcwd()
+    os.chdir(root)
+    try:
+        text = CliRunner().invoke(main, ["affected", "HEAD", "--format", "text", "--no-plugins"])
+        diff = CliRunner().invoke(main, ["diff", "HEAD", "--format", "json", "--no-plugins"])
+    finally:
+        os.chdir(cwd)
+    assert text.exit_code == ExitCode.OK, text.output
+    if os.environ.get("FG_UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(text.output, encoding="utf-8")
+    assert text.output == GOLDEN.read_text(encoding="utf-8"), "FG_UPDATE_GOLDEN=1 rewrites the golden file"
+    changes = [(c["change"], len(c["tests"])) for c in json.loads(diff.output)["closure_changes"]]
+    assert changes == [
+        ("closure gained `audit_log` (autouse in tests/integration/conftest.py:5)", 13),
+        ("closure gained `config` (requested by `settings`; tests/conftest_base.py:22)", 1),
+        ("closure gained `settings` (requested by `audit_log`; tests/conftest_base.py:36)", 1),
+        ("`mock_db` now resolves to tests/conftest_mocks.py:80 (was tests/integration/conftest.py:11)", 4),
+        (
+            "`mock_payment_gateway` now resolves to tests/unit/conftest.py:27"
+            " (was tests/conftest_mocks.py:100)",
+            5,
+        ),
+    ]
+
+
+def test_diff_lists_closure_changes_in_full_and_the_comment_compactly(repo: Path) -> None:
+    conftest = BASE["tests/conftest.py"]
+    assert conftest is not None
+    autouse = "\n\n@pytest.fixture(autouse=True)\ndef audit(db):\n    yield\n"
+    write(repo, {"tests/conftest.py": textwrap.dedent(conftest) + autouse})
+    text = CliRunner().invoke(main, ["diff", "HEAD", "--no-plugins"]).output
+    section = text[text.index("tests whose closure changed") : text.index("fixed findings")]
+    assert section == (
+        "tests whose closure changed: 3\n"
+        "~ closure gained `audit` (autouse in tests/conftest.py:19): 3 tests\n"
+        "    tests/api/test_api.py::test_get\n"
+        "    tests/api/test_api.py::test_token\n"
+        "    tests/test_plain.py::test_plain\n"
+        "~ closure gained `db` (requested by `audit`; tests/conftest.py:9): 3 tests\n"
+        "    tests/api/test_api.py::test_get\n"
+        "    tests/api/test_api.py::test_token\n"
+        "    tests/test_plain.py::test_plain\n"
+    )
+    markdown = CliRunner().invoke(main, ["diff", "HEAD", "--format", "markdown", "--no-plugins"]).output
+    assert "### Tests whose closure changed (3)\n" in markdown
+    assert (
+        "| closure gained `audit` (autouse in tests/conftest.py:19) | 3 | "
+        "`tests/api/test_api.py::test_get`, `tests/api/test_api.py::test_token`, "
+        "`tests/test_plain.py::test_plain` |\n"
+    ) in markdown
