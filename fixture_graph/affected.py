@@ -64,7 +64,7 @@ def changed_definitions(base: Report, head: Report) -> dict[str, str]:
 
 def _conftest_dirs(file: str) -> list[str]:
     """Directories whose conftest.py applies to a test file (rootdir first)."""
-    parts = PurePosixPath(file).parent.parts
+    parts = file.split("/")[:-1]
     return ["/".join(parts[:i]) for i in range(len(parts) + 1)]
 
 

@@ -15,6 +15,7 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from fixture_graph.model import ClosurePart, FixtureDef, ResolvedTest
 from fixture_graph.report import Report
@@ -45,35 +46,60 @@ def location(fixture: FixtureDef) -> str:
     return f"{fixture.file}:{fixture.line}"
 
 
-class _Numbers:
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A numbered part's contents as sets, for the comparisons."""
+
+    names: frozenset[str]
+    defs: frozenset[str]
+    winners: dict[str, str]
+
+
+class _Parts:
     """One number per distinct part content, shared by both revisions; a test's key is the
-    sorted numbers of its parts (memoized per parts tuple, which tests of a closure share)."""
+    numbers of its parts (memoized per parts tuple, which the tests of a closure share)."""
 
     def __init__(self) -> None:
         self._by_content: dict[ClosurePart, int] = {}
         self._by_id: dict[int, int] = {}
         self._keys: dict[int, tuple[int, ...]] = {}
+        self.parts: list[_Part] = []
+
+    def _number(self, part: ClosurePart) -> int:
+        number = self._by_content.get(part)
+        if number is None:
+            number = self._by_content[part] = len(self.parts)
+            names = frozenset(part.names) - _NOT_FIXTURES
+            self.parts.append(_Part(names, frozenset(part.defs), dict(part.winners)))
+        return number
 
     def key(self, test: ResolvedTest) -> tuple[int, ...]:
-        parts = test.parts
-        found = self._keys.get(id(parts))
+        """The numbers of ``test``'s parts."""
+        if not test.parts:  # a resolution built by hand: its closure is one part
+            return (self._number(ClosurePart(test.closure, test.closure_defs, ())),)
+        found = self._keys.get(id(test.parts))
         if found is None:
-            if not parts:  # a resolution built by hand: its closure is one part
-                parts = (ClosurePart(test.closure, test.closure_defs, ()),)
-            numbers = []
-            for part in parts:
-                number = self._by_id.get(id(part))
-                if number is None:
-                    number = self._by_id[id(part)] = self._by_content.setdefault(part, len(self._by_content))
-                numbers.append(number)
-            found = self._keys[id(test.parts)] = tuple(sorted(numbers))
+            by_id = self._by_id
+            known: tuple[int | None, ...] = tuple(map(by_id.get, map(id, test.parts)))
+            if None in known:
+                for part in test.parts:
+                    if id(part) not in by_id:
+                        by_id[id(part)] = self._number(part)
+                known = tuple(map(by_id.get, map(id, test.parts)))
+            found = self._keys[id(test.parts)] = cast("tuple[int, ...]", known)  # all numbered now
         return found
+
+
+# A change before it is checked against a test's common parts: (kind, name, definition id or
+# None for a change of name, text).
+_Found = tuple[str, str, str | None, str]
 
 
 class _Explain:
     """What the reasons need to know about both revisions: definitions, requests, unknowns."""
 
-    def __init__(self, base: Report, head: Report) -> None:
+    def __init__(self, base: Report, head: Report, parts: _Parts) -> None:
+        self.parts = parts.parts
         self.base_defs = {f.id: f for f in base.scan.fixtures}
         self.head_defs = {f.id: f for f in head.scan.fixtures}
         self.base_unknown = {u.name for u in base.resolution.unknown}
@@ -93,16 +119,26 @@ class _Explain:
                     self._requesters[edge.target].append(edge.source)
         return self._requesters.get(target, [])
 
-    def compare(self, old: ResolvedTest, new: ResolvedTest) -> list[tuple[str, str, str]]:
-        """(kind, name, text) for each way ``new``'s closure differs from ``old``'s."""
-        before, after = dict(old.winners), dict(new.winners)
-        names_before, names_after = set(old.closure) - _NOT_FIXTURES, set(new.closure) - _NOT_FIXTURES
-        out: list[tuple[str, str, str]] = []
+    def compare(self, old: tuple[int, ...], new: tuple[int, ...]) -> list[_Found]:
+        """Each way the parts ``new`` differ from the parts ``old`` (the parts a test has on
+        only one revision). A test's other parts are the same on both sides, and a name keeps
+        one definition across a test's parts, so a name or definition they hold is no change:
+        the caller drops those (:func:`closure_changes`)."""
+        olds, news = [self.parts[n] for n in old], [self.parts[n] for n in new]
+        names_before = frozenset().union(*(p.names for p in olds))
+        names_after = frozenset().union(*(p.names for p in news))
+        defs_before = frozenset().union(*(p.defs for p in olds))
+        defs_after = frozenset().union(*(p.defs for p in news))
+        before = {k: v for p in olds for k, v in p.winners.items()}
+        after = {k: v for p in news for k, v in p.winners.items()}
+        out: list[_Found] = []
         for name in sorted(names_after - names_before):
-            out.append(("gained", name, f"closure gained `{name}` ({self._how(name, after.get(name), new)})"))
+            how = self._how(name, after.get(name), defs_after)
+            out.append(("gained", name, None, f"closure gained `{name}` ({how})"))
         for name in sorted(names_before - names_after):
-            was = self._was(before.get(name), name)
-            out.append(("lost", name, f"closure lost `{name}` (was {was})"))
+            out.append(
+                ("lost", name, None, f"closure lost `{name}` (was {self._was(before.get(name), name)})")
+            )
         for name in sorted(names_before & names_after):
             old_id, new_id = before.get(name), after.get(name)
             if old_id == new_id:
@@ -110,20 +146,20 @@ class _Explain:
             was = self._was(old_id, name)
             if new_id is None:
                 now = "no longer resolves" if name in self.head_unknown else "is now a direct parameter"
-                out.append(("resolves", name, f"`{name}` {now} (was {was})"))
+                out.append(("resolves", name, None, f"`{name}` {now} (was {was})"))
             else:
                 text = f"`{name}` now resolves to {location(self.head_defs[new_id])} (was {was})"
-                out.append(("resolves", name, text))
-        won_before, won_after = set(before.values()), set(after.values())
-        defs_before, defs_after = set(old.closure_defs), set(new.closure_defs)
-        for fixture_id in sorted(defs_after - defs_before - won_after):
+                out.append(("resolves", name, None, text))
+        for fixture_id in sorted(defs_after - defs_before):
             fixture = self.head_defs[fixture_id]
-            text = f"closure now also runs the overridden `{fixture.name}` at {location(fixture)}"
-            out.append(("overridden", fixture.name, text))
-        for fixture_id in sorted(defs_before - defs_after - won_before):
+            if after.get(fixture.name) != fixture_id:
+                text = f"closure now also runs the overridden `{fixture.name}` at {location(fixture)}"
+                out.append(("overridden", fixture.name, fixture_id, text))
+        for fixture_id in sorted(defs_before - defs_after):
             fixture = self.base_defs[fixture_id]
-            text = f"closure no longer runs the overridden `{fixture.name}` at {location(fixture)}"
-            out.append(("overridden", fixture.name, text))
+            if before.get(fixture.name) != fixture_id:
+                text = f"closure no longer runs the overridden `{fixture.name}` at {location(fixture)}"
+                out.append(("overridden", fixture.name, fixture_id, text))
         return out
 
     def _was(self, fixture_id: str | None, name: str) -> str:
@@ -131,23 +167,20 @@ class _Explain:
             return location(self.base_defs[fixture_id])
         return "not found" if name in self.base_unknown else "a direct parameter"
 
-    def _how(self, name: str, fixture_id: str | None, test: ResolvedTest) -> str:
-        """Why a name joined a test's closure on the head revision."""
+    def _how(self, name: str, fixture_id: str | None, defs: frozenset[str]) -> str:
+        """Why a name joined a test's closure on the head revision (``defs``: the definitions
+        of the parts that brought it, among which is whatever fixture requests it)."""
         if fixture_id is None:
             return "not found" if name in self.head_unknown else "a direct parameter"
         fixture = self.head_defs[fixture_id]
-        direct = any(n == name for _, n in test.from_test)
-        if direct and name in self.ini:
+        if name in self.ini:
             return f"usefixtures in {self.ini_name}; {location(fixture)}"
-        if direct and fixture.autouse:
+        if fixture.autouse:
             return f"autouse in {location(fixture)}"
-        if direct:
-            return f"requested by the test; {location(fixture)}"
-        used = set(test.closure_defs)
-        sources = sorted(s for s in self.requesters(fixture_id) if s in used)
-        if sources and sources[0] in self.head_defs:
+        sources = sorted(s for s in self.requesters(fixture_id) if s in defs and s in self.head_defs)
+        if sources:
             return f"requested by `{self.head_defs[sources[0]].name}`; {location(fixture)}"
-        return location(fixture)
+        return f"requested by the test; {location(fixture)}"
 
 
 def closure_changes(base: Report, head: Report) -> tuple[ClosureChange, ...]:
@@ -155,28 +188,33 @@ def closure_changes(base: Report, head: Report) -> tuple[ClosureChange, ...]:
 
     Sorted by kind (gained, lost, resolves, overridden), then name and text.
     """
-    numbers = _Numbers()
+    parts = _Parts()
     before = {t.nodeid: t for t in base.resolution.tests}
-    pairs: dict[tuple[tuple[int, ...], tuple[int, ...], int], list[ResolvedTest]] = {}
-    olds: dict[tuple[tuple[int, ...], tuple[int, ...], int], ResolvedTest] = {}
+    explain = _Explain(base, head, parts)
+    memo: dict[tuple[tuple[int, ...], tuple[int, ...]], list[_Found]] = {}
+    grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for test in head.resolution.tests:
         old = before.get(test.nodeid)
         if old is None:
             continue
-        old_key, new_key = numbers.key(old), numbers.key(test)
+        old_key, new_key = parts.key(old), parts.key(test)
         if old_key == new_key:
             continue
-        # The test's own requests explain how a name joined, so they are part of the key.
-        pair = (old_key, new_key, id(test.from_test))
-        if pair not in pairs:
-            pairs[pair] = []
-            olds[pair] = old
-        pairs[pair].append(test)
-    explain = _Explain(base, head)
-    grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
-    for pair, tests in pairs.items():
-        for change in explain.compare(olds[pair], tests[0]):
-            grouped[change].extend(t.nodeid for t in tests)
+        common = set(old_key).intersection(new_key)
+        pair = (
+            tuple(n for n in old_key if n not in common),
+            tuple(n for n in new_key if n not in common),
+        )
+        found = memo.get(pair)
+        if found is None:
+            found = memo[pair] = explain.compare(*pair)
+        shared = [parts.parts[n] for n in common]
+        for kind, name, fixture_id, text in found:
+            if shared and any(
+                (name in p.names) if fixture_id is None else (fixture_id in p.defs) for p in shared
+            ):
+                continue
+            grouped[kind, name, text].append(test.nodeid)
     rank = {kind: i for i, kind in enumerate(KINDS)}
     return tuple(
         ClosureChange(kind, name, text, tuple(sorted(nodeids)))
