@@ -249,6 +249,26 @@ def mock_payment_gateway(mock_payment_gateway):
 """
 
 
+README = Path(__file__).parent.parent / "README.md"
+
+
+def _console(readme: str, command: str) -> list[str]:
+    """The lines the README shows after ``command`` in its console block."""
+    start = readme.index(command + "\n") + len(command) + 1
+    return readme[start : readme.index("```", start)].splitlines()
+
+
+def _by_test(lines: list[str]) -> dict[str, tuple[str, ...]]:
+    """Node id -> reasons, from ``affected --format text`` lines."""
+    out: dict[str, list[str]] = {}
+    for line in lines:
+        if line.startswith("    "):
+            out[list(out)[-1]].append(line.strip())
+        else:
+            out[line] = []
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def test_golden_affected_and_diff_on_the_sample_suite(tmp_path: Path) -> None:
     import shutil
 
@@ -269,7 +289,15 @@ def test_golden_affected_and_diff_on_the_sample_suite(tmp_path: Path) -> None:
     if os.environ.get("FG_UPDATE_GOLDEN") == "1":
         GOLDEN.write_text(text.output, encoding="utf-8")
     assert text.output == GOLDEN.read_text(encoding="utf-8"), "FG_UPDATE_GOLDEN=1 rewrites the golden file"
+    readme = README.read_text(encoding="utf-8")
+    example = _console(readme, "$ fixture-graph affected HEAD --format text")
+    assert example
+    assert _by_test(example).items() <= _by_test(text.output.splitlines()).items()
     changes = [(c["change"], len(c["tests"])) for c in json.loads(diff.output)["closure_changes"]]
+    listed = [f"~ {change}: {count} test{'s' if count > 1 else ''}" for change, count in changes]
+    shown = [line for line in _console(readme, "$ fixture-graph diff HEAD") if line.startswith("~ ")]
+    assert shown
+    assert set(shown) <= set(listed)
     assert changes == [
         ("closure gained `audit_log` (autouse in tests/integration/conftest.py:5)", 13),
         ("closure gained `config` (requested by `settings`; tests/conftest_base.py:22)", 1),
