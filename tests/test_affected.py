@@ -336,3 +336,21 @@ def test_diff_lists_closure_changes_in_full_and_the_comment_compactly(repo: Path
         "`tests/api/test_api.py::test_get`, `tests/api/test_api.py::test_token`, "
         "`tests/test_plain.py::test_plain` |\n"
     ) in markdown
+
+
+def test_override_added_in_the_test_class(repo: Path) -> None:
+    plain = "\n\ndef test_plain():\n    pass\n"
+    head = "import pytest\n\n\nclass TestPlain:\n    @pytest.fixture\n    def db(self):\n        return 1\n\n"
+    base = "class TestPlain:\n"
+    commit_tree(
+        repo, {"tests/test_plain.py": base + "    def test_db(self, db):\n        pass\n" + plain}, "a class"
+    )
+    write(repo, {"tests/test_plain.py": head + "    def test_db(self, db):\n        pass\n" + plain})
+    changed = "tests/test_plain.py changed"
+    assert affected() == {
+        "tests/test_plain.py::TestPlain::test_db": [
+            "`db` now resolves to tests/test_plain.py:5 (was tests/conftest.py:9)",
+            changed,
+        ],
+        "tests/test_plain.py::test_plain": [changed],
+    }
