@@ -4,9 +4,10 @@ A test's closure is the set of names pytest gives it, the definition each name g
 closest one: its *winner*) and the overridden definitions an override chain still runs
 (``def db(db)``). Comparing them test by test would cost a few set unions per test on each
 revision, so the comparison goes through the parts tests share (:class:`ClosurePart`): each
-distinct part is numbered by content, a test whose parts have the same numbers on both
-revisions has the same closure, and only the other tests are compared, once per distinct pair
-of (base parts, head parts).
+distinct part is numbered by content, and a test whose parts have the same numbers on both
+revisions has the same closure. For the others only the parts a test has on one revision are
+compared, once per distinct pair (a new autouse fixture changes one part, the context's, for
+every test below it); a name or definition one of the test's common parts holds is no change.
 """
 
 from __future__ import annotations
