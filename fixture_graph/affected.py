@@ -126,18 +126,18 @@ def affected_tests(base: Report, head: Report, changed_files: set[str]) -> tuple
     """
     by_closure = reasons_by_test(closure_changes(base, head))
     changed_defs = changed_definitions(base, head)
-    by_defs: dict[int, list[str]] = {}  # per closure_defs tuple, which tests of a closure share
+    by_defs: dict[int, list[str]] = {}  # per parts tuple, which the tests of a closure share
     file_reasons = _FileReasons(head, changed_files)
     base_items = {t.nodeid: t for t in base.scan.tests}
     items = {t.nodeid: t for t in head.scan.tests}
     out = []
     for test in head.resolution.tests:
         reasons: list[str] = list(by_closure.get(test.nodeid, ()))
-        edited = by_defs.get(id(test.closure_defs))
+        edited = by_defs.get(id(test.parts)) if test.parts else None
         if edited is None:
-            edited = by_defs[id(test.closure_defs)] = [
-                changed_defs[d] for d in test.closure_defs if d in changed_defs
-            ]
+            edited = [changed_defs[d] for d in test.closure_defs if d in changed_defs]
+            if test.parts:
+                by_defs[id(test.parts)] = edited
         reasons.extend(edited)
         item = items[test.nodeid]
         old = base_items.get(test.nodeid)
