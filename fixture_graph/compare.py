@@ -2,7 +2,9 @@
 
 Definitions are matched by id (``tests/conftest.py::db``), which does not depend on line
 numbers; findings by their line-independent ``key``. A definition whose id changed but whose name
-is the only one of its kind removed and added is "moved" rather than removed plus added.
+is the only one of its kind removed and added is "moved" rather than removed plus added. Tests
+are matched by node id, and the changes to their closures grouped (one entry per change, with
+its tests).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fixture_graph.analyze.findings import Chain, Finding
+from fixture_graph.closures import ClosureChange, closure_changes
 from fixture_graph.model import FixtureDef
 from fixture_graph.report import Report
 
@@ -69,6 +72,13 @@ class ReportDiff:
     heavier_tests: tuple[TestDelta, ...]
     tests_added: int
     tests_removed: int
+    # How the closures of tests on both revisions changed (see :mod:`fixture_graph.closures`).
+    closure_changes: tuple[ClosureChange, ...] = ()
+
+    @property
+    def closure_changed_tests(self) -> int:
+        """How many tests have some closure change."""
+        return len({nodeid for change in self.closure_changes for nodeid in change.tests})
 
     @property
     def heaviest_before(self) -> Chain | None:
@@ -95,6 +105,7 @@ class ReportDiff:
             or self.new_findings
             or self.fixed_findings
             or self.heavier_tests
+            or self.closure_changes
         )
 
 
@@ -165,4 +176,5 @@ def compare_reports(base: Report, head: Report, *, top: int = 10) -> ReportDiff:
         heavier_tests=tuple(heavier[:top]),
         tests_added=len(tests_after - tests_before),
         tests_removed=len(tests_before - tests_after),
+        closure_changes=closure_changes(base, head),
     )

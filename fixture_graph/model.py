@@ -218,6 +218,9 @@ class ScanResult:
     imports: tuple[CollectionImport, ...] = ()
     suppressions: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
     opaque: tuple[OpaqueImport, ...] = ()
+    # Per test module with a collected test, the suite's own modules it imports, transitively
+    # (rootdir-relative paths, sorted; modules that import none are left out).
+    test_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

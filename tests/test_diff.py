@@ -155,6 +155,20 @@ def test_diff_reports_the_exact_delta_and_fails_on_the_new_cycle(repo: Path) -> 
     # search is used now (FG006 fixed); cache, which overrode the builtin, is gone (FG007 fixed).
     assert sorted(f["code"] for f in data["fixed_findings"]) == ["FG006", "FG007"]
     assert data["heavier_tests"] == [{"nodeid": "tests/test_a.py::test_cache", "before": 2.0, "after": 8.0}]
+    assert data["closure_changes"] == [
+        {
+            "kind": "gained",
+            "name": "search",
+            "change": "closure gained `search` (requested by the test; tests/conftest.py:11)",
+            "tests": ["tests/test_a.py::test_cache"],
+        },
+        {
+            "kind": "lost",
+            "name": "cache",
+            "change": "closure lost `cache` (was tests/conftest.py:11)",
+            "tests": ["tests/test_a.py::test_cache"],
+        },
+    ]
     summary = {row["what"]: (row["base"], row["head"]) for row in data["summary"]}
     assert summary["circular dependencies"] == ("0", "1")
     assert summary["fixtures"] == ("4", "3")
@@ -224,7 +238,10 @@ def test_affected_lists_tests_reaching_changed_definitions(repo: Path) -> None:
     ]
     code, out = cli("affected", "HEAD", "--format", "json")
     reasons = {t["nodeid"]: t["reasons"] for t in json.loads(out)["tests"]}
-    assert "fixture tests/conftest.py::search changed" in reasons["tests/test_a.py::test_cache"]
+    assert reasons["tests/test_a.py::test_cache"] == [
+        "fixture `search` changed at tests/conftest.py:11 (body)",
+        "tests/conftest.py changed",
+    ]
     assert reasons["tests/unit/test_u.py::test_unit"] == ["tests/conftest.py changed"]
 
 

@@ -18,12 +18,21 @@ from fixture_graph.cli.help import CONTEXT_SETTINGS, GroupedCommand
 @click.option(
     "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
 )
-@click.option("--format", "fmt", type=click.Choice(("lines", "json")), default="lines", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(("lines", "text", "json")),
+    default="lines",
+    show_default=True,
+    help="lines: node ids for pytest; text: each with its reasons; json: both, and the changed files.",
+)
 @apply_options(SCAN_OPTIONS)
 def affected(base: str, paths: tuple[Path, ...], fmt: str, **opts: Any) -> None:
-    """Print the node ids of tests whose fixtures, conftests or module changed since BASE.
+    """Print the node ids of tests whose closure, fixtures, conftests, imports or module changed
+    since BASE.
 
-    One per line, for pytest $(fixture-graph affected origin/main). Compares BASE with the work tree.
+    One per line, for pytest $(fixture-graph affected origin/main). Compares BASE with the work
+    tree; --format text says why each test is affected.
     """
     with user_errors(bool(opts.get("debug"))):
         from fixture_graph.affected import affected_tests
@@ -42,6 +51,11 @@ def affected(base: str, paths: tuple[Path, ...], fmt: str, **opts: Any) -> None:
                 "tests": [{"nodeid": t.nodeid, "reasons": list(t.reasons)} for t in tests],
             }
             click.echo(json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False))
+        elif fmt == "text":
+            for test in tests:
+                click.echo(test.nodeid)
+                for reason in test.reasons:
+                    click.echo(f"    {reason}")
         else:
             for test in tests:
                 click.echo(test.nodeid)

@@ -26,6 +26,7 @@ MARKER = "<!-- fixture-graph -->"
 BUDGET = 64_000
 MAX_NODES = 60
 MAX_LIST = 25
+MAX_EXAMPLES = 3
 LABEL_LIMIT = 40
 PROBLEM_STYLE = {
     "cycle": "stroke:#d62828,stroke-width:3px",
@@ -255,6 +256,7 @@ def render_diff_markdown(diff: ReportDiff, *, svg_url: str | None = None, budget
             f"| {md_code(d.nodeid)} | {weight_text(d.before)} | {weight_text(d.after)} |"
             for d in diff.heavier_tests
         ]
+    parts += _closure_table(diff)
     head = "\n".join(parts) + "\n"
     graph = changed_subgraph(diff)
     diagram = to_mermaid(graph)
@@ -276,6 +278,42 @@ def render_diff_markdown(diff: ReportDiff, *, svg_url: str | None = None, budget
     if len(text) > budget:
         text = text[: budget - 80].rsplit("\n", 1)[0] + "\n\n_The comment was cut to fit GitHub's limit._\n"
     return text
+
+
+def _inline(text: str) -> str:
+    """A reason whose fixture names are between backticks, as Markdown: the names as code."""
+    out = []
+    for index, piece in enumerate(text.split("`")):
+        if index % 2:
+            out.append(md_code(piece))
+        elif piece.strip():
+            lead = " " if piece[0].isspace() else ""
+            trail = " " if piece[-1].isspace() else ""
+            out.append(f"{lead}{md_text(piece)}{trail}")
+        else:
+            out.append(" " if piece else "")
+    return "".join(out)
+
+
+def _closure_table(diff: ReportDiff) -> list[str]:
+    """Each closure change with its count of tests and a few of them, most tests first."""
+    if not diff.closure_changes:
+        return []
+    lines = [
+        "",
+        f"### Tests whose closure changed ({diff.closure_changed_tests})",
+        "",
+        "| change | tests | for example |",
+        "|---|---:|---|",
+    ]
+    ordered = sorted(diff.closure_changes, key=lambda c: -len(c.tests))  # stable: kind, name, text
+    for change in ordered[:MAX_LIST]:
+        examples = ", ".join(md_code(t) for t in change.tests[:MAX_EXAMPLES])
+        more = f" and {len(change.tests) - MAX_EXAMPLES} more" if len(change.tests) > MAX_EXAMPLES else ""
+        lines.append(f"| {_inline(change.text)} | {len(change.tests)} | {examples}{more} |")
+    if len(ordered) > MAX_LIST:
+        lines.append(f"\n_and {len(ordered) - MAX_LIST} more changes (see the job log)_")
+    return lines
 
 
 def _grew(before: str, after: str) -> bool:

@@ -50,6 +50,10 @@ def delta_rows(diff: ReportDiff) -> list[tuple[str, str, str]]:
     ]
 
 
+def _tests(count: int) -> str:
+    return f"{count} test" if count == 1 else f"{count} tests"
+
+
 def render_diff_text(diff: ReportDiff) -> str:
     """A plain summary of the change, then the new findings in full."""
     show = path_display(diff.head.scan.rootdir)
@@ -81,6 +85,11 @@ def render_diff_text(diff: ReportDiff) -> str:
         lines.append(
             f"heavier test: {delta.nodeid} {weight_text(delta.before)} -> {weight_text(delta.after)}"
         )
+    if diff.closure_changes:
+        lines.append(f"tests whose closure changed: {diff.closure_changed_tests}")
+        for closure in diff.closure_changes:
+            lines.append(f"~ {closure.text}: {_tests(len(closure.tests))}")
+            lines.extend(f"    {nodeid}" for nodeid in closure.tests)
     if diff.fixed_findings:
         lines.append(f"fixed findings: {len(diff.fixed_findings)}")
         for finding in diff.fixed_findings:
@@ -126,6 +135,10 @@ def build_diff_json(diff: ReportDiff) -> dict[str, Any]:
         "heaviest_chain": {"base": chain(diff.heaviest_before), "head": chain(diff.heaviest_after)},
         "heavier_tests": [
             {"nodeid": d.nodeid, "before": d.before, "after": d.after} for d in diff.heavier_tests
+        ],
+        "closure_changes": [
+            {"kind": c.kind, "name": c.name, "change": c.text, "tests": list(c.tests)}
+            for c in diff.closure_changes
         ],
         "new_findings": [finding_json(f) for f in diff.new_findings],
         "fixed_findings": [finding_json(f) for f in diff.fixed_findings],

@@ -43,6 +43,7 @@ from fixture_graph.scan.environment import TargetEnvironment, load_environment
 from fixture_graph.scan.extract import extract_plugin_table
 from fixture_graph.scan.ini import IniSettings, cache_directory, locate, split_nodeid
 from fixture_graph.scan.loader import FileLoader, Progress, default_jobs, list_candidates
+from fixture_graph.scan.local_imports import LocalImports
 from fixture_graph.scan.modules import ModuleFinder, basedir, is_file, module_exists, module_name
 from fixture_graph.scan.namespace import OPAQUE_STAR, OTHER, ClassRef, Namespace, NamespaceBuilder, Value
 from fixture_graph.scan.records import FixtureSpec, FuncInfo, Guard, Marks, ModuleRecord
@@ -64,6 +65,8 @@ _UNITTEST_PACKAGES = frozenset({"unittest", "django", "asynctest", "twisted"})
 _STDLIB = frozenset(getattr(sys, "stdlib_module_names", ())) | frozenset(sys.builtin_module_names)
 # A fixture decorator (``@fixture``, ``@pytest.fixture(...)``) or call (``fixture(func)``).
 _FIXTURE_TEXT = re.compile(rb"@\s*(?:[\w.]+\.)?fixture\b|\bfixture\s*\(")
+# Directories of installed packages: never the suite's code, even inside the rootdir.
+_SITE_DIRS = frozenset({"site-packages", "dist-packages"})
 MAX_CLASS_NESTING = 100  # the parser's indentation limit; deeper can only come from aliases
 
 
@@ -237,6 +240,11 @@ class _Scan:
         self.plugin_values = dict(self.ini.plugin_settings)
         self.blocked = _blocked(self.ini.disabled_plugins)
         self.builtin_table: _BuiltinTable | None = None
+        # Per collected test module, the suite modules it imports (transitively), for `affected`.
+        self.local_imports = LocalImports(
+            self.finder.find_from, self.finder.submodule, self._is_suite, self._peek
+        )
+        self.test_imports: dict[Path, tuple[Path, ...]] = {}
 
     # -- files ---------------------------------------------------------------------------------
 
@@ -266,6 +274,18 @@ class _Scan:
         if record is not None:
             self.issues.extend(i for i in record.issues if local or i.fatal)
         self.records[path] = record
+        return record
+
+    def _is_suite(self, path: Path) -> bool:
+        """A local file that is not an installed package (a virtualenv inside the rootdir)."""
+        return self._is_local(path) and not _SITE_DIRS.intersection(path.parts)
+
+    def _peek(self, path: Path) -> ModuleRecord | None:
+        """A module's record, read for its imports only: kept nowhere, and its issues are not
+        the scan's (pytest reports them when something imports it, as a test module does)."""
+        record = self.records.get(path)
+        if record is None:
+            record = self.loader.load(path, self.show(path), False)[0]
         return record
 
     def _ns_issue(self, path: Path, line: int, code: str, message: str) -> None:
@@ -346,6 +366,7 @@ class _Scan:
             env=self.config.env,
             pytest_version=self.env.pytest_version,
             imports=self._collection_imports(),
+            test_imports=self._test_imports(),
             opaque=tuple(sorted(self.opaque)),
             suppressions=tuple(
                 sorted(
@@ -366,6 +387,7 @@ class _Scan:
         self._retired.clear()
         self.__dict__.pop("ns", None)
         self.__dict__.pop("loader", None)
+        self.__dict__.pop("local_imports", None)
 
     def _with_uses(self, path: Path, record: ModuleRecord) -> ModuleRecord:
         """``record`` extracted again with its imports' uses (a test module a conftest loads)."""
@@ -423,6 +445,18 @@ class _Scan:
                         )
                     )
         return tuple(sorted(set(out)))
+
+    def _test_imports(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """(test module, the suite modules it imports) for each collected module that has a test."""
+        with_tests = {t.file for t in self.tests}
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        out = []
+        for path, targets in self.test_imports.items():
+            shown = self.show(path)
+            if targets and shown in with_tests:
+                names = tuple(sorted(self.show(t) for t in targets))
+                out.append((shown, shared.setdefault(names, names)))
+        return tuple(sorted(out))
 
     def _prefetch(self) -> None:
         """Hand the loader every file the walk will probably read, in walk order."""
@@ -882,6 +916,7 @@ class _Scan:
         record = self._import_module(path)
         if record is None or not record.parsed or self._import_fails(record):
             return
+        self.test_imports[path] = self.local_imports.closure(path, record)
         conditions = self._module_skip(record)
         if conditions is None:
             return
