@@ -11,9 +11,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fixture_graph.analyze.findings import Chain, TestCost
+from fixture_graph.analyze.findings import Chain, FanOut, TestCost
 from fixture_graph.config import AnalyzeConfig
 from fixture_graph.graph import build_graph
+from fixture_graph.items import TestItems, items_per_test
 from fixture_graph.measure import FixtureMeasurement, Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult, TestItem
 from fixture_graph.resolve import DefinitionIndex
@@ -87,6 +88,25 @@ class Context:
             for fixture_id in test.closure_defs:
                 out[fixture_id].append(test.nodeid)
         return out
+
+    @cached_property
+    def test_items(self) -> dict[str, TestItems]:
+        """Node id -> the items that test function makes (parametrizations expanded)."""
+        return items_per_test(self.scan, self.resolution)
+
+    @cached_property
+    def param_closure(self) -> dict[str, frozenset[str]]:
+        """Definition id -> the parametrized definitions in its closure whose params apply."""
+        from fixture_graph.analyze.fanout import param_closure
+
+        return param_closure(self)
+
+    @cached_property
+    def fan_out(self) -> dict[str, FanOut]:
+        """Reached definition id -> its items and setups per run (:mod:`~.fanout`)."""
+        from fixture_graph.analyze.fanout import fan_out
+
+        return fan_out(self)
 
     @cached_property
     def index(self) -> DefinitionIndex:

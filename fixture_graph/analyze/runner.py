@@ -62,6 +62,7 @@ def run_analysis(
         heavy_chains=ctx.heavy_chains,
         test_costs=ctx.test_costs,
         fan_in=tuple(sorted(ctx.fan_in.items())),
+        fan_out=tuple(ctx.fan_out[k] for k in sorted(ctx.fan_out)),
         suppressed=suppressed,
         rules_run=tuple(ran),
         weight_unit=ctx.weight_unit,
