@@ -283,8 +283,8 @@ def xdist_grouping(ctx: Context) -> Iterator[Finding]:
             severity=Severity.INFO,
             message=(
                 f"with {workers} xdist workers, module fixture '{fixture.name}' "
-                f"({fixture.impact or 'measured'}) is set up up to {fan.setups_workers} times under --dist load, as its modules' tests "
-                f"spread over workers; --dist loadfile keeps each module on one worker: "
+                f"({fixture.impact or 'measured'}) is set up up to {counted(fan.setups_workers, 'time')} "
+                "under --dist load, as its modules' tests spread over workers; --dist loadfile keeps each module on one worker: "
                 f"{counted(fan.setups, 'setup')} ({fan.setups_workers - fan.setups} saved)"
             ),
             file=fixture.file,
