@@ -27,7 +27,8 @@ from fixture_graph.scope import Scope
 from fixture_graph.words import counted
 
 _ADVISED = "MEDIUM"  # the scope advisor speaks about fixtures costing at least this much
-_HEAVY = "HIGH"  # xdist grouping is worth it for fixtures costing at least this much
+_HEAVY = "HIGH"
+_LOADFILE = "--dist loadfile keeps each module on one worker"  # xdist grouping is worth it for fixtures costing at least this much
 
 
 def _facts(fixture: FixtureDef) -> str:
@@ -284,7 +285,7 @@ def xdist_grouping(ctx: Context) -> Iterator[Finding]:
             message=(
                 f"with {workers} xdist workers, module fixture '{fixture.name}' "
                 f"({fixture.impact or 'measured'}) is set up up to {counted(fan.setups_workers, 'time')} "
-                "under --dist load, as its modules' tests spread over workers; --dist loadfile keeps each module on one worker: "
+                f"under --dist load, as its modules' tests spread over workers; {_LOADFILE}: "
                 f"{counted(fan.setups, 'setup')} ({fan.setups_workers - fan.setups} saved)"
             ),
             file=fixture.file,
