@@ -27,8 +27,8 @@ from fixture_graph.scope import Scope
 from fixture_graph.words import counted
 
 _ADVISED = "MEDIUM"  # the scope advisor speaks about fixtures costing at least this much
-_HEAVY = "HIGH"
-_LOADFILE = "--dist loadfile keeps each module on one worker"  # xdist grouping is worth it for fixtures costing at least this much
+_HEAVY = "HIGH"  # xdist grouping is worth it for fixtures costing at least this much
+_LOADFILE = "--dist loadfile keeps each module on one worker"
 
 
 def _facts(fixture: FixtureDef) -> str:
