@@ -156,6 +156,8 @@ class TestItem:
     # Every argname of its ``parametrize`` marks, indirect ones included: a fixture's own
     # ``params`` do not multiply the items for these (pytest gives the mark precedence).
     marked_params: tuple[str, ...] = ()
+    # A pytest-xdist ``xdist_group`` mark applies (on the function, its classes or its module).
+    xdist_group: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)

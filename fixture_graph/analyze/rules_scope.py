@@ -277,6 +277,8 @@ def xdist_grouping(ctx: Context) -> Iterator[Finding]:
     ]
     yield from _group_findings(ctx, [f for f in heavy if f.scope >= Scope.PACKAGE], workers)
     for fixture in (f for f in heavy if f.scope is Scope.MODULE):
+        if all(ctx.items[t].xdist_group for t in ctx.tests_of[fixture.id]):
+            continue
         fan = ctx.fan_out[fixture.id]
         modules = sorted({module_of(ctx.items[t]) for t in ctx.tests_of[fixture.id]})
         yield Finding(
@@ -303,6 +305,8 @@ def xdist_grouping(ctx: Context) -> Iterator[Finding]:
 def _group_findings(ctx: Context, fixtures: list[FixtureDef], workers: int) -> Iterator[Finding]:
     """One ``xdist_group`` per heavy session/package fixture, heaviest first.
 
+    Tests that already carry an ``xdist_group`` mark are left where they are.
+
     Each test joins the group of the heaviest fixture it reaches (a test with two group marks
     would form a third group, ``a_b``, on its own worker); a fixture whose tests all joined
     heavier groups gets no group of its own. A group bigger than one worker's share of the
@@ -312,7 +316,7 @@ def _group_findings(ctx: Context, fixtures: list[FixtureDef], workers: int) -> I
     group_of: dict[str, str] = {}
     planned: list[tuple[FixtureDef, list[str]]] = []
     for fixture in sorted(fixtures, key=lambda f: (-ctx.weight(f.id), f.id)):
-        free = [t for t in ctx.tests_of[fixture.id] if t not in group_of]
+        free = [t for t in ctx.tests_of[fixture.id] if t not in group_of and not ctx.items[t].xdist_group]
         if not free or sum(ctx.test_items[t].count for t in free) * workers > total:
             continue
         group_of.update((t, fixture.name) for t in free)

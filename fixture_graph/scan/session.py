@@ -1108,6 +1108,7 @@ class _Scan:
                 argnames=() if is_unittest else func.argnames,
                 usefixtures=usefixtures,
                 direct_params=tuple(dict.fromkeys(direct)) if direct else (),
+                xdist_group="xdist_group" in mark_names,
                 param_names=tuple(dict.fromkeys(params)) if params else (),
                 dynamic_deps=tuple(dict.fromkeys(dynamic)) if dynamic else (),
                 conditional=bool(guards),
