@@ -136,7 +136,8 @@ def best_wider(ctx: Context, fixture: FixtureDef, limit: Scope) -> tuple[Scope, 
 
 def narrowest_fit(ctx: Context, fixture: FixtureDef) -> Fit | None:
     """For a session or package fixture, the narrowest scope that serves every test reaching it
-    with one setup, which the fixtures requesting it allow (None when there is none)."""
+    with one setup, which the fixtures requesting it and the fixtures it requests allow (None
+    when there is none)."""
     if fixture.scope_is_dynamic or fixture.scope < Scope.PACKAGE:
         return None
     tests = [ctx.items[t] for t in ctx.tests_of.get(fixture.id, ())]
@@ -148,13 +149,15 @@ def narrowest_fit(ctx: Context, fixture: FixtureDef) -> Fit | None:
     if any(r.scope_is_dynamic for r in requesters):
         return None
     floor = max((r.scope for r in requesters), default=Scope.FUNCTION)
+    # what it requests bounds it too (a narrower dependency is already FG002's ScopeMismatch)
+    ceiling = widest_allowed(ctx, fixture.id)
     classes = {unit_of(Scope.CLASS, t) for t in tests}
-    if floor <= Scope.CLASS and len(classes) == 1 and None not in classes:
+    if floor <= Scope.CLASS <= ceiling and len(classes) == 1 and None not in classes:
         return Fit(Scope.CLASS, str(next(iter(classes))), len(tests))
     modules = {module_of(t) for t in tests}
-    if floor <= Scope.MODULE and len(modules) == 1:
+    if floor <= Scope.MODULE <= ceiling and len(modules) == 1:
         return Fit(Scope.MODULE, next(iter(modules)), len(tests))
-    if fixture.scope is not Scope.SESSION or floor > Scope.PACKAGE:
+    if fixture.scope is not Scope.SESSION or floor > Scope.PACKAGE or ceiling < Scope.PACKAGE:
         return None
     directory = posixpath.commonpath([posixpath.dirname(m) for m in modules])
     suite = _suite_directory(ctx)
