@@ -223,11 +223,8 @@ WIDEN = {
         @pytest.fixture
         def token(): ...
     """,
-    "test_a.py": """
-        def test_one(db, schema, token): ...
-        def test_two(db, schema, token): ...
-    """,
-    "test_b.py": "def test_three(schema): ...\n",
+    "test_a.py": "".join(f"def test_{i}(db, schema, token): ...\n" for i in range(4)),
+    "test_b.py": "".join(f"def test_b{i}(schema): ...\n" for i in range(4)),
 }
 
 
@@ -236,21 +233,23 @@ def test_fg013_widening_allowed_saves_setups(write_tree: Tree) -> None:
     (finding,) = [f for f in found(report, "FG013") if f.symbol == "conftest.py::schema"]
     assert (finding.file, finding.line, finding.severity) == ("conftest.py", 8, Severity.INFO)
     assert finding.message == (
-        "'schema' (function, MEDIUM) is set up 3 times for 3 items; session scope would set it up "
-        "1 time (2 fewer), and its dependencies allow up to session"
+        "'schema' (function, MEDIUM) is set up 8 times for 8 items; session scope would set it up "
+        "1 time (7 fewer), and its dependencies allow up to session"
     )
     assert finding.fix == (
         'declare scope="session" if the tests of one session can share its value (none of them changes it)'
     )
     # LOW is below the advisor's bar: nothing about 'token'
     assert {f.symbol for f in found(report, "FG013")} == {"conftest.py::db", "conftest.py::schema"}
+    # 'schema' saves 7 setups x weight 4 and 'db' 3 x 8: under a threshold of 30, neither is worth it
+    assert found(analyze(write_tree(WIDEN), scope_advice_threshold=30), "FG013") == []
 
 
 def test_fg013_names_the_dependency_that_blocks_widening_and_the_chain(write_tree: Tree) -> None:
     report = analyze(write_tree(WIDEN))
     (finding,) = [f for f in found(report, "FG013") if f.symbol == "conftest.py::db"]
     assert finding.message == (
-        "widening 'db' (function, HIGH) to module would set it up 1 time instead of 2, but it is "
+        "widening 'db' (function, HIGH) to module would set it up 1 time instead of 4, but it is "
         "blocked by 'tmp_path' (function, builtin, _pytest/tmpdir.py:328) through 'db_dir'"
     )
     assert [(r.file, r.line, r.label) for r in finding.related] == [
@@ -373,7 +372,7 @@ XDIST = {
     "ui/test_pages.py": "def test_home(browser, server): ...\ndef test_about(browser): ...\n",
     "ui/test_login.py": "def test_login(browser): ...\ndef test_static(): ...\n",
     "test_db.py": "def test_read(db): ...\ndef test_write(db): ...\ndef test_more(db): ...\n",
-    "test_core.py": "".join(f"def test_{i}(): ...\n" for i in range(8)),
+    "test_core.py": "".join(f"def test_{i}(): ...\n" for i in range(20)),
 }
 
 
@@ -417,7 +416,7 @@ def test_fg019_leaves_tests_with_an_xdist_group_mark_and_groups_too_big_for_a_wo
 
 def test_fg019_no_group_bigger_than_one_workers_share(write_tree: Tree) -> None:
     small = {k: v for k, v in XDIST.items() if k not in ("test_core.py", "test_db.py")}
-    # 4 items in all, 3 reach 'browser': on one of 4 workers they would run in series
+    # 4 items in all, 3 reach 'browser': more than half of one worker's share (4 / 4)
     assert found(analyze(write_tree(small), workers=4), "FG019") == []
 
 
@@ -428,7 +427,7 @@ def test_scope_rules_on_the_sample_suite_match_the_golden_file(
     copy_data: Callable[[str], Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     root = copy_data("sample_suite")
-    args = ["--no-cache", "--select", "FG013", "--select", "FG016", "--select", "FG019", "--workers", "4"]
+    args = ["--no-cache", "--select", "FG013", "--select", "FG016", "--select", "FG019", "--workers", "2"]
     code, out = run(root, *args)
     assert code == 0, out
     out = out.replace(f"rootdir: {root}", "rootdir: <rootdir>")

@@ -95,6 +95,21 @@ class Context:
         return items_per_test(self.scan, self.resolution)
 
     @cached_property
+    def test_units(self) -> dict[str, tuple[str | None, str]]:
+        """Node id -> (the class node it is in, or None; its module node)."""
+        from fixture_graph.analyze.fanout import test_units
+
+        return test_units(self)
+
+    @cached_property
+    def suite_directory(self) -> str:
+        """The deepest directory holding every collected test module (``""``: the rootdir)."""
+        import posixpath
+
+        dirs = {posixpath.dirname(module) for _, module in self.test_units.values()}
+        return posixpath.commonpath(sorted(dirs)) if dirs else ""
+
+    @cached_property
     def param_closure(self) -> dict[str, frozenset[str]]:
         """Definition id -> the parametrized definitions in its closure whose params apply."""
         from fixture_graph.analyze.fanout import param_closure

@@ -70,15 +70,25 @@ def module_of(item: TestItem) -> str:
     return next((a for a in item.ancestors if a.endswith(".py")), item.nodeid.split("::", 1)[0])
 
 
+def test_units(ctx: Context) -> dict[str, tuple[str | None, str]]:
+    """Node id -> (its class node or None, its module node), computed once per run."""
+    return {t.nodeid: (unit_of(Scope.CLASS, t), module_of(t)) for t in ctx.scan.tests}
+
+
 def setups_at(ctx: Context, fixture_id: str, scope: Scope) -> Setups:
     """How many times ``fixture_id`` would be set up in one run if it had ``scope``."""
     workers = max(1, ctx.config.workers)
     relevant = ctx.param_closure.get(fixture_id, frozenset())
     per_item = 0
     units: dict[str, _Unit] = defaultdict(_Unit)
+    where = ctx.test_units
+    pick = {Scope.CLASS: 0, Scope.MODULE: 1}.get(scope)
     for nodeid in ctx.tests_of.get(fixture_id, ()):
         info = ctx.test_items[nodeid]
-        unit = unit_of(scope, ctx.items[nodeid])
+        if scope is Scope.FUNCTION:
+            per_item += info.count
+            continue
+        unit = where[nodeid][pick] if pick is not None else ""
         if unit is None:
             per_item += info.count
             continue

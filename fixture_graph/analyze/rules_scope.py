@@ -6,12 +6,12 @@ from :mod:`~.scope_advice`.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from fixture_graph.analyze.common import loc
 from fixture_graph.analyze.context import Context
-from fixture_graph.analyze.fanout import module_of
 from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.analyze.registry import rule
 from fixture_graph.analyze.scope_advice import (
@@ -29,6 +29,7 @@ from fixture_graph.words import counted
 _ADVISED = "MEDIUM"  # the scope advisor speaks about fixtures costing at least this much
 _HEAVY = "HIGH"  # xdist grouping is worth it for fixtures costing at least this much
 _LOADFILE = "--dist loadfile keeps each module on one worker"
+_LISTED = 5  # blocked fixtures named in one message; the related locations hold them all
 
 
 def _facts(fixture: FixtureDef) -> str:
@@ -59,23 +60,40 @@ def scope_advice(ctx: Context) -> Iterator[Finding]:
     """Widening advice for costly fixtures set up more than once per wider scope instance, and
     narrowing advice for costly (or over-budget) session and package fixtures."""
     budget = over_budget(ctx)
+    blocked: dict[str, list[_Blocked]] = defaultdict(list)
     for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
         if not ctx.is_user(fixture) or fixture.scope_is_dynamic or fixture.id not in ctx.fan_out:
             continue
         costly = is_costly(ctx, fixture, _ADVISED)
         if costly and fixture.scope < Scope.SESSION:
-            finding = _widen(ctx, fixture)
-            if finding is not None:
-                yield finding
+            advice = _widen(ctx, fixture)
+            if isinstance(advice, Finding):
+                yield advice
+            elif advice is not None:
+                blocked[advice.path[-1]].append(advice)
         if fixture.scope >= Scope.PACKAGE and (costly or fixture.id in budget):
             finding = _narrow(ctx, fixture, fixture.id in budget)
             if finding is not None:
                 yield finding
+    for cases in blocked.values():
+        yield _blocked_finding(ctx, cases[0]) if len(cases) == 1 else _blocked_by(ctx, cases)
 
 
-def _widen(ctx: Context, fixture: FixtureDef) -> Finding | None:
-    """Widening advice, or what blocks it; None when a wider scope saves nothing or the scan
-    cannot tell (``getfixturevalue``, indirect parametrization)."""
+@dataclass(frozen=True, slots=True)
+class _Blocked:
+    """Widening ``fixture`` to ``scope`` (``now`` -> ``then`` setups) is blocked along ``path``."""
+
+    fixture: FixtureDef
+    scope: Scope
+    now: int
+    then: int
+    path: tuple[str, ...]
+
+
+def _widen(ctx: Context, fixture: FixtureDef) -> Finding | _Blocked | None:
+    """Widening advice, or what blocks it; None when a wider scope saves less than
+    ``scope-advice-threshold`` (weight x setups saved) or the scan cannot tell
+    (``getfixturevalue``, indirect parametrization)."""
     if fixture.dynamic_deps or any(
         fixture.name in ctx.items[t].marked_params for t in ctx.tests_of.get(fixture.id, ())
     ):
@@ -83,11 +101,13 @@ def _widen(ctx: Context, fixture: FixtureDef) -> Finding | None:
     fan = ctx.fan_out[fixture.id]
     allowed = widest_allowed(ctx, fixture.id)
     wanted = best_wider(ctx, fixture, Scope.SESSION)
-    if wanted is None:
+    threshold = ctx.config.scope_advice_threshold
+    if wanted is None or ctx.weight(fixture.id) * (fan.setups - wanted[1].count) < threshold:
         return None
     if allowed > fixture.scope:
         reachable = best_wider(ctx, fixture, allowed)
-        if reachable is not None:
+        saved = fan.setups - reachable[1].count if reachable is not None else 0
+        if reachable is not None and ctx.weight(fixture.id) * saved >= threshold:
             scope, setups = reachable
             return Finding(
                 code="FG013",
@@ -111,17 +131,28 @@ def _widen(ctx: Context, fixture: FixtureDef) -> Finding | None:
     path = blocker_path(ctx, fixture.id, scope)
     if not path:
         return None
+    return _Blocked(fixture, scope, fan.setups, setups.count, tuple(path))
+
+
+def _through(ctx: Context, path: tuple[str, ...]) -> list[str]:
+    """The names between a blocked fixture and the cause (an override chain's name once)."""
+    cause = ctx.fixtures[path[-1]].name
+    return [n for n in dict.fromkeys(ctx.label(i) for i in path[:-1]) if n != cause]
+
+
+def _blocked_finding(ctx: Context, case: _Blocked) -> Finding:
+    """One fixture whose widening one dependency blocks."""
+    fixture, scope, path = case.fixture, case.scope, case.path
     cause = ctx.fixtures[path[-1]]
-    through = path[:-1]
-    via = f" through {' -> '.join(repr(ctx.label(i)) for i in through)}" if through else ""
-    origin = {FixtureKind.BUILTIN: ", builtin", FixtureKind.PLUGIN: ", plugin"}.get(cause.kind, "")
+    through = _through(ctx, path)
+    via = f" through {' -> '.join(repr(n) for n in through)}" if through else ""
     return Finding(
         code="FG013",
         severity=Severity.INFO,
         message=(
             f"widening '{fixture.name}' ({_facts(fixture)}) to {scope.value} would set it up "
-            f"{counted(setups.count, 'time')} instead of {fan.setups}, but it is blocked by '{cause.name}' "
-            f"({cause.scope.value}{origin}{_at(cause)}){via}"
+            f"{counted(case.then, 'time')} instead of {case.now}, but it is blocked by '{cause.name}' "
+            f"({cause.scope.value}{_origin(cause)}{_at(cause)}){via}"
         ),
         file=fixture.file,
         line=fixture.line,
@@ -129,9 +160,57 @@ def _widen(ctx: Context, fixture: FixtureDef) -> Finding | None:
         related=tuple(
             loc(ctx, i, f"{ctx.label(i)} ({ctx.fixtures[i].scope.value})") for i in (fixture.id, *path)
         ),
-        fix=_unblock(ctx, fixture, path, scope),
+        fix=_unblock(ctx, fixture, list(path), scope),
         key=f"FG013:{fixture.id}:blocked",
     )
+
+
+def _blocked_by(ctx: Context, cases: list[_Blocked]) -> Finding:
+    """One finding for a dependency that blocks widening several costly fixtures."""
+    cause = ctx.fixtures[cases[0].path[-1]]
+    cases = sorted(cases, key=lambda c: (-(c.now - c.then), c.fixture.id))
+
+    def brief(case: _Blocked) -> str:
+        through = _through(ctx, case.path)
+        via = f", through {' -> '.join(repr(n) for n in through)}" if through else ""
+        return f"'{case.fixture.name}' to {case.scope.value} ({case.now} -> {case.then} setups{via})"
+
+    shown = ", ".join(brief(c) for c in cases[:_LISTED])
+    if len(cases) > _LISTED:
+        shown += f", and {len(cases) - _LISTED} more"
+    saved = sum(c.now - c.then for c in cases)
+    if ctx.is_user(cause):
+        place = cause
+        fix = (
+            f"widen '{cause.name}' first (nothing it requests is narrower), then the fixtures on the "
+            "way to these, if the tests sharing each can share its value"
+        )
+    else:
+        place = min((c.fixture for c in cases), key=lambda f: (f.file, f.line))
+        alternative = WIDER_BUILTINS.get(cause.name) if cause.kind is FixtureKind.BUILTIN else None
+        fix = (
+            f"request {alternative} instead of '{cause.name}' where these get it, then widen them"
+            if alternative is not None
+            else f"build what these need from '{cause.name}' without it, or keep them as they are"
+        )
+    return Finding(
+        code="FG013",
+        severity=Severity.INFO,
+        message=(
+            f"'{cause.name}' ({cause.scope.value}{_origin(cause)}{_at(cause)}) blocks widening "
+            f"{len(cases)} costly fixtures ({saved} fewer setups in all): {shown}"
+        ),
+        file=place.file,
+        line=place.line,
+        symbol=place.id,
+        related=tuple(loc(ctx, c.fixture.id, brief(c)) for c in cases),
+        fix=fix,
+        key=f"FG013:blocked-by:{cause.id}",
+    )
+
+
+def _origin(fixture: FixtureDef) -> str:
+    return {FixtureKind.BUILTIN: ", builtin", FixtureKind.PLUGIN: ", plugin"}.get(fixture.kind, "")
 
 
 def _at(fixture: FixtureDef) -> str:
@@ -142,7 +221,7 @@ def _unblock(ctx: Context, fixture: FixtureDef, path: list[str], scope: Scope) -
     """How to lift the block: a session-scoped builtin, or widening the fixtures on the way."""
     cause = ctx.fixtures[path[-1]]
     requester = ctx.label(path[-2]) if len(path) > 1 else fixture.name
-    chain = list(dict.fromkeys(ctx.label(i) for i in path[:-1]))
+    chain = [n for n in dict.fromkeys(ctx.label(i) for i in path[:-1]) if n != cause.name]
     also = f", and widen {', '.join(repr(n) for n in chain)} with it" if chain else ""
     if cause.kind is FixtureKind.BUILTIN and cause.name in WIDER_BUILTINS:
         return (
@@ -280,7 +359,7 @@ def xdist_grouping(ctx: Context) -> Iterator[Finding]:
         if all(ctx.items[t].xdist_group for t in ctx.tests_of[fixture.id]):
             continue
         fan = ctx.fan_out[fixture.id]
-        modules = sorted({module_of(ctx.items[t]) for t in ctx.tests_of[fixture.id]})
+        modules = sorted({ctx.test_units[t][1] for t in ctx.tests_of[fixture.id]})
         yield Finding(
             code="FG019",
             severity=Severity.INFO,
@@ -309,31 +388,36 @@ def _group_findings(ctx: Context, fixtures: list[FixtureDef], workers: int) -> I
 
     Each test joins the group of the heaviest fixture it reaches (a test with two group marks
     would form a third group, ``a_b``, on its own worker); a fixture whose tests all joined
-    heavier groups gets no group of its own. A group bigger than one worker's share of the
-    items (items / workers) is not proposed: it would serialize the run.
+    heavier groups gets no group of its own, and neither does one whose group would save no
+    setup. A group bigger than half of one worker's share of the items (items / (2 x workers))
+    is not proposed: it would hold back the run's balance.
     """
     total = sum(i.count for i in ctx.test_items.values())
     group_of: dict[str, str] = {}
     planned: list[tuple[FixtureDef, list[str]]] = []
     for fixture in sorted(fixtures, key=lambda f: (-ctx.weight(f.id), f.id)):
         free = [t for t in ctx.tests_of[fixture.id] if t not in group_of and not ctx.items[t].xdist_group]
-        if not free or sum(ctx.test_items[t].count for t in free) * workers > total:
+        if not free or sum(ctx.test_items[t].count for t in free) * 2 * workers > total:
             continue
         group_of.update((t, fixture.name) for t in free)
+        if _after(ctx, fixture, group_of, workers) >= ctx.fan_out[fixture.id].setups_workers:
+            for nodeid in free:  # saves nothing: its tests stay free for lighter fixtures
+                del group_of[nodeid]
+            continue
         planned.append((fixture, free))
     for fixture, members in sorted(planned, key=lambda p: p[0].id):
         yield _group_finding(ctx, fixture, members, group_of, workers)
 
 
 def _after(ctx: Context, fixture: FixtureDef, group_of: dict[str, str], workers: int) -> int:
-    """Setups of ``fixture`` under the plan: one per group its tests are in (per case), and its
-    ungrouped items spread over the workers."""
-    fan = ctx.fan_out[fixture.id]
-    cases = max(1, fan.setups)
+    """Setups of ``fixture`` under the plan, at most: each of its groups is one unit of work on
+    one worker, each of its ungrouped items may go to any worker, and each worker that gets
+    some sets it up once per case."""
+    cases = max(1, ctx.fan_out[fixture.id].setups)
     tests = ctx.tests_of[fixture.id]
     groups = {group_of[t] for t in tests if t in group_of}
     loose = sum(ctx.test_items[t].count for t in tests if t not in group_of)
-    return len(groups) * cases + (min(workers * cases, loose) if loose else 0)
+    return min(workers, len(groups) + loose) * cases
 
 
 def _group_finding(
@@ -341,26 +425,23 @@ def _group_finding(
 ) -> Finding:
     name = lead.name
     items = sum(ctx.test_items[t].count for t in members)
-    modules = {module_of(ctx.items[t]) for t in members}
+    modules = {ctx.test_units[t][1] for t in members}
+    inside = set(members)
     now = ctx.fan_out[lead.id].setups_workers
     after = _after(ctx, lead, group_of, workers)
     others = [
-        f"'{f.name}' {ctx.fan_out[f.id].setups_workers} -> {_after(ctx, f, group_of, workers)}"
+        f"'{f.name}' from {ctx.fan_out[f.id].setups_workers} setups to {_after(ctx, f, group_of, workers)}"
         for f in sorted(ctx.scan.fixtures, key=lambda f: f.id)
         if f is not lead
         and f.id in ctx.fan_out
         and ctx.is_user(f)
         and f.scope >= Scope.PACKAGE
         and is_costly(ctx, f, _HEAVY)
-        and set(ctx.tests_of[f.id]) <= set(members)
+        and inside.issuperset(ctx.tests_of[f.id])
         and ctx.fan_out[f.id].setups_workers > _after(ctx, f, group_of, workers)
     ]
-    taken = (
-        f" ({len(ctx.tests_of[lead.id]) - len(members)} more are in heavier groups)"
-        if len(members) < len(ctx.tests_of[lead.id])
-        else ""
-    )
-    also = f"; the group also keeps {', '.join(others)} setups" if others else ""
+    taken = " that no heavier group holds" if len(members) < len(ctx.tests_of[lead.id]) else ""
+    also = f"; the group also brings {', '.join(others)}" if others else ""
     return Finding(
         code="FG019",
         severity=Severity.INFO,
@@ -388,10 +469,8 @@ def _marks(ctx: Context, tests: list[str]) -> tuple[Location, ...]:
     """Where to put the mark: a module whose every test is in the group, else each test."""
     by_module: dict[str, list[str]] = defaultdict(list)
     for nodeid in tests:
-        by_module[module_of(ctx.items[nodeid])].append(nodeid)
-    everyone: dict[str, int] = defaultdict(int)
-    for item in ctx.scan.tests:
-        everyone[module_of(item)] += 1
+        by_module[ctx.test_units[nodeid][1]].append(nodeid)
+    everyone = Counter(module for _, module in ctx.test_units.values())
     out: list[Location] = []
     for module, members in sorted(by_module.items()):
         if len(members) == everyone[module]:

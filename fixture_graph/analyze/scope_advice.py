@@ -21,7 +21,7 @@ import posixpath
 from dataclasses import dataclass
 
 from fixture_graph.analyze.context import Context
-from fixture_graph.analyze.fanout import Setups, module_of, setups_at, unit_of
+from fixture_graph.analyze.fanout import Setups, setups_at
 from fixture_graph.model import FixtureDef
 from fixture_graph.scope import Scope
 
@@ -151,26 +151,20 @@ def narrowest_fit(ctx: Context, fixture: FixtureDef) -> Fit | None:
     floor = max((r.scope for r in requesters), default=Scope.FUNCTION)
     # what it requests bounds it too (a narrower dependency is already FG002's ScopeMismatch)
     ceiling = widest_allowed(ctx, fixture.id)
-    classes = {unit_of(Scope.CLASS, t) for t in tests}
+    classes = {ctx.test_units[t.nodeid][0] for t in tests}
     if floor <= Scope.CLASS <= ceiling and len(classes) == 1 and None not in classes:
         return Fit(Scope.CLASS, str(next(iter(classes))), len(tests))
-    modules = {module_of(t) for t in tests}
+    modules = {ctx.test_units[t.nodeid][1] for t in tests}
     if floor <= Scope.MODULE <= ceiling and len(modules) == 1:
         return Fit(Scope.MODULE, next(iter(modules)), len(tests))
     if fixture.scope is not Scope.SESSION or floor > Scope.PACKAGE or ceiling < Scope.PACKAGE:
         return None
     directory = posixpath.commonpath([posixpath.dirname(m) for m in modules])
-    suite = _suite_directory(ctx)
+    suite = ctx.suite_directory
     if not directory or directory == suite or not _below(directory, suite):
         return None
     holder_dir = fixture.holder if "::" not in fixture.holder and not fixture.holder.endswith(".py") else None
     return Fit(Scope.PACKAGE, directory, len(tests), None if holder_dir == directory else directory)
-
-
-def _suite_directory(ctx: Context) -> str:
-    """The deepest directory holding every collected test module."""
-    dirs = {posixpath.dirname(module_of(t)) for t in ctx.scan.tests}
-    return posixpath.commonpath(sorted(dirs)) if dirs else ""
 
 
 def _below(directory: str, outer: str) -> bool:
