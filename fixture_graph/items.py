@@ -59,6 +59,9 @@ def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestIt
     fixtures = {f.id: f for f in scan.fixtures}
     outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
     resolved = {t.nodeid: t for t in resolution.tests}
+    # Tests share closure parts (resolve's memo): walk each part once per set of names the
+    # test parametrizes itself.
+    memo: dict[tuple[int, frozenset[str]], tuple[tuple[str, str, int | None], ...]] = {}
     out: dict[str, TestItems] = {}
     for test in scan.tests:
         cases = test.param_cases
@@ -67,17 +70,19 @@ def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestIt
         sources: list[str] = []
         found = resolved.get(test.nodeid)
         if found is not None and not test.is_unittest:
-            closure = set(found.closure)
-            if any(g.argnames and all(r in closure for r in g.requires) for g in test.generated):
-                known = False
-            skip = set(test.marked_params) | set(test.direct_params)
-            for name, winner in found.winners:
-                if name in skip:
-                    continue
-                source = params_source(name, winner, fixtures, outer)
-                if source is None:
-                    continue
-                params = fixtures[source].param_count
+            if test.generated:
+                closure = set(found.closure)
+                if any(g.argnames and all(r in closure for r in g.requires) for g in test.generated):
+                    known = False
+            skip = frozenset((*test.marked_params, *test.direct_params))
+            applied: set[tuple[str, str, int | None]] = set()
+            for part in found.parts:
+                key = (id(part), skip)
+                entries = memo.get(key)
+                if entries is None:
+                    entries = memo[key] = _part_params(part.winners, skip, fixtures, outer)
+                applied.update(entries)
+            for _, source, params in applied:
                 if params is None:
                     known = False
                 else:
@@ -85,6 +90,24 @@ def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestIt
                     sources.append(source)
         out[test.nodeid] = TestItems(count, known, tuple(sorted(sources)))
     return out
+
+
+def _part_params(
+    winners: tuple[tuple[str, str], ...],
+    skip: frozenset[str],
+    fixtures: dict[str, FixtureDef],
+    outer: dict[tuple[str, str], str],
+) -> tuple[tuple[str, str, int | None], ...]:
+    """(name, definition, params) for each name of ``winners`` (not in ``skip``) that a
+    definition's params parametrize; params None when they could not be counted."""
+    out = []
+    for name, winner in winners:
+        if name in skip:
+            continue
+        source = params_source(name, winner, fixtures, outer)
+        if source is not None:
+            out.append((name, source, fixtures[source].param_count))
+    return tuple(out)
 
 
 def params_source(

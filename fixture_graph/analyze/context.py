@@ -18,9 +18,12 @@ from fixture_graph.items import TestItems, items_per_test
 from fixture_graph.measure import FixtureMeasurement, Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult, TestItem
 from fixture_graph.resolve import DefinitionIndex
+from fixture_graph.scope import Scope
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from fixture_graph.analyze.fanout import Setups
 
 USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
 
@@ -108,6 +111,11 @@ class Context:
 
         dirs = {posixpath.dirname(module) for _, module in self.test_units.values()}
         return posixpath.commonpath(sorted(dirs)) if dirs else ""
+
+    @cached_property
+    def setups_memo(self) -> dict[str, dict[Scope, Setups]]:
+        """Filled by :func:`~.fanout.setups_at`: each fixture's setups at every scope."""
+        return {}
 
     @cached_property
     def param_closure(self) -> dict[str, frozenset[str]]:

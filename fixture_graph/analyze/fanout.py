@@ -77,31 +77,51 @@ def test_units(ctx: Context) -> dict[str, tuple[str | None, str]]:
 
 def setups_at(ctx: Context, fixture_id: str, scope: Scope) -> Setups:
     """How many times ``fixture_id`` would be set up in one run if it had ``scope``."""
+    memo = ctx.setups_memo
+    if fixture_id not in memo:
+        memo[fixture_id] = _setups_by_scope(ctx, fixture_id)
+    return memo[fixture_id][scope]
+
+
+def _setups_by_scope(ctx: Context, fixture_id: str) -> dict[Scope, Setups]:
+    """:func:`setups_at` for every scope, in one pass over the tests reaching the fixture."""
     workers = max(1, ctx.config.workers)
     relevant = ctx.param_closure.get(fixture_id, frozenset())
-    per_item = 0
-    units: dict[str, _Unit] = defaultdict(_Unit)
     where = ctx.test_units
-    pick = {Scope.CLASS: 0, Scope.MODULE: 1}.get(scope)
+    items = outside = 0
+    classes: dict[str, _Unit] = defaultdict(_Unit)
+    modules: dict[str, _Unit] = defaultdict(_Unit)
+    session = _Unit()
     for nodeid in ctx.tests_of.get(fixture_id, ()):
         info = ctx.test_items[nodeid]
-        if scope is Scope.FUNCTION:
-            per_item += info.count
-            continue
-        unit = where[nodeid][pick] if pick is not None else ""
-        if unit is None:
-            per_item += info.count
-            continue
-        acc = units[unit]
-        acc.items += info.count
-        if relevant:
-            acc.params.update(relevant.intersection(info.param_defs))
-    count = with_workers = per_item
-    for acc in units.values():
-        cases = math.prod(max(1, ctx.fixtures[p].param_count or 1) for p in acc.params)
-        count += cases
-        with_workers += min(workers * cases, max(acc.items, cases))
-    return Setups(count, with_workers, per_item + len(units))
+        klass, module = where[nodeid]
+        params = relevant.intersection(info.param_defs) if relevant else ()
+        items += info.count
+        shared = [modules[module], session]
+        if klass is None:
+            outside += info.count
+        else:
+            shared.append(classes[klass])
+        for unit in shared:
+            unit.items += info.count
+            unit.params.update(params)
+
+    def total(per_item: int, units: list[_Unit]) -> Setups:
+        count = with_workers = per_item
+        for unit in units:
+            cases = math.prod(max(1, ctx.fixtures[p].param_count or 1) for p in unit.params)
+            count += cases
+            with_workers += min(workers * cases, max(unit.items, cases))
+        return Setups(count, with_workers, per_item + len(units))
+
+    reached = [session] if session.items else []
+    return {
+        Scope.FUNCTION: Setups(items, items, items),
+        Scope.CLASS: total(outside, list(classes.values())),
+        Scope.MODULE: total(0, list(modules.values())),
+        Scope.PACKAGE: total(0, reached),
+        Scope.SESSION: total(0, reached),
+    }
 
 
 def param_closure(ctx: Context) -> dict[str, frozenset[str]]:
