@@ -436,3 +436,46 @@ def test_scope_rules_on_the_sample_suite_match_the_golden_file(
         golden.write_text(out, encoding="utf-8")
         pytest.skip(f"regenerated {golden}")
     assert out == golden.read_text(encoding="utf-8")
+
+
+def test_fg013_one_finding_for_a_dependency_that_blocks_several(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": """
+                import pytest
+                from profiling import memory_profile
+                @pytest.fixture
+                def workdir(tmp_path): ...
+                @memory_profile("a repository", "HIGH")
+                @pytest.fixture
+                def repo(workdir): ...
+                @memory_profile("an index", "VERY_HIGH")
+                @pytest.fixture
+                def index(tmp_path): ...
+            """,
+            "test_a.py": "".join(f"def test_{i}(repo, index): ...\n" for i in range(4)),
+        }
+    )
+    (finding,) = found(analyze(root), "FG013")
+    assert (finding.file, finding.line, finding.symbol) == ("conftest.py", 5, "conftest.py::repo")
+    assert finding.message == (
+        "'tmp_path' (function, builtin, _pytest/tmpdir.py:328) blocks widening 2 costly fixtures "
+        "(6 fewer setups in all): 'index' to module (4 -> 1 setups), 'repo' to module (4 -> 1 "
+        "setups, through 'workdir')"
+    )
+    assert finding.fix == (
+        "request tmp_path_factory (session scope: tmp_path_factory.mktemp(...)) instead of 'tmp_path' "
+        "where these get it, then widen them"
+    )
+    assert finding.key == "FG013:blocked-by:builtin::tmp_path"
+
+
+def test_scope_advice_threshold_is_a_setting(write_tree: Tree) -> None:
+    tree = {k: v for k, v in WIDEN.items() if k != "pytest.ini"}
+    tree["pyproject.toml"] = (
+        "[tool.pytest.ini_options]\n\n[tool.fixture_graph]\nscope-advice-threshold = 30\n"
+    )
+    code, out = run(write_tree(tree), "--no-cache", "--select", "FG013")
+    assert code == 0, out
+    assert "FG013" not in out
