@@ -63,6 +63,9 @@ from profiling import memory_profile
 def model(): ...
 """
 
+_DB_TESTS = "".join(f"def test_{verb}(db): ...\n\n" for verb in ("read", "write", "update", "delete"))
+_CORE_TESTS = "".join(f"def test_{i}(): ...\n" for i in range(16))
+
 RULE_DOCS: dict[str, RuleDoc] = {
     "FG001": RuleDoc(
         why="pytest cannot set up fixtures that request each other in a loop: every test that "
@@ -298,7 +301,7 @@ RULE_DOCS: dict[str, RuleDoc] = {
                 '@memory_profile("a migrated database", "HIGH")\n@pytest.fixture\n'
                 "def db(tmp_path): ...\n",
             ),
-            ("test_db.py", "def test_read(db): ...\n\ndef test_write(db): ...\n"),
+            ("test_db.py", _DB_TESTS),
         ),
         fixed=(
             (
@@ -307,7 +310,7 @@ RULE_DOCS: dict[str, RuleDoc] = {
                 '@memory_profile("a migrated database", "HIGH")\n@pytest.fixture(scope="module")\n'
                 "def db(tmp_path_factory): ...\n",
             ),
-            ("test_db.py", "def test_read(db): ...\n\ndef test_write(db): ...\n"),
+            ("test_db.py", _DB_TESTS),
         ),
     ),
     "FG016": RuleDoc(
@@ -343,7 +346,7 @@ RULE_DOCS: dict[str, RuleDoc] = {
                 "def browser(): ...\n",
             ),
             ("test_ui.py", "def test_login(browser): ...\n\ndef test_logout(browser): ...\n"),
-            ("test_core.py", "".join(f"def test_{i}(): ...\n" for i in range(6))),
+            ("test_core.py", _CORE_TESTS),
         ),
         fixed=(
             (
@@ -357,7 +360,7 @@ RULE_DOCS: dict[str, RuleDoc] = {
                 'import pytest\n\npytestmark = pytest.mark.xdist_group("browser")\n\n'
                 "def test_login(browser): ...\n\ndef test_logout(browser): ...\n",
             ),
-            ("test_core.py", "".join(f"def test_{i}(): ...\n" for i in range(6))),
+            ("test_core.py", _CORE_TESTS),
         ),
         args=("--workers", "4"),
     ),
