@@ -479,3 +479,42 @@ def test_scope_advice_threshold_is_a_setting(write_tree: Tree) -> None:
     code, out = run(write_tree(tree), "--no-cache", "--select", "FG013")
     assert code == 0, out
     assert "FG013" not in out
+
+
+def test_setups_per_run_equal_pytest_setup_plan_on_the_sample_suite(copy_data: Callable[[str], Path]) -> None:
+    """Every fixture's setups per run, summed by name, as ``pytest --setup-plan`` prints them.
+
+    Directly parametrized names are left out: pytest sets up a pseudo-fixture for each case,
+    which is not a fixture definition.
+    """
+    import subprocess
+    import sys
+    from collections import Counter
+
+    root = copy_data("sample_suite")
+    env = {"USE_REAL_SERVICES": "true", "RUN_E2E_TESTS": "true"}
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--setup-plan", "-q", "-p", "no:cacheprovider"],
+        cwd=root,
+        env={**os.environ, **env},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    planned: Counter[str] = Counter(
+        line.split()[2].split("[", 1)[0]
+        for line in done.stdout.splitlines()
+        if line.strip().startswith("SETUP")
+    )
+    scan = scan_paths([], ScanConfig(env=tuple(sorted(env.items()))), invocation_dir=root)
+    report = build_report(scan)
+    ours: Counter[str] = Counter()
+    for entry in report.analysis.fan_out:
+        ours[entry.name] += entry.setups
+    direct = {name for test in scan.tests for name in test.direct_params}
+    assert len(planned) > 30
+    assert {k: v for k, v in ours.items() if k not in direct} == {
+        k: v for k, v in planned.items() if k not in direct
+    }
