@@ -5,7 +5,14 @@ everything sorted, so every output format shows the same findings in the same or
 
 from __future__ import annotations
 
-from fixture_graph.analyze import rules_graph, rules_imports, rules_measured, rules_scope, rules_usage
+from fixture_graph.analyze import (
+    rules_graph,
+    rules_imports,
+    rules_measured,
+    rules_scope,
+    rules_usage,
+    rules_xdist,
+)
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Analysis, Finding
 from fixture_graph.analyze.registry import RULES, selected
@@ -20,6 +27,7 @@ _RULE_MODULES = (
     rules_measured,
     rules_scope,
     rules_usage,
+    rules_xdist,
 )  # importing them registers the rules
 
 ALL = "*"
