@@ -170,13 +170,14 @@ def test_fg016_autouse_requesting_a_parametrized_fixture(write_tree: Tree) -> No
                 @pytest.fixture(autouse=True)
                 def logging_at(level): ...
             """,
-            "test_x.py": "def test_a(): ...\n",
+            "test_x.py": "def test_a(): ...\ndef test_b(level): ...\n",
         }
     )
     (finding,) = found(analyze(root), "FG016")
+    # test_b asks for 'level' itself: it runs three times with or without the autouse fixture
     assert finding.message == (
-        "autouse fixture 'logging_at' requests parametrized 'level' (3 params): each of the 1 test "
-        "it reaches runs once per param (3 items, 2 more than without them)"
+        "autouse fixture 'logging_at' requests parametrized 'level' (3 params): each of the 2 tests "
+        "it reaches runs once per param (6 items, 2 more than without them)"
     )
 
 

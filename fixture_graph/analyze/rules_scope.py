@@ -22,7 +22,7 @@ from fixture_graph.analyze.scope_advice import (
     narrowest_fit,
     widest_allowed,
 )
-from fixture_graph.model import FixtureDef, FixtureKind
+from fixture_graph.model import FixtureDef, FixtureKind, ResolvedTest
 from fixture_graph.scope import Scope
 from fixture_graph.words import counted
 
@@ -274,7 +274,12 @@ def _narrow(ctx: Context, fixture: FixtureDef, over: bool) -> Finding | None:
     "runs once per param.",
 )
 def autouse_with_params(ctx: Context) -> Iterator[Finding]:
-    """Each user autouse fixture whose closure holds params that multiply the tests it reaches."""
+    """Each user autouse fixture whose closure holds params that multiply the tests it reaches.
+
+    A test that asks for a parametrized fixture itself (an argument, a ``usefixtures`` mark)
+    would run once per param anyway: the autouse fixture adds nothing to it.
+    """
+    resolved = {t.nodeid: t for t in ctx.resolution.tests}
     for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
         if not fixture.autouse or not ctx.is_user(fixture):
             continue
@@ -288,9 +293,8 @@ def autouse_with_params(ctx: Context) -> Iterator[Finding]:
         items = added = 0
         for nodeid in tests:
             info = ctx.test_items[nodeid]
-            factor = math.prod(
-                ctx.fixtures[p].param_count or 1 for p in sources.intersection(info.param_defs)
-            )
+            applied = sources.intersection(info.param_defs) - _asked_for(ctx, resolved[nodeid])
+            factor = math.prod(ctx.fixtures[p].param_count or 1 for p in applied)
             items += info.count
             added += info.count - info.count // max(factor, 1)
         if added == 0:
@@ -303,6 +307,14 @@ def autouse_with_params(ctx: Context) -> Iterator[Finding]:
             )
             how = f"requests parametrized {named}"
         yield _autouse_finding(ctx, fixture, how, len(tests), (items, added))
+
+
+def _asked_for(ctx: Context, test: ResolvedTest) -> frozenset[str]:
+    """The parametrized definitions a test reaches through what it asks for itself."""
+    item = ctx.items[test.nodeid]
+    own = {*item.argnames, *item.usefixtures}
+    closure = ctx.param_closure
+    return frozenset(p for target, name in test.from_test if name in own for p in closure.get(target, ()))
 
 
 def _autouse_finding(
