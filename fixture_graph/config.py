@@ -168,6 +168,7 @@ class AnalyzeConfig:
     max_session_fixtures: int = 4
     workers: int = 1
     autouse_cost_threshold: float = 64.0
+    scope_advice_threshold: float = 24.0
     heavy_modules: tuple[str, ...] = DEFAULT_HEAVY_MODULES
     unused_exclude: tuple[str, ...] = ()
     cycle_bound: int = 50

@@ -37,6 +37,73 @@ class ItemCount:
         return self.uncounted == 0
 
 
+@dataclass(frozen=True, slots=True)
+class TestItems:
+    """The items one test function makes: ``count`` (a minimum unless ``exact``), and
+    ``param_defs``, the definitions whose ``params`` multiply them (each by its
+    ``param_count``)."""
+
+    count: int
+    exact: bool = True
+    param_defs: tuple[str, ...] = ()
+
+
+def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestItems]:
+    """Node id -> the items of that test function (see :func:`count_items`)."""
+    fixtures = {f.id: f for f in scan.fixtures}
+    outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
+    resolved = {t.nodeid: t for t in resolution.tests}
+    # Tests share closure parts (resolve's memo): walk each part once per set of names the
+    # test parametrizes itself.
+    memo: dict[tuple[int, frozenset[str]], tuple[tuple[str, str, int | None], ...]] = {}
+    out: dict[str, TestItems] = {}
+    for test in scan.tests:
+        cases = test.param_cases
+        known = cases is not None
+        count = cases or 1
+        sources: list[str] = []
+        found = resolved.get(test.nodeid)
+        if found is not None and not test.is_unittest:
+            if test.generated:
+                closure = set(found.closure)
+                if any(g.argnames and all(r in closure for r in g.requires) for g in test.generated):
+                    known = False
+            skip = frozenset((*test.marked_params, *test.direct_params))
+            applied: set[tuple[str, str, int | None]] = set()
+            for part in found.parts:
+                key = (id(part), skip)
+                entries = memo.get(key)
+                if entries is None:
+                    entries = memo[key] = _part_params(part.winners, skip, fixtures, outer)
+                applied.update(entries)
+            for _, source, params in applied:
+                if params is None:
+                    known = False
+                else:
+                    count *= max(params, 1)
+                    sources.append(source)
+        out[test.nodeid] = TestItems(count, known, tuple(sorted(sources)))
+    return out
+
+
+def _part_params(
+    winners: tuple[tuple[str, str], ...],
+    skip: frozenset[str],
+    fixtures: dict[str, FixtureDef],
+    outer: dict[tuple[str, str], str],
+) -> tuple[tuple[str, str, int | None], ...]:
+    """(name, definition, params) for each name of ``winners`` (not in ``skip``) that a
+    definition's params parametrize; params None when they could not be counted."""
+    out = []
+    for name, winner in winners:
+        if name in skip:
+            continue
+        source = params_source(name, winner, fixtures, outer)
+        if source is not None:
+            out.append((name, source, fixtures[source].param_count))
+    return tuple(out)
+
+
 def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
     """Count the items pytest would collect from ``scan``'s tests, resolved by ``resolution``.
 
@@ -105,7 +172,10 @@ def _closure_params(
     for name, winner in winners:
         if name in skip:
             continue
-        params = _fixture_params(name, winner, fixtures, outer)
+        source = params_source(name, winner, fixtures, outer)
+        if source is None:
+            continue
+        params = fixtures[source].param_count
         if params is None:
             known = False
         else:
@@ -113,20 +183,24 @@ def _closure_params(
     return product * 2 + known
 
 
-def _fixture_params(
+def params_source(
     name: str, winner: str, fixtures: dict[str, FixtureDef], outer: dict[tuple[str, str], str]
-) -> int | None:
-    """How many cases the definitions of ``name`` give a test (1: not parametrized; None: unknown)."""
+) -> str | None:
+    """The definition whose ``params`` parametrize a test for ``name`` (None: not parametrized).
+
+    ``winner`` is the closest definition; the walk goes outward only while a definition requests
+    its own name (``outer`` maps (definition, name) to the definition it gets).
+    """
     current: str | None = winner
     seen: set[str] = set()
     while current is not None and current not in seen:
         seen.add(current)
         fixture = fixtures.get(current)
         if fixture is None:
-            return 1
+            return None
         if fixture.params is not None:
-            return fixture.param_count
+            return current
         if name not in fixture.argnames:
-            return 1
+            return None
         current = outer.get((current, name))
-    return 1
+    return None

@@ -160,6 +160,8 @@ class TestItem:
     # its module; a base class's mark counts as its subclass's), "" for a name a plugin adds for
     # one of its marks (anyio's ``anyio_backend``). Empty when the scan did not place them.
     usefixtures_at: tuple[str, ...] = ()
+    # A pytest-xdist ``xdist_group`` mark applies (on the function, its classes or its module).
+    xdist_group: bool = False
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -192,6 +192,7 @@ KEYS: dict[str, tuple[str, str, Converter]] = {
     "max-session-fixtures": ("analyze", "max_session_fixtures", _count),
     "workers": ("analyze", "workers", _count),
     "autouse-cost-threshold": ("analyze", "autouse_cost_threshold", _number),
+    "scope-advice-threshold": ("analyze", "scope_advice_threshold", _number),
     "heavy-modules": ("analyze", "heavy_modules", _str_list),
     "extend-heavy-modules": ("analyze", "extend_heavy_modules", _str_list),
     "unused-exclude": ("analyze", "unused_exclude", _str_list),

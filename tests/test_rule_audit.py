@@ -36,7 +36,8 @@ PROVOKING = AnalyzeConfig(
 )
 
 # What the data suites lack: computed scopes on either side of a request, a computed
-# getfixturevalue name, heavy imports used nowhere, in one function, or behind a guard.
+# getfixturevalue name, heavy imports used nowhere, in one function, or behind a guard, and an
+# autouse fixture with params.
 DYNAMIC = {
     "pytest.ini": "[pytest]\n",
     "conftest.py": """
@@ -61,6 +62,8 @@ DYNAMIC = {
         @pytest.fixture
         def frame():
             return pandas.DataFrame()
+        @pytest.fixture(autouse=True, params=["a", "b"])
+        def each_twice(): pass
     """,
     "test_dynamic.py": """
         def test_dynamic(request, wide, computed_wide, frame):

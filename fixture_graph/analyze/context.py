@@ -7,20 +7,23 @@ definition, which definitions are visible where) happens here, once, in linear t
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Collection
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING
 
-from fixture_graph.analyze.findings import Chain, TestCost
+from fixture_graph.analyze.findings import Chain, FanOut, TestCost
 from fixture_graph.config import AnalyzeConfig
 from fixture_graph.graph import build_graph
+from fixture_graph.items import TestItems, items_per_test
 from fixture_graph.measure import FixtureMeasurement, Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ResolvedTest, ScanResult, TestItem
 from fixture_graph.resolve import DefinitionIndex
+from fixture_graph.scope import Scope
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from fixture_graph.analyze.fanout import Setups
 
 USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
 
@@ -86,20 +89,57 @@ class Context:
                     counts[fixture_id] += times
         return counts
 
-    def tests_of(self, fixture_ids: Collection[str]) -> dict[str, list[str]]:
-        """Definition id -> node ids of the tests whose closure includes it, for ``fixture_ids``
-        only (in test order; an id no test reaches is absent). O(tests + their closures' parts);
-        not cached: a rule asks for the few definitions it reports on."""
-        wanted = frozenset(fixture_ids)
+    @cached_property
+    def tests_of(self) -> dict[str, list[str]]:
+        """Definition id -> node ids of the tests whose closure includes it (in test order)."""
         out: dict[str, list[str]] = defaultdict(list)
-        closures: dict[int, list[str]] = {}  # by id(parts): tests that share a closure share its parts
+        closures: dict[int, tuple[str, ...]] = {}  # by id(parts): tests that share a closure share its parts
         for test in self.resolution.tests:
-            hits = closures.get(id(test.parts))
-            if hits is None:
-                hits = closures[id(test.parts)] = [d for d in test.closure_defs if d in wanted]
-            for fixture_id in hits:
+            defs = closures.get(id(test.parts))
+            if defs is None:
+                defs = closures[id(test.parts)] = test.closure_defs
+            for fixture_id in defs:
                 out[fixture_id].append(test.nodeid)
         return out
+
+    @cached_property
+    def test_items(self) -> dict[str, TestItems]:
+        """Node id -> the items that test function makes (parametrizations expanded)."""
+        return items_per_test(self.scan, self.resolution)
+
+    @cached_property
+    def test_units(self) -> dict[str, tuple[str | None, str]]:
+        """Node id -> (the class node it is in, or None; its module node)."""
+        from fixture_graph.analyze.fanout import test_units
+
+        return test_units(self)
+
+    @cached_property
+    def suite_directory(self) -> str:
+        """The deepest directory holding every collected test module (``""``: the rootdir)."""
+        import posixpath
+
+        dirs = {posixpath.dirname(module) for _, module in self.test_units.values()}
+        return posixpath.commonpath(sorted(dirs)) if dirs else ""
+
+    @cached_property
+    def setups_memo(self) -> dict[str, dict[Scope, Setups]]:
+        """Filled by :func:`~.fanout.setups_at`: each fixture's setups at every scope."""
+        return {}
+
+    @cached_property
+    def param_closure(self) -> dict[str, frozenset[str]]:
+        """Definition id -> the parametrized definitions in its closure whose params apply."""
+        from fixture_graph.analyze.fanout import param_closure
+
+        return param_closure(self)
+
+    @cached_property
+    def fan_out(self) -> dict[str, FanOut]:
+        """Reached definition id -> its items and setups per run (:mod:`~.fanout`)."""
+        from fixture_graph.analyze.fanout import fan_out
+
+        return fan_out(self)
 
     @cached_property
     def index(self) -> DefinitionIndex:

@@ -82,10 +82,36 @@ class TestCost:
 
 
 @dataclass(frozen=True, slots=True)
+class FanOut:
+    """How much one fixture definition multiplies a run (see :mod:`fixture_graph.analyze.fanout`).
+
+    ``tests``/``items``: the test functions whose closure holds it and their items.
+    ``params``: its ``param_count`` when it is parametrized (None otherwise, or uncounted);
+    ``multiplied``: the items its params make beyond one each for the tests they apply to.
+    ``setups``: how many times pytest sets it up in one run at its scope; ``setups_workers``:
+    at most that many with ``workers`` pytest-xdist workers (``--dist load``). ``exact`` is
+    False when a parametrization the scan could not count touches it (the counts are minimums).
+    """
+
+    id: str
+    name: str
+    scope: str
+    autouse: bool
+    tests: int
+    items: int
+    setups: int
+    setups_workers: int
+    params: int | None = None
+    multiplied: int = 0
+    exact: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class Analysis:
     """Everything the analyzers computed: findings plus the numbers reports show.
 
-    ``fan_in`` maps a fixture definition id to the number of tests whose closure includes it.
+    ``fan_in`` maps a fixture definition id to the number of tests whose closure includes it;
+    ``fan_out`` holds the reached definitions' items and setups, sorted by id.
     ``suppressed`` counts findings silenced by ``# fixture-graph: ignore[...]`` comments.
     """
 
@@ -93,6 +119,7 @@ class Analysis:
     heavy_chains: tuple[Chain, ...] = ()
     test_costs: tuple[TestCost, ...] = ()
     fan_in: tuple[tuple[str, int], ...] = ()
+    fan_out: tuple[FanOut, ...] = ()
     suppressed: int = 0
     rules_run: tuple[str, ...] = ()
     weight_unit: str = "points"

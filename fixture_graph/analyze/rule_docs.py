@@ -63,6 +63,9 @@ from profiling import memory_profile
 def model(): ...
 """
 
+_DB_TESTS = "".join(f"def test_{verb}(db): ...\n\n" for verb in ("read", "write", "update", "delete"))
+_CORE_TESTS = "".join(f"def test_{i}(): ...\n" for i in range(16))
+
 RULE_DOCS: dict[str, RuleDoc] = {
     "FG001": RuleDoc(
         why="pytest cannot set up fixtures that request each other in a loop: every test that "
@@ -285,5 +288,80 @@ RULE_DOCS: dict[str, RuleDoc] = {
             ),
             ("unit/test_sync.py", "def test_sync(fake_api): ...\n"),
         ),
+    ),
+    "FG013": RuleDoc(
+        why="A costly fixture set up once per test when one setup per module would do, or kept "
+        "for the whole run when one module uses it. Widening is only possible when everything it "
+        "requests is at least as wide (pytest's ScopeMismatch), so the advice names the "
+        "dependency that blocks it and the chain to it.",
+        example=(
+            (
+                "conftest.py",
+                "import pytest\nfrom profiling import memory_profile\n\n"
+                '@memory_profile("a migrated database", "HIGH")\n@pytest.fixture\n'
+                "def db(tmp_path): ...\n",
+            ),
+            ("test_db.py", _DB_TESTS),
+        ),
+        fixed=(
+            (
+                "conftest.py",
+                "import pytest\nfrom profiling import memory_profile\n\n"
+                '@memory_profile("a migrated database", "HIGH")\n@pytest.fixture(scope="module")\n'
+                "def db(tmp_path_factory): ...\n",
+            ),
+            ("test_db.py", _DB_TESTS),
+        ),
+    ),
+    "FG016": RuleDoc(
+        why="Every test an autouse fixture reaches runs once per param, including tests that "
+        "never look at it: an autouse fixture with params (or requesting a parametrized one) "
+        "multiplies the whole folder it sits in.",
+        example=(
+            (
+                "conftest.py",
+                'import pytest\n\n@pytest.fixture(autouse=True, params=["sqlite", "postgres"])\n'
+                "def backend(request): ...\n",
+            ),
+            ("test_app.py", "def test_query(): ...\n\ndef test_version(): ...\n"),
+        ),
+        fixed=(
+            (
+                "conftest.py",
+                'import pytest\n\n@pytest.fixture(params=["sqlite", "postgres"])\n'
+                "def backend(request): ...\n",
+            ),
+            ("test_app.py", "def test_query(backend): ...\n\ndef test_version(): ...\n"),
+        ),
+    ),
+    "FG019": RuleDoc(
+        why="Under pytest-xdist every worker sets up its own copy of a session or module "
+        "fixture; --dist loadgroup keeps the tests with one xdist_group mark on one worker, so "
+        "a heavy fixture that a few tests share is set up once (the rule speaks with --workers N).",
+        example=(
+            (
+                "conftest.py",
+                "import pytest\nfrom profiling import memory_profile\n\n"
+                '@memory_profile("a browser", "VERY_HIGH")\n@pytest.fixture(scope="session")\n'
+                "def browser(): ...\n",
+            ),
+            ("test_ui.py", "def test_login(browser): ...\n\ndef test_logout(browser): ...\n"),
+            ("test_core.py", _CORE_TESTS),
+        ),
+        fixed=(
+            (
+                "conftest.py",
+                "import pytest\nfrom profiling import memory_profile\n\n"
+                '@memory_profile("a browser", "VERY_HIGH")\n@pytest.fixture(scope="session")\n'
+                "def browser(): ...\n",
+            ),
+            (
+                "test_ui.py",
+                'import pytest\n\npytestmark = pytest.mark.xdist_group("browser")\n\n'
+                "def test_login(browser): ...\n\ndef test_logout(browser): ...\n",
+            ),
+            ("test_core.py", _CORE_TESTS),
+        ),
+        args=("--workers", "4"),
     ),
 }

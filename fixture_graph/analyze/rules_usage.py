@@ -14,6 +14,7 @@ from fixture_graph.analyze.common import chain_text, loc, weight_text
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
+from fixture_graph.analyze.scope_advice import narrowest_fit
 from fixture_graph.model import FixtureDef, FixtureKind
 from fixture_graph.scope import Scope
 
@@ -130,7 +131,7 @@ def excess_session_fixtures(ctx: Context) -> Iterator[Finding]:
     if len(ordered) > _LISTED:
         shown += f", ... {len(ordered) - _LISTED} more"
     xdist = f"; with {workers} xdist workers each is set up {workers} times" if workers > 1 else ""
-    then = ", ".join(f"'{f.name}'" for f in ordered[1:over][:_LISTED])
+    then = ", ".join(f"'{f.name}'{_fit_note(ctx, f)}" for f in ordered[1:over][:_LISTED])
     if over - 1 > _LISTED:
         then += f" and {over - 1 - _LISTED} more"
     then = f", then {then}" if then else ""
@@ -146,12 +147,26 @@ def excess_session_fixtures(ctx: Context) -> Iterator[Finding]:
         symbol=ordered[0].id,
         related=tuple(loc(ctx, f.id, f"{f.name}: {facts(f)}") for f in ordered),
         fix=(
-            f"demote '{ordered[0].name}' to module or function scope first ({facts(ordered[0])}){then}, "
+            f"demote '{ordered[0].name}' to {_fitting_scope(ctx, ordered[0])} first "
+            f"({facts(ordered[0])}){then}, "
             f"until {budget} remain; keep session scope for setups many tests share, or accept one "
             "with # fixture-graph: ignore[FG005] on its definition"
         ),
         key="FG005:budget",
     )
+
+
+def _fitting_scope(ctx: Context, fixture: FixtureDef) -> str:
+    """The narrowest scope that still sets ``fixture`` up once for its tests (FG013's advice),
+    with where they are, or "module or function scope" when none does."""
+    fit = narrowest_fit(ctx, fixture)
+    return f"{fit.text}, as it is only used {fit.place}" if fit is not None else "module or function scope"
+
+
+def _fit_note(ctx: Context, fixture: FixtureDef) -> str:
+    """`` (module scope fits)`` when FG013 finds one, else nothing."""
+    fit = narrowest_fit(ctx, fixture)
+    return f" ({fit.scope.value} scope fits)" if fit is not None else ""
 
 
 def _reached(ctx: Context) -> set[str]:
@@ -309,7 +324,7 @@ def costly_autouse(ctx: Context) -> Iterator[Finding]:
         (f for f in ctx.scan.fixtures if f.autouse and ctx.is_user(f) and ctx.weight(f.id) > 0),
         key=lambda f: f.id,
     )
-    tests_of = ctx.tests_of([f.id for f in autouse]) if autouse else {}
+    tests_of = ctx.tests_of
     for fixture in autouse:
         weight = ctx.weight(fixture.id)
         tests = tests_of.get(fixture.id, [])

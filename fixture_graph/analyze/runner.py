@@ -5,7 +5,14 @@ everything sorted, so every output format shows the same findings in the same or
 
 from __future__ import annotations
 
-from fixture_graph.analyze import rules_graph, rules_imports, rules_measured, rules_usage
+from fixture_graph.analyze import (
+    rules_graph,
+    rules_imports,
+    rules_measured,
+    rules_scope,
+    rules_usage,
+    rules_xdist,
+)
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Analysis, Finding
 from fixture_graph.analyze.registry import RULES, selected
@@ -18,7 +25,9 @@ _RULE_MODULES = (
     rules_graph,
     rules_imports,
     rules_measured,
+    rules_scope,
     rules_usage,
+    rules_xdist,
 )  # importing them registers the rules
 
 ALL = "*"
@@ -62,6 +71,7 @@ def run_analysis(
         heavy_chains=ctx.heavy_chains,
         test_costs=ctx.test_costs,
         fan_in=tuple(sorted(ctx.fan_in.items())),
+        fan_out=tuple(ctx.fan_out[k] for k in sorted(ctx.fan_out)),
         suppressed=suppressed,
         rules_run=tuple(ran),
         weight_unit=ctx.weight_unit,

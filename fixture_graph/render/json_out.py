@@ -15,7 +15,8 @@ from collections import defaultdict
 from typing import Any
 
 from fixture_graph import __version__
-from fixture_graph.analyze.findings import Finding
+from fixture_graph.analyze.fanout import top_multipliers
+from fixture_graph.analyze.findings import FanOut, Finding
 from fixture_graph.measure import FixtureMeasurement
 from fixture_graph.model import FixtureDef
 from fixture_graph.render.summary import impact_note
@@ -70,6 +71,21 @@ def measured_json(measurement: FixtureMeasurement | None) -> dict[str, Any] | No
     }
 
 
+def fan_out_json(fan: FanOut | None) -> dict[str, Any] | None:
+    """A fixture's fan-out (None when no test reaches it): items and setups per run."""
+    if fan is None:
+        return None
+    out: dict[str, Any] = {
+        "tests": fan.tests,
+        "items": fan.items,
+        "setups": fan.setups,
+        "setups_workers": fan.setups_workers,
+        "multiplied": fan.multiplied,
+        "exact": fan.exact,
+    }
+    return out
+
+
 def finding_json(finding: Finding) -> dict[str, Any]:
     """One ``findings[]`` entry."""
     return {
@@ -97,6 +113,7 @@ def build_json(report: Report, schema: int = 2) -> dict[str, Any]:
     scan, res, analysis = report.scan, report.resolution, report.analysis
     measured = report.measurements.fixture_map() if report.measurements is not None else {}
     fan_in = dict(analysis.fan_in)
+    fan_out = {f.id: f for f in analysis.fan_out}
     deps: dict[str, set[str]] = defaultdict(set)
     dynamic: dict[str, set[str]] = defaultdict(set)
     for edge in res.fixture_edges:
@@ -107,6 +124,7 @@ def build_json(report: Report, schema: int = 2) -> dict[str, Any]:
         {
             **fixture_json(f, sorted(deps[f.id]), sorted(dynamic[f.id])),
             "used_by": fan_in.get(f.id, 0),
+            "fan_out": fan_out_json(fan_out.get(f.id)),
             "measured": measured_json(measured.get(f.id)),
         }
         for f in sorted(scan.fixtures, key=lambda f: f.id)
@@ -159,6 +177,12 @@ def build_json(report: Report, schema: int = 2) -> dict[str, Any]:
             for c in (report.measurements.conftests if report.measurements is not None else ())
         ],
         "heavy_chains": [{"ids": list(c.ids), "weight": c.weight} for c in analysis.heavy_chains],
+        "top_multipliers": [
+            f.id
+            for f in top_multipliers(
+                analysis.fan_out, {f.id for f in report.user_fixtures}, report.config.top
+            )
+        ],
         "heaviest_tests": [
             {"nodeid": c.nodeid, "weight": c.weight, "fixtures": c.fixtures}
             for c in analysis.test_costs[: report.config.top]

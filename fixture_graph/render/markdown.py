@@ -18,8 +18,11 @@ from fixture_graph.render.paths import ShowPath, path_display
 from fixture_graph.render.style import CYCLE_COLOUR, SCOPE_ORDER, SEVERITY_COLOUR, scope_fill
 from fixture_graph.render.summary import (
     IMPACT_TAG_EXAMPLE,
+    fan_out_tags,
+    fan_out_text,
     impact_note,
     measured_rows,
+    multipliers,
     ordered_findings,
     summarize,
 )
@@ -106,6 +109,16 @@ def _summary(report: Report, index: GraphIndex) -> str:
         lines.append("|---|---|---|")
         lines.extend(
             f"| {md_code(r.name)} | {r.impact or 'untagged'} | {md_text(r.text)} |" for r in measured
+        )
+        lines.append("")
+    fan = multipliers(report)
+    if fan:
+        lines.append("| top multiplier | fan-out |")
+        lines.append("|---|---|")
+        lines.extend(
+            f"| {md_code(shorten(f.name, LABEL_LIMIT))} {md_text(fan_out_tags(f).strip())} "
+            f"| {md_text(fan_out_text(f, report.config.workers))} |"
+            for f in fan
         )
         lines.append("")
     if s.conditional:

@@ -10,10 +10,12 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from fixture_graph.analyze.findings import Chain, Finding, Severity
+from fixture_graph.analyze.fanout import top_multipliers
+from fixture_graph.analyze.findings import Chain, FanOut, Finding, Severity
 from fixture_graph.model import FixtureDef
 from fixture_graph.report import Report
 from fixture_graph.scope import Scope
+from fixture_graph.words import counted
 
 CYCLE_CODE = "FG001"
 SCOPE_MISMATCH_CODE = "FG002"
@@ -150,3 +152,28 @@ def measured_rows(report: Report) -> list[MeasuredRow]:
         if m.id in fixtures
     ]
     return sorted(rows, key=lambda r: (-r.megabytes, -r.setup_max_s, r.id))
+
+
+def multipliers(report: Report) -> list[FanOut]:
+    """The ``top`` user fixtures that multiply the run most: parametrized ones by the items
+    their params add, then autouse ones by their setups (empty when none)."""
+    user = {f.id for f in report.user_fixtures}
+    return top_multipliers(report.analysis.fan_out, user, report.config.top)
+
+
+def fan_out_text(fan: FanOut, workers: int) -> str:
+    """``18 items from 9 tests (+9 from 2 params), 18 setups at function scope``."""
+    at_least = "" if fan.exact else "at least "
+    items = f"{at_least}{counted(fan.items, 'item')} from {counted(fan.tests, 'test')}"
+    if fan.multiplied:
+        items += f" (+{fan.multiplied} from its params)"
+    setups = f"{counted(fan.setups, 'setup')} at {fan.scope} scope"
+    if workers > 1 and fan.setups_workers != fan.setups:
+        setups += f" (up to {fan.setups_workers} with {workers} xdist workers)"
+    return f"{items}, {setups}"
+
+
+def fan_out_tags(fan: FanOut) -> str:
+    """``[autouse, 2 params]``, or "" when neither."""
+    tags = (["autouse"] if fan.autouse else []) + ([counted(fan.params, "param")] if fan.params else [])
+    return f" [{', '.join(tags)}]" if tags else ""

@@ -18,7 +18,7 @@ from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.items import ItemCount
 from fixture_graph.render.paint import Paint, Piece, paint_line, plain, severity_role
 from fixture_graph.render.paths import ShowPath, path_display
-from fixture_graph.render.summary import impact_note, measured_rows
+from fixture_graph.render.summary import fan_out_tags, fan_out_text, impact_note, measured_rows, multipliers
 from fixture_graph.report import Report
 from fixture_graph.words import counted
 
@@ -172,6 +172,11 @@ def summary_lines(report: Report, paint: Paint = plain, show: ShowPath | None = 
             rows.append(
                 f"    {weight_text(cost.weight)} {unit}: {cost.nodeid} ({counted(cost.fixtures, 'fixture')})"
             )
+    fan = multipliers(report)
+    if fan:
+        rows.append("top multipliers (parametrized and autouse fixtures):")
+        workers = report.config.workers
+        rows.extend(f"    {f.name}{fan_out_tags(f)}: {fan_out_text(f, workers)}" for f in fan)
     lines.extend(paint_line([row], paint) for row in rows)
     if scan.issues:
         fatal = sum(1 for i in scan.issues if i.fatal)

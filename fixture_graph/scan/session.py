@@ -1147,6 +1147,7 @@ class _Scan:
                 usefixtures=usefixtures,
                 usefixtures_at=usefixtures_at,
                 direct_params=tuple(dict.fromkeys(direct)) if direct else (),
+                xdist_group="xdist_group" in mark_names,
                 param_names=tuple(dict.fromkeys(params)) if params else (),
                 dynamic_deps=tuple(dict.fromkeys(dynamic)) if dynamic else (),
                 conditional=bool(guards),
