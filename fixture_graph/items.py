@@ -49,32 +49,35 @@ class TestItems:
 
 
 def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestItems]:
-    """Node id -> the items of that test function (see :func:`count_items`)."""
+    """Node id -> the items of that test function (see :func:`count_items`).
+
+    Equal answers are one shared object (most tests make one item from no fixture params).
+    """
     fixtures = {f.id: f for f in scan.fixtures}
     outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
-    resolved = {t.nodeid: t for t in resolution.tests}
     # Tests share closure parts (resolve's memo): walk each part once per set of names the
     # test parametrizes itself.
-    memo: dict[tuple[int, frozenset[str]], tuple[tuple[str, str, int | None], ...]] = {}
+    memo: dict[tuple[int, tuple[str, ...]], tuple[tuple[str, str, int | None], ...]] = {}
+    interned: dict[TestItems, TestItems] = {}
     out: dict[str, TestItems] = {}
-    for test in scan.tests:
+    for test, found in _pairs(scan, resolution):
         cases = test.param_cases
         known = cases is not None
         count = cases or 1
         sources: list[str] = []
-        found = resolved.get(test.nodeid)
         if found is not None and not test.is_unittest:
             if test.generated:
-                closure = set(found.closure)
-                if any(g.argnames and all(r in closure for r in g.requires) for g in test.generated):
+                closure = frozenset(chain.from_iterable(part.names for part in found.parts))
+                if any(g.argnames and closure.issuperset(g.requires) for g in test.generated):
                     known = False
-            skip = frozenset((*test.marked_params, *test.direct_params))
+            skip = (*test.marked_params, *test.direct_params)
             applied: set[tuple[str, str, int | None]] = set()
             for part in found.parts:
-                key = (id(part), skip)
-                entries = memo.get(key)
+                entries = memo.get((id(part), skip))
                 if entries is None:
-                    entries = memo[key] = _part_params(part.winners, skip, fixtures, outer)
+                    entries = memo[id(part), skip] = _part_params(
+                        part.winners, frozenset(skip), fixtures, outer
+                    )
                 applied.update(entries)
             for _, source, params in applied:
                 if params is None:
@@ -82,7 +85,8 @@ def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestIt
                 else:
                     count *= max(params, 1)
                     sources.append(source)
-        out[test.nodeid] = TestItems(count, known, tuple(sorted(sources)))
+        answer = TestItems(count, known, tuple(sorted(sources)))
+        out[test.nodeid] = interned.setdefault(answer, answer)
     return out
 
 

@@ -71,8 +71,19 @@ def module_of(item: TestItem) -> str:
 
 
 def test_units(ctx: Context) -> dict[str, tuple[str | None, str]]:
-    """Node id -> (its class node or None, its module node), computed once per run."""
-    return {t.nodeid: (unit_of(Scope.CLASS, t), module_of(t)) for t in ctx.scan.tests}
+    """Node id -> (its class node or None, its module node), computed once per run (the tests
+    of one class or module share one pair)."""
+    shared: dict[tuple[str, ...], tuple[str | None, str]] = {}
+    out: dict[str, tuple[str | None, str]] = {}
+    for test in ctx.scan.tests:
+        # Both are read from the ancestors, but for a test with no module among them.
+        pair = shared.get(test.ancestors)
+        if pair is None:
+            pair = (unit_of(Scope.CLASS, test), module_of(test))
+            if any(a.endswith(".py") for a in test.ancestors):
+                shared[test.ancestors] = pair
+        out[test.nodeid] = pair
+    return out
 
 
 def setups_at(ctx: Context, fixture_id: str, scope: Scope) -> Setups:
@@ -142,37 +153,44 @@ def param_closure(ctx: Context) -> dict[str, frozenset[str]]:
 
 
 def fan_out(ctx: Context) -> dict[str, FanOut]:
-    """Every definition some test reaches, with its items and setups (see :class:`FanOut`)."""
+    """Every definition some test reaches, with its items and setups (see :class:`FanOut`).
+
+    One pass over each definition's tests; setups above function scope come from
+    :func:`setups_at` (a function-scoped fixture is set up once per item).
+    """
     out: dict[str, FanOut] = {}
+    items_of = ctx.test_items
     for fixture_id, tests in sorted(ctx.tests_of.items()):
         fixture = ctx.fixtures.get(fixture_id)
         if fixture is None:
             continue
-        infos = [ctx.test_items[t] for t in tests]
         params = fixture.param_count if fixture.params is not None else None
-        setups = setups_at(ctx, fixture_id, fixture.scope)
+        items = multiplied = 0
+        exact = True
+        for nodeid in tests:
+            info = items_of[nodeid]
+            items += info.count
+            exact = exact and info.exact
+            if params is not None and params > 1 and fixture_id in info.param_defs:
+                multiplied += info.count - info.count // params
+        if fixture.scope is Scope.FUNCTION:
+            setups = Setups(items, items, items)
+        else:
+            setups = setups_at(ctx, fixture_id, fixture.scope)
         out[fixture_id] = FanOut(
             id=fixture_id,
             name=fixture.name,
             scope=fixture.scope_label,
             autouse=fixture.autouse,
             tests=len(tests),
-            items=sum(i.count for i in infos),
+            items=items,
             setups=setups.count,
             setups_workers=setups.workers,
             params=params,
-            multiplied=_multiplied(params, (i.count for i in infos if fixture_id in i.param_defs)),
-            exact=all(i.exact for i in infos),
+            multiplied=multiplied,
+            exact=exact,
         )
     return out
-
-
-def _multiplied(params: int | None, counts: Iterable[int]) -> int:
-    """Items a fixture's params add to the tests they apply to: each test's items less the
-    items it would make without them."""
-    if not params or params < 2:
-        return 0
-    return sum(count - count // params for count in counts)
 
 
 def top_multipliers(fan: Iterable[FanOut], user: set[str], top: int) -> list[FanOut]:
