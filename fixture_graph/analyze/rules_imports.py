@@ -16,7 +16,11 @@ from collections.abc import Iterator
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.analyze.registry import rule
-from fixture_graph.model import CollectionImport
+from fixture_graph.model import CollectionImport, FixtureDef
+from fixture_graph.words import counted
+
+#: FG018 names at most this many fixtures: beyond that the import is the file's business.
+FEW_FIXTURES = 3
 
 
 def _heavy_levels(ctx: Context) -> set[str]:
@@ -25,7 +29,8 @@ def _heavy_levels(ctx: Context) -> set[str]:
     return {level for level, _ in ranked[:2]}
 
 
-def _heavy_module(module: str, heavy: tuple[str, ...]) -> str | None:
+def heavy_module(module: str, heavy: tuple[str, ...]) -> str | None:
+    """The entry of ``heavy`` (``heavy-modules``) that ``module`` is or is inside, else None."""
     if module.startswith("."):
         return None
     return next((h for h in heavy if module == h or module.startswith(h + ".")), None)
@@ -81,7 +86,7 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
             continue
         via = "" if imp.file == imp.loaded_by else f" (loaded by {imp.loaded_by})"
         guard = f" (guarded by {' and '.join(imp.guards)})" if imp.guards else ""
-        matched = _heavy_module(imp.module, ctx.config.heavy_modules)
+        matched = heavy_module(imp.module, ctx.config.heavy_modules)
         if matched is not None:
             reported.add(key)
             yield Finding(
@@ -120,3 +125,63 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
                 ),
                 key=f"FG009:{imp.file}:{imp.module}",
             )
+
+
+def _fixture_users(ctx: Context, imp: CollectionImport) -> list[FixtureDef] | None:
+    """The fixtures of ``imp.file`` that are the only users of the import, or None when some
+    user is not a fixture there (a helper, a class, a hook) or nothing uses it."""
+    if not imp.used_by or imp.module_level:
+        return None
+    by_function: dict[str, FixtureDef] = {}
+    for fixture in ctx.scan.fixtures:
+        if fixture.file == imp.file and ctx.is_user(fixture):
+            cls = fixture.holder.split("::")[1] if fixture.holder.count("::") == 1 else None
+            by_function.setdefault(f"{cls}.{fixture.func_name}" if cls else fixture.func_name, fixture)
+    users = [by_function.get(name) for name in imp.used_by]
+    if any(u is None for u in users):
+        return None
+    return sorted((u for u in users if u is not None), key=lambda f: (f.name, f.id))
+
+
+@rule(
+    "FG018",
+    "import-inside-fixtures",
+    Severity.INFO,
+    "A heavy collection-time import that only a few fixtures use: import it inside them.",
+)
+def import_inside_fixtures(ctx: Context) -> Iterator[Finding]:
+    """Heavy-module imports of a conftest (or a module it loads) whose names only a few fixture
+    bodies read (at most :data:`FEW_FIXTURES`), with how many tests reach those fixtures: every
+    other run, and every other test's collection, would skip the import."""
+    total = len(ctx.resolution.tests)
+    seen: set[tuple[str, int, str]] = set()
+    for imp in ctx.scan.imports:
+        key = (imp.file, imp.line, imp.module)
+        if key in seen or heavy_module(imp.module, ctx.config.heavy_modules) is None:
+            continue
+        seen.add(key)
+        users = _fixture_users(ctx, imp)
+        if not users or len(users) > FEW_FIXTURES:
+            continue
+        names = ", ".join(f.name for f in users)
+        reached = {t for f in users for t in ctx.tests_of.get(f.id, ())}
+        yield Finding(
+            code="FG018",
+            severity=Severity.INFO,
+            message=(
+                f"'{imp.module}' is imported at collection in {imp.file} but only "
+                f"{counted(len(users), 'fixture')} {'uses' if len(users) == 1 else 'use'} it ({names}), "
+                f"reached by {len(reached)} of "
+                f"{counted(total, 'test')}: import it inside these fixtures: {names}"
+            ),
+            file=imp.file,
+            line=imp.line,
+            symbol=f"{imp.file}::{imp.module}",
+            related=tuple(Location(f.file, f.line, f.name) for f in users),
+            fix=(
+                f"move the import into the body of {names}; then only a run that sets "
+                f"{'it' if len(users) == 1 else 'them'} up (for {counted(len(reached), 'test')}) "
+                f"imports '{imp.module}'"
+            ),
+            key=f"FG018:{imp.file}:{imp.module}",
+        )

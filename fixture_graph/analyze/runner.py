@@ -5,7 +5,7 @@ everything sorted, so every output format shows the same findings in the same or
 
 from __future__ import annotations
 
-from fixture_graph.analyze import rules_graph, rules_imports, rules_measured, rules_usage
+from fixture_graph.analyze import rules_graph, rules_imports, rules_measured, rules_placement, rules_usage
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Analysis, Finding
 from fixture_graph.analyze.registry import RULES, selected
@@ -18,6 +18,7 @@ _RULE_MODULES = (
     rules_graph,
     rules_imports,
     rules_measured,
+    rules_placement,
     rules_usage,
 )  # importing them registers the rules
 
