@@ -19,6 +19,7 @@ from fixture_graph.cli.affected_cmd import affected
 from fixture_graph.cli.common import ExitCode, error_line
 from fixture_graph.cli.diff_cmd import diff
 from fixture_graph.cli.help import CONTEXT_SETTINGS
+from fixture_graph.cli.plan_split_cmd import plan_split
 from fixture_graph.cli.rules_cmd import rule, rules
 from fixture_graph.cli.scan_cmd import scan
 from fixture_graph.cli.verify_cmd import verify
@@ -89,3 +90,4 @@ main.add_command(rule)
 main.add_command(diff)
 main.add_command(affected)
 main.add_command(verify)
+main.add_command(plan_split)

@@ -185,3 +185,46 @@ def _free_names(stmt: ast.stmt) -> tuple[str, ...]:
         # A module-level statement reads a name before (or without) binding it only if it loads it.
         return tuple(sorted(loads))
     return tuple(sorted(loads - local))
+
+
+def read_split_sources(conftest: Path, rootdir: Path) -> tuple[SourceModule, ...]:
+    """The conftest's segments, then those of each local module it star-imports (relative
+    imports, or absolute ones naming a file under the rootdir or the conftest's folder), in
+    import order; paths are rootdir-relative.
+
+    Raises:
+        SegmentError: a file cannot be read, decoded or parsed.
+    """
+    root = rootdir.resolve()
+    path = conftest.resolve()
+    first = read_module(path, path.relative_to(root).as_posix())
+    out = [first]
+    seen = {first.file}
+    for segment in first.segments:
+        if segment.kind != "import" or not segment.star or not segment.module:
+            continue
+        target = _local_module(path.parent, root, segment.module)
+        if target is not None:
+            rel = target.relative_to(root).as_posix()
+            if rel not in seen:
+                seen.add(rel)
+                out.append(read_module(target, rel))
+    return tuple(out)
+
+
+def _local_module(folder: Path, root: Path, module: str) -> Path | None:
+    level = len(module) - len(module.lstrip("."))
+    parts = [p for p in module[level:].split(".") if p]
+    if not parts:
+        return None
+    if level:
+        base = folder
+        for _ in range(level - 1):
+            base = base.parent
+        candidates = [base.joinpath(*parts).with_suffix(".py")]
+    else:
+        candidates = [root.joinpath(*parts).with_suffix(".py"), folder.joinpath(*parts).with_suffix(".py")]
+    for candidate in candidates:
+        if candidate.is_file() and (candidate == root or root in candidate.parents):
+            return candidate
+    return None

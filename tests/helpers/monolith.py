@@ -55,10 +55,24 @@ SPECS: tuple[Spec, ...] = (
     Spec("mock_db", "mocks", (), "function", "LOW", "FakeDatabase", yields=True),
     Spec("mock_cache", "mocks", (), "function", "MINIMAL", "FakeCache"),
     Spec("payment_provider", "mocks", ("request",), "function", "MINIMAL", extra="params_provider"),
-    Spec("mock_payment_gateway", "mocks", ("payment_provider", "currency"), "function", "LOW", "PaymentGatewayStub"),
+    Spec(
+        "mock_payment_gateway",
+        "mocks",
+        ("payment_provider", "currency"),
+        "function",
+        "LOW",
+        "PaymentGatewayStub",
+    ),
     Spec("mock_email_sender", "mocks", (), "function", "MINIMAL", "FakeEmailSender", yields=True),
     Spec("mock_services", "mocks", ("request", "mock_db"), "function", "LOW", extra="services"),
-    Spec("mock_app", "mocks", ("mock_services", "settings", "feature_flags"), "function", "MEDIUM", "MockApplication"),
+    Spec(
+        "mock_app",
+        "mocks",
+        ("mock_services", "settings", "feature_flags"),
+        "function",
+        "MEDIUM",
+        "MockApplication",
+    ),
     Spec("mock_api_client", "mocks", ("mock_app",), "function", "LOW", "MockApiClient"),
     Spec("mock_queue", "mocks", (), "function", "MINIMAL", "FakeQueue"),
     Spec("mock_storage", "mocks", ("tmp_data_dir",), "function", "LOW", "FakeStorage"),
@@ -67,7 +81,15 @@ SPECS: tuple[Spec, ...] = (
     Spec("db_connection", "services", ("db_engine",), "module", "MEDIUM", "DatabaseConnection", yields=True),
     Spec("db_session", "services", ("db_connection",), "function", "MEDIUM", "DatabaseSession", yields=True),
     Spec("redis_client", "services", ("settings",), "session", "HIGH", "RedisClient", yields=True),
-    Spec("search_index", "services", ("settings", "tmp_data_dir"), "session", "VERY_HIGH", "SearchIndex", yields=True),
+    Spec(
+        "search_index",
+        "services",
+        ("settings", "tmp_data_dir"),
+        "session",
+        "VERY_HIGH",
+        "SearchIndex",
+        yields=True,
+    ),
     Spec("message_broker", "services", ("settings",), "session", "MEDIUM", "MessageBroker"),
     Spec(
         "app_instance",
@@ -82,17 +104,34 @@ SPECS: tuple[Spec, ...] = (
     Spec("worker_pool", "services", ("message_broker",), "session", "VERY_HIGH", "WorkerPool", yields=True),
     # e2e: only with RUN_E2E_TESTS=true
     Spec("browser", "e2e", ("settings",), "session", "VERY_HIGH", "Browser", yields=True),
-    Spec("live_server", "e2e", ("settings", "tmp_data_dir", "log_config"), "session", "HIGH", "LiveServer", yields=True),
+    Spec(
+        "live_server",
+        "e2e",
+        ("settings", "tmp_data_dir", "log_config"),
+        "session",
+        "HIGH",
+        "LiveServer",
+        yields=True,
+    ),
     Spec("browser_context", "e2e", ("browser",), "function", "MEDIUM", "BrowserContext", yields=True),
     Spec("page", "e2e", ("browser_context", "live_server"), "function", "MEDIUM", "Page", yields=True),
     Spec("logged_in_page", "e2e", ("page",), "function", "LOW", extra="logged_in"),
-    Spec("checkout_page", "e2e", ("logged_in_page", "mock_payment_gateway"), "function", "LOW", extra="checkout"),
+    Spec(
+        "checkout_page",
+        "e2e",
+        ("logged_in_page", "mock_payment_gateway"),
+        "function",
+        "LOW",
+        extra="checkout",
+    ),
     Spec("screenshot_dir", "e2e", ("tmp_data_dir",), "session", "LOW", extra="screenshots"),
     Spec("e2e_user", "e2e", ("live_server",), "function", "MINIMAL", "E2EUser"),
 )
 
 # Which helpers read the shared constant or the shared registry (so they must stay importable).
-_TIMEOUT_USERS = frozenset({"DatabaseEngine", "RedisClient", "Browser", "LiveServer", "FakeQueue", "MessageBroker"})
+_TIMEOUT_USERS = frozenset(
+    {"DatabaseEngine", "RedisClient", "Browser", "LiveServer", "FakeQueue", "MessageBroker"}
+)
 _REGISTRY_USERS = frozenset({"MockApplication", "Application"})
 _GUARDS = {"services": REAL, "e2e": E2E}
 
@@ -106,7 +145,7 @@ _SPECIAL_BODIES = {
         '    derived["feature_flags"] = {"new_checkout": True, "one_click_refunds": False}\n'
         "    return derived\n"
     ),
-    "params_url": '    return f"postgresql://orders@localhost:5432/{settings[\'database_name\']}"\n',
+    "params_url": "    return f\"postgresql://orders@localhost:5432/{settings['database_name']}\"\n",
     "params_tmp": '    return tmp_path_factory.mktemp("orders-data")\n',
     "autouse": (
         '    monkeypatch.setenv("APP_ENV", "test")\n'
@@ -313,7 +352,8 @@ def _fixture(spec: Spec) -> str:
     decorator = f"@pytest.fixture({', '.join(options)})" if options else "@pytest.fixture"
     level = f"MemoryImpact.{spec.impact}" if spec.impact in ("HIGH", "VERY_HIGH") else f'"{spec.impact}"'
     description = f"{spec.name.replace('_', ' ')} ({spec.concern})"
-    head = [decorator, f'@memory_profile("{description}", {level})', f"def {spec.func or spec.name}({', '.join(spec.args)}):"]
+    signature = f"def {spec.func or spec.name}({', '.join(spec.args)}):"
+    head = [decorator, f'@memory_profile("{description}", {level})', signature]
     if spec.helper is not None:
         args = ", ".join(a for a in spec.args if a != "request")
         body = [f"    value = {spec.helper}({args})"]
@@ -344,74 +384,142 @@ def monolith_source() -> str:
     return "\n".join(p.rstrip("\n") + "\n" for p in parts)
 
 
-_SKIP_REAL = (
-    'pytestmark = pytest.mark.skipif(\n    os.environ.get("USE_REAL_SERVICES", "").lower() != "true",'
-    ' reason="needs USE_REAL_SERVICES=true"\n)\n'
+_SKIP_REAL = """\
+pytestmark = pytest.mark.skipif(
+    os.environ.get("USE_REAL_SERVICES", "").lower() != "true", reason="needs USE_REAL_SERVICES=true"
 )
-_SKIP_E2E = 'pytestmark = pytest.mark.skipif(os.getenv("RUN_E2E_TESTS") != "true", reason="needs RUN_E2E_TESTS=true")\n'
-_SKIP_BOTH = (
-    "pytestmark = pytest.mark.skipif(\n"
-    '    not (os.getenv("RUN_E2E_TESTS") == "true" and os.environ.get("USE_REAL_SERVICES", "").lower() == "true"),\n'
-    '    reason="needs both switches",\n)\n'
+"""
+_SKIP_E2E = """\
+pytestmark = pytest.mark.skipif(os.getenv("RUN_E2E_TESTS") != "true", reason="needs RUN_E2E_TESTS=true")
+"""
+_SKIP_BOTH = """\
+pytestmark = pytest.mark.skipif(
+    not (os.getenv("RUN_E2E_TESTS") == "true" and os.environ.get("USE_REAL_SERVICES", "").lower() == "true"),
+    reason="needs both switches",
 )
+"""
+_IMPORTS = "import os\n\nimport pytest\n\n"
 
 TESTS: dict[str, str] = {
-    "unit/test_settings.py": (
-        "def test_config(config):\n    assert config['app_name'] == 'orders-service'\n\n\n"
-        "def test_settings_derive(settings, database_url):\n    assert database_url.endswith('orders_test')\n\n\n"
-        "def test_flags(feature_flags):\n    assert feature_flags['new_checkout']\n\n\n"
-        "def test_locale(locale, currency):\n    assert currency == 'USD'\n\n\n"
-        "def test_clock(frozen_clock):\n    assert frozen_clock.describe()\n"
-    ),
-    "unit/test_files.py": (
-        "def test_tmp(tmp_data_dir, log_config):\n    assert tmp_data_dir.exists()\n\n\n"
-        "def test_storage(mock_storage):\n    assert mock_storage.record('x') == 1\n"
-    ),
-    "unit/test_async.py": (
-        "class TestLoop:\n"
-        "    def test_first(self, event_loop_runner):\n        assert event_loop_runner.record(1) >= 1\n\n"
-        "    def test_second(self, event_loop_runner, mock_queue):\n        assert not event_loop_runner.closed\n"
-    ),
-    "unit/test_checkout.py": (
-        "class TestCheckout:\n"
-        "    def test_cart(self, mock_db):\n        assert mock_db.select('cart') == []\n\n"
-        "    def test_charge(self, mock_db, mock_payment_gateway):\n"
-        "        assert mock_payment_gateway.charge(1200)['amount'] == 1200\n\n\n"
-        "def test_app(mock_app):\n    assert len(mock_app.registry) == 3\n\n\n"
-        "def test_api(mock_api_client, mock_email_sender):\n    assert mock_api_client.get('/health')['status'] == 200\n"
-    ),
-    "unit/test_services_mocked.py": (
-        "def test_services(mock_services):\n    assert set(mock_services) == {'db', 'cache'}\n\n\n"
-        "def test_provider(payment_provider):\n    assert payment_provider\n"
-    ),
-    "integration/test_real_db.py": (
-        "import os\n\nimport pytest\n\n" + _SKIP_REAL + "\n\n"
-        "def test_session(db_session):\n    db_session.add({'id': 1})\n\n\n"
-        "def test_connection(db_engine, db_connection):\n    assert db_connection.parts[0] is db_engine\n\n\n"
-        "def test_api(authenticated_api_client):\n    assert authenticated_api_client.get('/me')['status'] == 200\n\n\n"
-        "def test_wiring(app_instance, redis_client):\n    assert app_instance.parts[2] is redis_client\n"
-    ),
-    "integration/test_search.py": (
-        "import os\n\nimport pytest\n\n" + _SKIP_REAL + "\n\n"
-        "def test_search(search_index, mock_cache):\n    assert search_index.describe()\n\n\n"
-        "def test_workers(worker_pool):\n    assert worker_pool.parts\n"
-    ),
-    "integration/test_mocked.py": (
-        "def test_seeded(mock_db, mock_api_client):\n    assert mock_db.insert('users', {'id': 1})\n"
-    ),
-    "e2e/test_login.py": (
-        "import os\n\nimport pytest\n\n" + _SKIP_E2E + "\n\n"
-        "def test_login(logged_in_page, e2e_user):\n    assert logged_in_page.context.cookies['session']\n\n\n"
-        "def test_screens(page, screenshot_dir):\n    assert page.url\n"
-    ),
-    "e2e/test_checkout.py": (
-        "import os\n\nimport pytest\n\n" + _SKIP_E2E + "\n\n"
-        "def test_checkout(checkout_page):\n    assert checkout_page.payment_gateway\n"
-    ),
-    "e2e/test_full_stack.py": (
-        "import os\n\nimport pytest\n\n" + _SKIP_BOTH + "\n\n"
-        "def test_order(checkout_page, db_session):\n    db_session.add({'order': 1})\n"
-    ),
+    "unit/test_settings.py": """\
+def test_config(config):
+    assert config["app_name"] == "orders-service"
+
+
+def test_settings_derive(settings, database_url):
+    assert database_url.endswith("orders_test")
+
+
+def test_flags(feature_flags):
+    assert feature_flags["new_checkout"]
+
+
+def test_locale(locale, currency):
+    assert currency == "USD"
+
+
+def test_clock(frozen_clock):
+    assert frozen_clock.describe()
+""",
+    "unit/test_files.py": """\
+def test_tmp(tmp_data_dir, log_config):
+    assert tmp_data_dir.exists()
+
+
+def test_storage(mock_storage):
+    assert mock_storage.record("x") == 1
+""",
+    "unit/test_async.py": """\
+class TestLoop:
+    def test_first(self, event_loop_runner):
+        assert event_loop_runner.record(1) >= 1
+
+    def test_second(self, event_loop_runner, mock_queue):
+        assert not event_loop_runner.closed
+""",
+    "unit/test_checkout.py": """\
+class TestCheckout:
+    def test_cart(self, mock_db):
+        assert mock_db.select("cart") == []
+
+    def test_charge(self, mock_db, mock_payment_gateway):
+        assert mock_payment_gateway.charge(1200)["amount"] == 1200
+
+
+def test_app(mock_app):
+    assert len(mock_app.registry) == 3
+
+
+def test_api(mock_api_client, mock_email_sender):
+    assert mock_api_client.get("/health")["status"] == 200
+""",
+    "unit/test_services_mocked.py": """\
+def test_services(mock_services):
+    assert set(mock_services) == {"db", "cache"}
+
+
+def test_provider(payment_provider):
+    assert payment_provider
+""",
+    "integration/test_real_db.py": _IMPORTS
+    + _SKIP_REAL
+    + """
+
+def test_session(db_session):
+    db_session.add({"id": 1})
+
+
+def test_connection(db_engine, db_connection):
+    assert db_connection.parts[0] is db_engine
+
+
+def test_api(authenticated_api_client):
+    assert authenticated_api_client.get("/me")["status"] == 200
+
+
+def test_wiring(app_instance, redis_client):
+    assert app_instance.parts[2] is redis_client
+""",
+    "integration/test_search.py": _IMPORTS
+    + _SKIP_REAL
+    + """
+
+def test_search(search_index, mock_cache):
+    assert search_index.describe()
+
+
+def test_workers(worker_pool):
+    assert worker_pool.parts
+""",
+    "integration/test_mocked.py": """\
+def test_seeded(mock_db, mock_api_client):
+    assert mock_db.insert("users", {"id": 1})
+""",
+    "e2e/test_login.py": _IMPORTS
+    + _SKIP_E2E
+    + """
+
+def test_login(logged_in_page, e2e_user):
+    assert logged_in_page.context.cookies["session"]
+
+
+def test_screens(page, screenshot_dir):
+    assert page.url
+""",
+    "e2e/test_checkout.py": _IMPORTS
+    + _SKIP_E2E
+    + """
+
+def test_checkout(checkout_page):
+    assert checkout_page.payment_gateway
+""",
+    "e2e/test_full_stack.py": _IMPORTS
+    + _SKIP_BOTH
+    + """
+
+def test_order(checkout_page, db_session):
+    db_session.add({"order": 1})
+""",
 }
 
 

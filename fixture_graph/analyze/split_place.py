@@ -1,0 +1,480 @@
+"""Place every top-level statement of a conftest (and the modules it star-imports) in a module
+of the split or in the orchestrating conftest, and write their texts (see
+:mod:`fixture_graph.analyze.split`).
+
+A statement's *guards* are the ``if`` conditions it sits under, after those of the star import
+that loads its file; a statement placed in a module loading under fewer guards keeps the rest
+as an ``if`` around it, so nothing runs in a setting where it did not run before.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from fixture_graph.analyze.rules_imports import heavy_module
+from fixture_graph.analyze.split_groups import Group
+from fixture_graph.model import FixtureDef
+from fixture_graph.scan.segments import Segment, SourceModule
+
+ORCHESTRATOR = ""
+_STAR = "  # noqa: F401,F403"
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """A segment of one source file, numbered in reading order."""
+
+    index: int
+    source: int
+    file: str
+    segment: Segment
+    guards: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class BuiltModule:
+    """One module's placement and text (see :class:`~fixture_graph.analyze.split.PlannedModule`)."""
+
+    name: str
+    file: str
+    guards: tuple[str, ...]
+    members: tuple[str, ...]
+    helpers: tuple[str, ...]
+    imports: tuple[str, ...]
+    shared: tuple[str, ...]
+    heavy_imports: tuple[str, ...]
+    moved_lines: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Built:
+    """Every module, the orchestrator's text, the statements kept in it, and notes."""
+
+    modules: tuple[BuiltModule, ...]
+    orchestrator: str
+    kept: tuple[str, ...]
+    always_heavy: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """The statements of the files to split, their dependencies, and each fixture's statement."""
+
+    conftest: str
+    sources: tuple[SourceModule, ...]
+    units: tuple[_Unit, ...]
+    deps: dict[int, tuple[int, ...]]
+    guard_deps: dict[int, tuple[int, ...]]
+    fixture_unit: dict[str, int]
+    fixture_guards: dict[str, tuple[str, ...]]
+    dropped: frozenset[int]
+    heavy: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def build(self, groups: list[Group]) -> Built:
+        """Place every statement given the fixture groups and write each file's text."""
+        return _Builder(self, groups).run()
+
+
+def place_segments(
+    conftest: str, sources: tuple[SourceModule, ...], fixtures: list[FixtureDef], heavy: tuple[str, ...]
+) -> Placement:
+    """Number the statements of ``sources`` (the conftest first), find what each one reads,
+    and match each fixture to its ``def``."""
+    folder = str(PurePosixPath(conftest).parent)
+    files = {s.file: i for i, s in enumerate(sources)}
+    loader_guards: dict[str, tuple[str, ...]] = {}
+    dropped: set[int] = set()
+    units: list[_Unit] = []
+    for number, source in enumerate(sources):
+        for segment in source.segments:
+            index = len(units)
+            if number == 0 and segment.kind == "import" and segment.star and segment.module:
+                target = _resolve(folder, segment.module, files)
+                if target is not None:
+                    loader_guards.setdefault(target, segment.guards)
+                    dropped.add(index)
+            units.append(_Unit(index, number, source.file, segment, ()))
+    units = [
+        _Unit(u.index, u.source, u.file, u.segment, (*loader_guards.get(u.file, ()), *u.segment.guards))
+        for u in units
+    ]
+    binders: dict[tuple[str, str], list[int]] = defaultdict(list)
+    anywhere: dict[str, list[int]] = defaultdict(list)
+    fixture_unit: dict[str, int] = {}
+    by_place = {(f.file, f.line): f.id for f in fixtures}
+    for unit in units:
+        segment = unit.segment
+        if unit.index in dropped:
+            continue
+        if segment.kind == "def":
+            matched = [
+                fid
+                for (file, line), fid in by_place.items()
+                if file == unit.file and segment.start <= line <= segment.end
+            ]
+            if matched:
+                for fixture_id in matched:
+                    fixture_unit[fixture_id] = unit.index
+                continue
+        for name in segment.binds:
+            binders[unit.file, name].append(unit.index)
+            anywhere[name].append(unit.index)
+    deps: dict[int, tuple[int, ...]] = {}
+    guard_deps: dict[int, tuple[int, ...]] = {}
+    for unit in units:
+        found: dict[int, None] = {}
+        for name in unit.segment.reads:
+            for binder in binders.get((unit.file, name)) or (
+                anywhere.get(name, []) if unit.source == 0 else []
+            ):
+                found[binder] = None
+        found.pop(unit.index, None)
+        deps[unit.index] = tuple(found)
+        by_guard: dict[int, None] = {}
+        for name in _guard_names(unit.guards):
+            for binder in binders.get((unit.file, name)) or binders.get((conftest, name), []):
+                by_guard[binder] = None
+        guard_deps[unit.index] = tuple(by_guard)
+    guards = {fid: units[i].guards for fid, i in fixture_unit.items()}
+    missing = sorted(f.name for f in fixtures if f.id not in fixture_unit)
+    notes = (
+        (f"no definition found in the source for: {', '.join(missing)} (left in the conftest)",)
+        if missing
+        else ()
+    )
+    for fixture in fixtures:
+        guards.setdefault(fixture.id, ())
+    return Placement(
+        conftest,
+        sources,
+        tuple(units),
+        deps,
+        guard_deps,
+        fixture_unit,
+        guards,
+        frozenset(dropped),
+        heavy,
+        notes,
+    )
+
+
+def _resolve(folder: str, module: str, files: dict[str, int]) -> str | None:
+    """The source file a conftest's import of ``module`` loads, if it is one of ``files``."""
+    level = len(module) - len(module.lstrip("."))
+    parts = [p for p in module[level:].split(".") if p]
+    if level:
+        base = PurePosixPath(folder)
+        for _ in range(level - 1):
+            base = base.parent
+        candidates = [str(base.joinpath(*parts)) + ".py"] if parts else []
+    else:
+        candidates = (
+            [str(PurePosixPath(*parts)) + ".py", str(PurePosixPath(folder, *parts)) + ".py"] if parts else []
+        )
+    return next((c.removeprefix("./") for c in candidates if c.removeprefix("./") in files), None)
+
+
+def _guard_names(guards: Iterable[str]) -> list[str]:
+    names: list[str] = []
+    for guard in guards:
+        try:
+            tree = ast.parse(guard, mode="eval")
+        except SyntaxError:
+            continue
+        names.extend(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
+    return names
+
+
+def _condition(guards: tuple[str, ...]) -> str:
+    return guards[0] if len(guards) == 1 else " and ".join(f"({g})" for g in guards)
+
+
+def _indent(text: str) -> str:
+    return "".join(("    " + line if line.strip() else line) for line in text.splitlines(keepends=True))
+
+
+class _Builder:
+    """One placement run (mutable while it runs; only frozen results leave it)."""
+
+    def __init__(self, placement: Placement, groups: list[Group]) -> None:
+        self.p = placement
+        self.groups = groups
+        folder = str(PurePosixPath(placement.conftest).parent)
+        self.folder = "" if folder == "." else folder
+        self.package = placement.sources[0].package
+        self.guards: dict[str, tuple[str, ...]] = {g.name: g.guards for g in groups}
+        self.home: dict[int, str] = {}
+        for group in groups:
+            for member in group.members:
+                if member in placement.fixture_unit:
+                    self.home[placement.fixture_unit[member]] = group.name
+        self.notes: list[str] = list(placement.notes)
+
+    # -- placement --------------------------------------------------------------------------
+
+    def _is_import(self, index: int) -> bool:
+        segment = self.p.units[index].segment
+        return segment.kind == "import" and not segment.star
+
+    def _needers(self) -> dict[int, set[str]]:
+        """Helper statement -> the places whose statements need it (through other helpers too)."""
+        needers: dict[int, set[str]] = defaultdict(set)
+        work = [(i, place) for i, place in self.home.items()]
+        fixture_units = set(self.home)
+        seen: set[tuple[int, str]] = set()
+        while work:
+            index, place = work.pop()
+            for dep in self.p.deps[index]:
+                if dep in fixture_units or (dep, place) in seen:
+                    continue
+                seen.add((dep, place))
+                needers[dep].add(place)
+                work.append((dep, place))
+        return needers
+
+    def _place_helpers(self) -> None:
+        needers = self._needers()
+        unguarded = [g.name for g in self.groups if not g.guards]
+        base = unguarded[0] if unguarded else None
+        for unit in self.p.units:
+            index = unit.index
+            if index in self.home or index in self.p.dropped or self._is_import(index):
+                continue
+            if unit.segment.kind in ("docstring", "import"):
+                continue
+            places = needers.get(index, set())
+            if len(places) == 1:
+                self.home[index] = next(iter(places))
+            elif not places:
+                self.home[index] = ORCHESTRATOR
+            else:
+                self.home[index] = base if base is not None else sorted(places)[0]
+        # The orchestrator's own statements need their helpers too: a helper only they need
+        # stays with them; one also needed by a module is already in the base module.
+        kept = [i for i, place in self.home.items() if place == ORCHESTRATOR]
+        for index in kept:
+            for dep in self.p.deps[index]:
+                if dep not in self.home and not self._is_import(dep) and dep not in self.p.dropped:
+                    self.home[dep] = ORCHESTRATOR
+
+    # -- texts ------------------------------------------------------------------------------
+
+    def _wrapped(self, units: list[_Unit], place_guards: tuple[str, ...]) -> list[str]:
+        """Statement texts in order, with an ``if`` around runs of statements that need guards
+        the place does not have."""
+        blocks: list[tuple[tuple[str, ...], list[str]]] = []
+        for unit in units:
+            extra = tuple(g for g in unit.guards if g not in place_guards)
+            if blocks and blocks[-1][0] == extra and extra:
+                blocks[-1][1].append(unit.segment.text)
+            else:
+                blocks.append((extra, [unit.segment.text]))
+        out = []
+        for extra, texts in blocks:
+            body = "\n\n".join(t.rstrip("\n") + "\n" for t in texts)
+            out.append(f"if {_condition(extra)}:\n{_indent(body)}" if extra else body)
+        return out
+
+    def _import_text(self, unit: _Unit) -> str:
+        """The import as it must read from the conftest's folder (relative imports re-based)."""
+        segment = unit.segment
+        source_folder = str(PurePosixPath(unit.file).parent)
+        source_folder = "" if source_folder == "." else source_folder
+        module = segment.module or ""
+        if not module.startswith(".") or source_folder == self.folder:
+            return segment.text
+        level = len(module) - len(module.lstrip("."))
+        base = PurePosixPath(source_folder) if source_folder else PurePosixPath()
+        for _ in range(level - 1):
+            base = base.parent
+        target = [p for p in base.parts if p != "."] + [p for p in module[level:].split(".") if p]
+        here = [p for p in PurePosixPath(self.folder).parts if p != "."]
+        common = 0
+        while common < min(len(target), len(here)) and target[common] == here[common]:
+            common += 1
+        tree = ast.parse(segment.text).body[0]
+        assert isinstance(tree, ast.ImportFrom)
+        tree.level = len(here) - common + 1
+        tree.module = ".".join(target[common:]) or None
+        self.notes.append(
+            f"re-based a relative import of {unit.file} for {self.folder or '.'}/: {ast.unparse(tree)}"
+        )
+        return ast.unparse(tree) + "\n"
+
+    def _needs(self, place: str) -> tuple[list[_Unit], dict[str, set[str]]]:
+        """Import statements a place copies, and the names it takes from other modules."""
+        imports: dict[int, _Unit] = {}
+        borrowed: dict[str, set[str]] = defaultdict(set)
+        for index, home in self.home.items():
+            if home != place:
+                continue
+            unit = self.p.units[index]
+            wrapped = any(g not in self.guards.get(place, ()) for g in unit.guards)
+            for dep in (*self.p.deps[index], *(self.p.guard_deps[index] if wrapped else ())):
+                dep_unit = self.p.units[dep]
+                if self._is_import(dep):
+                    imports[dep] = dep_unit
+                elif dep in self.home and self.home[dep] != place and self.home[dep] != ORCHESTRATOR:
+                    names = set(dep_unit.segment.binds) & {*unit.segment.reads, *_guard_names(unit.guards)}
+                    borrowed[self.home[dep]].update(names)
+        for unit in self.p.units:
+            segment = unit.segment
+            copied = segment.module == "__future__" or (segment.star and unit.index not in self.p.dropped)
+            if segment.kind != "import" or not copied:
+                continue
+            if unit.source == 0 or any(
+                self.p.units[i].file == unit.file for i, h in self.home.items() if h == place
+            ):
+                imports[unit.index] = unit
+        return sorted(imports.values(), key=lambda u: u.index), borrowed
+
+    def _module_ref(self, name: str) -> str:
+        return f".{name}" if self.package else name
+
+    def _head(self, units: list[_Unit], borrowed: dict[str, set[str]], guards: tuple[str, ...]) -> str:
+        future = [u for u in units if u.segment.module == "__future__"]
+        rest = [u for u in units if u.segment.module != "__future__"]
+        texts = [self._import_text(u) for u in future]
+        seen: set[str] = set(texts)
+        plain = [u for u in rest if not tuple(g for g in u.guards if g not in guards)]
+        wrapped = [u for u in rest if u not in plain]
+        for unit in plain:
+            text = self._import_text(unit)
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
+        for text in self._wrapped(
+            [
+                _Unit(u.index, u.source, u.file, _with_text(u.segment, self._import_text(u)), u.guards)
+                for u in wrapped
+            ],
+            guards,
+        ):
+            if text not in seen:
+                seen.add(text)
+                texts.append(text)
+        for module, names in sorted(borrowed.items()):
+            if names:
+                texts.append(f"from {self._module_ref(module)} import {', '.join(sorted(names))}\n")
+        return "".join(texts)
+
+    def _module_text(self, group: Group, placed: list[_Unit]) -> tuple[str, list[_Unit], dict[str, set[str]]]:
+        imports, borrowed = self._needs(group.name)
+        count = sum(1 for u in placed if u.index in self.p.fixture_unit.values())
+        what = f"{count} fixtures split out of {self.p.conftest} by fixture-graph plan-split"
+        doc = f'"""{group.name}: {what}."""\n'
+        body = "\n\n".join(t.rstrip("\n") + "\n" for t in self._wrapped(placed, group.guards))
+        return f"{doc}{self._head(imports, borrowed, group.guards)}\n\n{body}", imports, borrowed
+
+    def _orchestrator(self, modules: list[BuiltModule]) -> str:
+        units = [self.p.units[i] for i, h in sorted(self.home.items()) if h == ORCHESTRATOR]
+        docstring = next((u for u in self.p.units if u.source == 0 and u.segment.kind == "docstring"), None)
+        imports, borrowed = self._needs(ORCHESTRATOR)
+        for module in modules:
+            for name in _guard_names(module.guards):
+                imports.extend(
+                    u
+                    for u in self.p.units
+                    if u.source == 0
+                    and self._is_import(u.index)
+                    and name in u.segment.binds
+                    and u not in imports
+                )
+        imports.sort(key=lambda u: u.index)
+        lines = [docstring.segment.text if docstring else "", self._head(imports, borrowed, ())]
+        blocks: list[str] = []
+        for guards in dict.fromkeys(m.guards for m in modules):
+            rows = []
+            for module in (m for m in modules if m.guards == guards):
+                ref = self._module_ref(module.name)
+                rows.append(f"from {ref} import *{_STAR}\n")
+                private = sorted(
+                    self.p.units[self.p.fixture_unit[m]].segment.binds[0]
+                    for m in module.members
+                    if self.p.units[self.p.fixture_unit[m]].segment.binds[0].startswith("_")
+                )
+                if private:
+                    rows.append(f"from {ref} import {', '.join(private)}  # noqa: F401\n")
+            text = "".join(rows)
+            blocks.append(f"if {_condition(guards)}:\n{_indent(text)}" if guards else text)
+        lines.append("\n" + "\n".join(blocks))
+        kept = self._wrapped(units, ())
+        if kept:
+            lines.append("\n\n" + "\n\n".join(t.rstrip("\n") + "\n" for t in kept))
+        return "".join(lines)
+
+    def run(self) -> Built:
+        self._place_helpers()
+        built: list[BuiltModule] = []
+        always_heavy: set[str] = set()
+        for group in self.groups:
+            placed = [self.p.units[i] for i, h in sorted(self.home.items()) if h == group.name]
+            placed.sort(key=lambda u: (u.source, u.segment.start))
+            text, imports, borrowed = self._module_text(group, placed)
+            heavy = sorted({h for u in imports if (h := heavy_module(u.segment.module or "", self.p.heavy))})
+            if not group.guards:
+                always_heavy.update(
+                    h
+                    for u in imports
+                    if not u.guards and (h := heavy_module(u.segment.module or "", self.p.heavy))
+                )
+            fixture_units = set(self.p.fixture_unit.values())
+            built.append(
+                BuiltModule(
+                    name=group.name,
+                    file=str(PurePosixPath(self.folder, f"{group.name}.py"))
+                    if self.folder
+                    else f"{group.name}.py",
+                    guards=group.guards,
+                    members=tuple(
+                        sorted(
+                            (m for m in group.members if m in self.p.fixture_unit),
+                            key=lambda m: (
+                                self.p.units[self.p.fixture_unit[m]].source,
+                                self.p.fixture_unit[m],
+                            ),
+                        )
+                    ),
+                    helpers=tuple(n for u in placed if u.index not in fixture_units for n in u.segment.binds),
+                    imports=tuple(dict.fromkeys(self._import_text(u).strip() for u in imports)),
+                    shared=tuple(sorted({n for names in borrowed.values() for n in names})),
+                    heavy_imports=tuple(heavy),
+                    moved_lines=sum(
+                        u.segment.end - u.segment.start + 1 for u in placed if group.guards and not u.guards
+                    ),
+                    text=text,
+                )
+            )
+        orchestrator = self._orchestrator(built)
+        kept_units = [self.p.units[i] for i, h in sorted(self.home.items()) if h == ORCHESTRATOR]
+        orchestrator_imports, _ = self._needs(ORCHESTRATOR)
+        always_heavy.update(
+            h
+            for u in orchestrator_imports
+            if not u.guards and (h := heavy_module(u.segment.module or "", self.p.heavy))
+        )
+        kept = tuple(n for u in kept_units for n in (u.segment.binds or (f"line {u.segment.start}",)))
+        return Built(
+            tuple(built), orchestrator, kept, tuple(sorted(always_heavy)), tuple(dict.fromkeys(self.notes))
+        )
+
+
+def _with_text(segment: Segment, text: str) -> Segment:
+    return Segment(
+        segment.kind,
+        segment.start,
+        segment.end,
+        text,
+        segment.binds,
+        segment.reads,
+        segment.guards,
+        segment.module,
+        segment.star,
+    )
