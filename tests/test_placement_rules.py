@@ -16,7 +16,8 @@ INI = {"pytest.ini": "[pytest]\n"}
 
 
 def findings(root: Path, code: str) -> list[Finding]:
-    report = build_report(scan_paths([], ScanConfig(scan_plugins=False), invocation_dir=root), AnalyzeConfig())
+    scan = scan_paths([], ScanConfig(scan_plugins=False), invocation_dir=root)
+    report = build_report(scan, AnalyzeConfig())
     return [f for f in report.analysis.findings if f.code == code]
 
 

@@ -12,17 +12,14 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
 from helpers.monolith import SPECS, write_monolith
+from helpers.setup_plan import ALL_ON, setup_plans, write_split
 
 from fixture_graph.cli import main
-
-ALL_ON = {"USE_REAL_SERVICES": "true", "RUN_E2E_TESTS": "true"}
 
 
 def _plan(root: Path) -> dict[str, Any]:
@@ -38,41 +35,6 @@ def _plan(root: Path) -> dict[str, Any]:
     assert result.exit_code == 0, result.output
     plan: dict[str, Any] = json.loads(result.output)
     return plan
-
-
-def _write_split(root: Path, plan: dict[str, Any]) -> None:
-    for module in plan["modules"]:
-        (root / module["file"]).write_text(module["text"], encoding="utf-8")
-    (root / plan["conftest"]).write_text(plan["orchestrator"], encoding="utf-8")
-
-
-def _setup_plans(root: Path, env: dict[str, str]) -> dict[str, list[str]]:
-    """Node id -> the lines ``pytest --setup-plan -v`` prints for that test (its outcome, and
-    every SETUP/TEARDOWN up to the next test)."""
-    environ = {k: v for k, v in os.environ.items() if k not in ALL_ON}
-    environ.update(env, PYTEST_DISABLE_PLUGIN_AUTOLOAD="1", PYTHONDONTWRITEBYTECODE="1")
-    done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--setup-plan", "-v", "-p", "no:cacheprovider"],
-        cwd=root,
-        env=environ,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    plans: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in done.stdout.splitlines():
-        if line.startswith("tests/") and "::" in line:
-            nodeid, _, outcome = line.partition(" ")
-            current = plans.setdefault(nodeid, [])
-            current.append(outcome.strip())
-        elif line.startswith("="):
-            current = None
-        elif current is not None and line.strip():
-            current.append(line.strip())
-    return plans
 
 
 def test_the_split_suite_sets_up_what_the_monolith_did(tmp_path: Path) -> None:
@@ -94,12 +56,12 @@ def test_the_split_suite_sets_up_what_the_monolith_did(tmp_path: Path) -> None:
 
     split = tmp_path / "split"
     shutil.copytree(original, split, ignore=shutil.ignore_patterns("__pycache__"))
-    _write_split(split, plan)
+    write_split(split, plan)
     assert len((split / "tests" / "conftest.py").read_text().splitlines()) < 40
 
     for env in ({}, ALL_ON):
-        before = _setup_plans(original, env)
-        after = _setup_plans(split, env)
+        before = setup_plans(original, env)
+        after = setup_plans(split, env)
         assert len(before) >= 29  # parametrized fixtures make more items with the guards on
         for nodeid, lines in before.items():
             assert after.get(nodeid) == lines, nodeid

@@ -19,6 +19,7 @@ from fixture_graph.analyze.rules_imports import heavy_module
 from fixture_graph.analyze.split_groups import Group
 from fixture_graph.model import FixtureDef
 from fixture_graph.scan.segments import Segment, SourceModule
+from fixture_graph.words import counted
 
 ORCHESTRATOR = ""
 _STAR = "  # noqa: F401,F403"
@@ -368,7 +369,7 @@ class _Builder:
     def _module_text(self, group: Group, placed: list[_Unit]) -> tuple[str, list[_Unit], dict[str, set[str]]]:
         imports, borrowed = self._needs(group.name)
         count = sum(1 for u in placed if u.index in self.p.fixture_unit.values())
-        what = f"{count} fixtures split out of {self.p.conftest} by fixture-graph plan-split"
+        what = f"{counted(count, 'fixture')} split out of {self.p.conftest} by fixture-graph plan-split"
         doc = f'"""{group.name}: {what}."""\n'
         body = "\n\n".join(t.rstrip("\n") + "\n" for t in self._wrapped(placed, group.guards))
         return f"{doc}{self._head(imports, borrowed, group.guards)}\n\n{body}", imports, borrowed
