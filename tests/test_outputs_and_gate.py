@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from helpers.cli import run
 from helpers.jsondoc import v1_tests
 
+from fixture_graph.analyze import RULES
 from fixture_graph.cli import ExitCode, main
 
 Tree = Callable[[dict[str, str]], Path]
@@ -74,7 +75,7 @@ def test_golden_sarif_is_valid_sarif_2_1_0(write_tree: Tree) -> None:
     )
     jsonschema.Draft4Validator(schema).validate(document)
     results = document["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"FG001", "FG002", "FG003", "FG006", "FG009"}
+    assert {r["ruleId"] for r in results} == {"FG001", "FG002", "FG003", "FG006", "FG009", "FG017"}
     check_golden("findings.sarif", out, root)
 
 
@@ -86,7 +87,8 @@ def test_json_findings_and_per_test_weight(write_tree: Tree) -> None:
     assert set(first) >= {"code", "severity", "message", "file", "line", "fix", "key"}
     cycle = next(f for f in data["findings"] if f["code"] == "FG001")
     assert [r["line"] for r in cycle["related"]] == [3, 5]
-    assert data["summary"]["findings"] == {"error": 3, "warning": 1, "info": 1}
+    # info: FG006 (unused) and FG017 (engine is used only under tests/; a and b are a cycle)
+    assert data["summary"]["findings"] == {"error": 3, "warning": 1, "info": 2}
     assert data["summary"]["suppressed"] == 1
     weights = {t["nodeid"]: t["weight"] for t in v1_tests(data)}
     assert weights["tests/test_x.py::test_x"] == 16
@@ -174,4 +176,5 @@ def test_rules_command_lists_every_code() -> None:
     result = CliRunner().invoke(main, ["rules"])
     assert result.exit_code == 0
     codes = [line.split()[0] for line in result.output.splitlines()]
-    assert codes == [f"FG{n:03d}" for n in range(1, 13)]
+    assert codes == sorted(RULES)
+    assert {f"FG{n:03d}" for n in (*range(1, 13), 17, 18)} <= set(codes)
