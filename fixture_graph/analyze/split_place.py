@@ -9,14 +9,20 @@ as an ``if`` around it, so nothing runs in a setting where it did not run before
 
 from __future__ import annotations
 
-import ast
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
 from fixture_graph.analyze.rules_imports import heavy_module
 from fixture_graph.analyze.split_groups import Group
+from fixture_graph.analyze.split_text import (
+    condition,
+    guard_names,
+    indent,
+    rebase_import,
+    resolve_local,
+    wrapped,
+)
 from fixture_graph.model import FixtureDef
 from fixture_graph.scan.segments import Segment, SourceModule
 from fixture_graph.words import counted
@@ -97,7 +103,7 @@ def place_segments(
         for segment in source.segments:
             index = len(units)
             if number == 0 and segment.kind == "import" and segment.star and segment.module:
-                target = _resolve(folder, segment.module, files)
+                target = resolve_local(folder, segment.module, files)
                 if target is not None:
                     loader_guards.setdefault(target, segment.guards)
                     dropped.add(index)
@@ -139,7 +145,7 @@ def place_segments(
         found.pop(unit.index, None)
         deps[unit.index] = tuple(found)
         by_guard: dict[int, None] = {}
-        for name in _guard_names(unit.guards):
+        for name in guard_names(unit.guards):
             for binder in binders.get((unit.file, name)) or binders.get((conftest, name), []):
                 by_guard[binder] = None
         guard_deps[unit.index] = tuple(by_guard)
@@ -164,41 +170,6 @@ def place_segments(
         heavy,
         notes,
     )
-
-
-def _resolve(folder: str, module: str, files: dict[str, int]) -> str | None:
-    """The source file a conftest's import of ``module`` loads, if it is one of ``files``."""
-    level = len(module) - len(module.lstrip("."))
-    parts = [p for p in module[level:].split(".") if p]
-    if level:
-        base = PurePosixPath(folder)
-        for _ in range(level - 1):
-            base = base.parent
-        candidates = [str(base.joinpath(*parts)) + ".py"] if parts else []
-    else:
-        candidates = (
-            [str(PurePosixPath(*parts)) + ".py", str(PurePosixPath(folder, *parts)) + ".py"] if parts else []
-        )
-    return next((c.removeprefix("./") for c in candidates if c.removeprefix("./") in files), None)
-
-
-def _guard_names(guards: Iterable[str]) -> list[str]:
-    names: list[str] = []
-    for guard in guards:
-        try:
-            tree = ast.parse(guard, mode="eval")
-        except SyntaxError:
-            continue
-        names.extend(n.id for n in ast.walk(tree) if isinstance(n, ast.Name))
-    return names
-
-
-def _condition(guards: tuple[str, ...]) -> str:
-    return guards[0] if len(guards) == 1 else " and ".join(f"({g})" for g in guards)
-
-
-def _indent(text: str) -> str:
-    return "".join(("    " + line if line.strip() else line) for line in text.splitlines(keepends=True))
 
 
 class _Builder:
@@ -267,47 +238,14 @@ class _Builder:
 
     # -- texts ------------------------------------------------------------------------------
 
-    def _wrapped(self, units: list[_Unit], place_guards: tuple[str, ...]) -> list[str]:
-        """Statement texts in order, with an ``if`` around runs of statements that need guards
-        the place does not have."""
-        blocks: list[tuple[tuple[str, ...], list[str]]] = []
-        for unit in units:
-            extra = tuple(g for g in unit.guards if g not in place_guards)
-            if blocks and blocks[-1][0] == extra and extra:
-                blocks[-1][1].append(unit.segment.text)
-            else:
-                blocks.append((extra, [unit.segment.text]))
-        out = []
-        for extra, texts in blocks:
-            body = "\n\n".join(t.rstrip("\n") + "\n" for t in texts)
-            out.append(f"if {_condition(extra)}:\n{_indent(body)}" if extra else body)
-        return out
-
     def _import_text(self, unit: _Unit) -> str:
         """The import as it must read from the conftest's folder (relative imports re-based)."""
-        segment = unit.segment
-        source_folder = str(PurePosixPath(unit.file).parent)
-        source_folder = "" if source_folder == "." else source_folder
-        module = segment.module or ""
-        if not module.startswith(".") or source_folder == self.folder:
-            return segment.text
-        level = len(module) - len(module.lstrip("."))
-        base = PurePosixPath(source_folder) if source_folder else PurePosixPath()
-        for _ in range(level - 1):
-            base = base.parent
-        target = [p for p in base.parts if p != "."] + [p for p in module[level:].split(".") if p]
-        here = [p for p in PurePosixPath(self.folder).parts if p != "."]
-        common = 0
-        while common < min(len(target), len(here)) and target[common] == here[common]:
-            common += 1
-        tree = ast.parse(segment.text).body[0]
-        assert isinstance(tree, ast.ImportFrom)
-        tree.level = len(here) - common + 1
-        tree.module = ".".join(target[common:]) or None
-        self.notes.append(
-            f"re-based a relative import of {unit.file} for {self.folder or '.'}/: {ast.unparse(tree)}"
-        )
-        return ast.unparse(tree) + "\n"
+        text = rebase_import(unit.segment.text, unit.segment.module or "", unit.file, self.folder)
+        if text is None:
+            return unit.segment.text
+        where = f"{self.folder or '.'}/"
+        self.notes.append(f"re-based a relative import of {unit.file} for {where}: {text.strip()}")
+        return text
 
     def _needs(self, place: str) -> tuple[list[_Unit], dict[str, set[str]]]:
         """Import statements a place copies, and the names it takes from other modules."""
@@ -317,13 +255,13 @@ class _Builder:
             if home != place:
                 continue
             unit = self.p.units[index]
-            wrapped = any(g not in self.guards.get(place, ()) for g in unit.guards)
-            for dep in (*self.p.deps[index], *(self.p.guard_deps[index] if wrapped else ())):
+            needs_if = any(g not in self.guards.get(place, ()) for g in unit.guards)
+            for dep in (*self.p.deps[index], *(self.p.guard_deps[index] if needs_if else ())):
                 dep_unit = self.p.units[dep]
                 if self._is_import(dep):
                     imports[dep] = dep_unit
                 elif dep in self.home and self.home[dep] != place and self.home[dep] != ORCHESTRATOR:
-                    names = set(dep_unit.segment.binds) & {*unit.segment.reads, *_guard_names(unit.guards)}
+                    names = set(dep_unit.segment.binds) & {*unit.segment.reads, *guard_names(unit.guards)}
                     borrowed[self.home[dep]].update(names)
         for unit in self.p.units:
             segment = unit.segment
@@ -345,19 +283,13 @@ class _Builder:
         texts = [self._import_text(u) for u in future]
         seen: set[str] = set(texts)
         plain = [u for u in rest if not tuple(g for g in u.guards if g not in guards)]
-        wrapped = [u for u in rest if u not in plain]
+        guarded = [u for u in rest if u not in plain]
         for unit in plain:
             text = self._import_text(unit)
             if text not in seen:
                 seen.add(text)
                 texts.append(text)
-        for text in self._wrapped(
-            [
-                _Unit(u.index, u.source, u.file, _with_text(u.segment, self._import_text(u)), u.guards)
-                for u in wrapped
-            ],
-            guards,
-        ):
+        for text in wrapped([(u.guards, self._import_text(u)) for u in guarded], guards):
             if text not in seen:
                 seen.add(text)
                 texts.append(text)
@@ -371,7 +303,8 @@ class _Builder:
         count = sum(1 for u in placed if u.index in self.p.fixture_unit.values())
         what = f"{counted(count, 'fixture')} split out of {self.p.conftest} by fixture-graph plan-split"
         doc = f'"""{group.name}: {what}."""\n'
-        body = "\n\n".join(t.rstrip("\n") + "\n" for t in self._wrapped(placed, group.guards))
+        texts = wrapped([(u.guards, u.segment.text) for u in placed], group.guards)
+        body = "\n\n".join(t.rstrip("\n") + "\n" for t in texts)
         return f"{doc}{self._head(imports, borrowed, group.guards)}\n\n{body}", imports, borrowed
 
     def _orchestrator(self, modules: list[BuiltModule]) -> str:
@@ -379,7 +312,7 @@ class _Builder:
         docstring = next((u for u in self.p.units if u.source == 0 and u.segment.kind == "docstring"), None)
         imports, borrowed = self._needs(ORCHESTRATOR)
         for module in modules:
-            for name in _guard_names(module.guards):
+            for name in guard_names(module.guards):
                 imports.extend(
                     u
                     for u in self.p.units
@@ -404,9 +337,9 @@ class _Builder:
                 if private:
                     rows.append(f"from {ref} import {', '.join(private)}  # noqa: F401\n")
             text = "".join(rows)
-            blocks.append(f"if {_condition(guards)}:\n{_indent(text)}" if guards else text)
+            blocks.append(f"if {condition(guards)}:\n{indent(text)}" if guards else text)
         lines.append("\n" + "\n".join(blocks))
-        kept = self._wrapped(units, ())
+        kept = wrapped([(u.guards, u.segment.text) for u in units], ())
         if kept:
             lines.append("\n\n" + "\n\n".join(t.rstrip("\n") + "\n" for t in kept))
         return "".join(lines)
@@ -465,17 +398,3 @@ class _Builder:
         return Built(
             tuple(built), orchestrator, kept, tuple(sorted(always_heavy)), tuple(dict.fromkeys(self.notes))
         )
-
-
-def _with_text(segment: Segment, text: str) -> Segment:
-    return Segment(
-        segment.kind,
-        segment.start,
-        segment.end,
-        text,
-        segment.binds,
-        segment.reads,
-        segment.guards,
-        segment.module,
-        segment.star,
-    )
