@@ -75,7 +75,7 @@ def test_golden_sarif_is_valid_sarif_2_1_0(write_tree: Tree) -> None:
     )
     jsonschema.Draft4Validator(schema).validate(document)
     results = document["runs"][0]["results"]
-    assert {r["ruleId"] for r in results} == {"FG001", "FG002", "FG003", "FG006", "FG009", "FG017"}
+    assert {r["ruleId"] for r in results} == {"FG001", "FG002", "FG003", "FG006", "FG009"}
     check_golden("findings.sarif", out, root)
 
 
@@ -87,8 +87,7 @@ def test_json_findings_and_per_test_weight(write_tree: Tree) -> None:
     assert set(first) >= {"code", "severity", "message", "file", "line", "fix", "key"}
     cycle = next(f for f in data["findings"] if f["code"] == "FG001")
     assert [r["line"] for r in cycle["related"]] == [3, 5]
-    # info: FG006 (unused) and FG017 (engine is used only under tests/; a and b are a cycle)
-    assert data["summary"]["findings"] == {"error": 3, "warning": 1, "info": 2}
+    assert data["summary"]["findings"] == {"error": 3, "warning": 1, "info": 1}
     assert data["summary"]["suppressed"] == 1
     weights = {t["nodeid"]: t["weight"] for t in v1_tests(data)}
     assert weights["tests/test_x.py::test_x"] == 16

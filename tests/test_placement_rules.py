@@ -193,3 +193,16 @@ def test_fg018_near_misses(write_tree: Tree) -> None:
     # pandas: four fixtures; numpy: a helper function reads it; json: not heavy; torch: read
     # while the module is imported.
     assert findings(root, "FG018") == []
+
+
+def test_fg017_not_when_the_move_hides_the_fixture_from_no_test(write_tree: Tree) -> None:
+    # A rootdir conftest whose tests all live under tests/: moving there changes nothing.
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": "import pytest\n\n@pytest.fixture\ndef engine(): pass\n",
+            "tests/test_a.py": "def test_a(engine): pass\n",
+            "tests/sub/test_b.py": "def test_b(): pass\n",
+        }
+    )
+    assert findings(root, "FG017") == []

@@ -7,7 +7,9 @@ seeing it, and the conftest that pytest imports for every run gets smaller. Its 
 come along: a fixture defined higher up that requests it would lose it, so their folders count
 as well. A requester that can itself move counts at its new folder, so a whole chain used only
 by ``tests/e2e`` moves there together (requesters are placed first, in topological order;
-definitions on a dependency cycle never move).
+definitions on a dependency cycle never move). A move that hides the fixture from no test (every
+collected test under the conftest's folder is under the target too, as with a rootdir conftest
+and ``testpaths = tests``) is not proposed.
 """
 
 from __future__ import annotations
@@ -95,6 +97,15 @@ def fixture_homes(ctx: Context) -> dict[str, str]:
     test_folder: dict[str, str] = {}
     for item in ctx.scan.tests:
         test_folder[item.nodeid] = item.file.rpartition("/")[0]
+    folders_with_tests = sorted(set(test_folder.values()))
+    gains: dict[tuple[str, str], bool] = {}
+
+    def gains_anything(here: str, home: str) -> bool:
+        """Some test under ``here`` is not under ``home`` (else every test sees it anyway)."""
+        if (here, home) not in gains:
+            gains[here, home] = any(is_below(f, here) and not is_below(f, home) for f in folders_with_tests)
+        return gains[here, home]
+
     placed: dict[str, str] = {}
     homes: dict[str, str] = {}
     for node in nx.topological_sort(graph.subgraph(n for n in graph if n not in cyclic)):
@@ -109,6 +120,8 @@ def fixture_homes(ctx: Context) -> dict[str, str]:
             folders.add(placed.get(requester) or node_folder(ctx.fixtures[requester].holder))
         home = common_folder(sorted(folders))
         if home is None or home == here or not is_below(home, here) or _blocked(ctx, fixture, home):
+            continue
+        if not gains_anything(here, home):
             continue
         homes[node] = placed[node] = home
     return homes
