@@ -225,3 +225,20 @@ def test_plan_split_shows_the_measured_import_cost(write_tree: Tree) -> None:
     assert "  measured import of tests/conftest.py: 0.500 s, 12.0 MB (the most any split can save)\n" in out
     code, out, _ = _run(root, "tests/conftest.py", "--measurements", "measure.json", "--format", "json")
     assert json.loads(out)["measured"] == [0.5, 12.0]
+
+
+@pytest.mark.parametrize("package", [True, False])
+def test_the_small_plan_written_out_sets_up_the_same_fixtures(write_tree: Tree, package: bool) -> None:
+    files = dict(SMALL) if package else {k: v for k, v in SMALL.items() if k != "tests/__init__.py"}
+    root = write_tree(files)
+    on = {"USE_DB": "1"}
+    before = setup_plans(root, on)
+    code, out, _ = _run(root, "tests/conftest.py", "--format", "json")
+    assert code == 0
+    plan = json.loads(out)
+    star = "from .conftest_base import *" if package else "from conftest_base import *"
+    assert star in plan["orchestrator"]
+    assert any("not a package" in note for note in plan["notes"]) is not package
+    write_split(root, plan)
+    assert setup_plans(root, on) == before
+    assert "SETUP    F db (fixtures used: settings)" in before["tests/db/test_b.py::test_b"]

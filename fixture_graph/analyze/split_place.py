@@ -188,6 +188,11 @@ class _Builder:
                 if member in placement.fixture_unit:
                     self.home[placement.fixture_unit[member]] = group.name
         self.notes: list[str] = list(placement.notes)
+        if not self.package:
+            self.notes.append(
+                f"{self.folder or 'the rootdir'} is not a package: the modules are imported by their bare "
+                "names, which must not clash with modules of another test folder"
+            )
 
     # -- placement --------------------------------------------------------------------------
 
