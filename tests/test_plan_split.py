@@ -109,7 +109,7 @@ def test_plan_split_text_on_a_small_conftest(write_tree: Tree) -> None:
         tests/conftest_db.py (1 fixture, only when os.environ.get("USE_DB") == "1")
           fixtures: db
           helpers:  Connection
-          from the base module: TIMEOUT
+          from conftest_base: TIMEOUT
           imports:  import pytest
           every test using it is under tests/db/: tests/db/conftest.py could import it instead
 
@@ -242,3 +242,73 @@ def test_the_small_plan_written_out_sets_up_the_same_fixtures(write_tree: Tree, 
     write_split(root, plan)
     assert setup_plans(root, on) == before
     assert "SETUP    F db (fixtures used: settings)" in before["tests/db/test_b.py::test_b"]
+
+
+GUARDED_ONLY = {
+    "pytest.ini": "[pytest]\n",
+    "tests/__init__.py": "",
+    "tests/conftest.py": """
+        import os
+
+        import pytest
+
+
+        class Conn:
+            pass
+
+
+        def pytest_report_header(config):
+            return f"conn: {Conn.__name__}"
+
+
+        if os.environ.get("A") == "1":
+
+            @pytest.fixture
+            def a_fix():
+                return Conn()
+
+
+        if os.environ.get("B") == "1":
+
+            @pytest.fixture
+            def b_fix():
+                return Conn()
+    """,
+    "tests/test_ab.py": """
+        import os
+
+        import pytest
+
+
+        @pytest.mark.skipif(os.environ.get("A") != "1", reason="A")
+        def test_a(a_fix):
+            pass
+
+
+        @pytest.mark.skipif(os.environ.get("B") != "1", reason="B")
+        def test_b(b_fix):
+            pass
+    """,
+}
+
+
+def test_helpers_shared_by_guarded_modules_only_get_a_module_of_their_own(write_tree: Tree) -> None:
+    root = write_tree(GUARDED_ONLY)
+    plans = {name: setup_plans(root, env) for name, env in (("off", {}), ("on", {"A": "1", "B": "1"}))}
+    code, out, _ = _run(root, "tests/conftest.py", "--format", "json")
+    assert code == 0
+    plan = json.loads(out)
+    helpers, a, b = plan["modules"]
+    assert (helpers["name"], helpers["fixtures"], helpers["helpers"]) == ("conftest_helpers", [], ["Conn"])
+    assert (a["name"], a["shared"], b["name"], b["shared"]) == (
+        "conftest_a",
+        ["Conn"],
+        "conftest_b",
+        ["Conn"],
+    )
+    # The hook kept in the conftest imports the class from the always-loaded module, never
+    # from a guarded one (which would load it outside its guard).
+    assert "from .conftest_helpers import Conn\n" in plan["orchestrator"]
+    write_split(root, plan)
+    for name, env in (("off", {}), ("on", {"A": "1", "B": "1"})):
+        assert setup_plans(root, env) == plans[name], name

@@ -28,6 +28,7 @@ from fixture_graph.scan.segments import Segment, SourceModule
 from fixture_graph.words import counted
 
 ORCHESTRATOR = ""
+HELPERS = "conftest_helpers"
 _STAR = "  # noqa: F401,F403"
 
 
@@ -177,7 +178,7 @@ class _Builder:
 
     def __init__(self, placement: Placement, groups: list[Group]) -> None:
         self.p = placement
-        self.groups = groups
+        self.groups = list(groups)
         folder = str(PurePosixPath(placement.conftest).parent)
         self.folder = "" if folder == "." else folder
         self.package = placement.sources[0].package
@@ -216,15 +217,26 @@ class _Builder:
                 work.append((dep, place))
         return needers
 
-    def _place_helpers(self) -> None:
-        needers = self._needers()
+    def _base(self) -> str:
+        """The always-loaded module shared helpers live in (a helpers-only one when every
+        group loads under a guard)."""
         unguarded = [g.name for g in self.groups if not g.guards]
-        base = unguarded[0] if unguarded else None
+        if unguarded:
+            return unguarded[0]
+        self.groups.insert(0, Group(HELPERS, (), ()))
+        self.guards[HELPERS] = ()
+        return HELPERS
+
+    def _place_helpers(self) -> None:
+        """Each helper goes where it is needed: one module, the base module when several need
+        it, or the orchestrator when only its own statements (or nothing) do. A helper the
+        orchestrator or the base module needs is never left in a guarded module, whose import
+        would run it (and load that module) outside its guard."""
+        needers = self._needers()
+        fixture_units = set(self.home)
         for unit in self.p.units:
             index = unit.index
-            if index in self.home or index in self.p.dropped or self._is_import(index):
-                continue
-            if unit.segment.kind in ("docstring", "import"):
+            if index in self.home or index in self.p.dropped or unit.segment.kind in ("docstring", "import"):
                 continue
             places = needers.get(index, set())
             if len(places) == 1:
@@ -232,14 +244,20 @@ class _Builder:
             elif not places:
                 self.home[index] = ORCHESTRATOR
             else:
-                self.home[index] = base if base is not None else sorted(places)[0]
-        # The orchestrator's own statements need their helpers too: a helper only they need
-        # stays with them; one also needed by a module is already in the base module.
-        kept = [i for i, place in self.home.items() if place == ORCHESTRATOR]
-        for index in kept:
+                self.home[index] = self._base()
+        work = [i for i, place in self.home.items() if not self.guards.get(place, ())]
+        while work:
+            index = work.pop()
             for dep in self.p.deps[index]:
-                if dep not in self.home and not self._is_import(dep) and dep not in self.p.dropped:
-                    self.home[dep] = ORCHESTRATOR
+                if dep in fixture_units or dep in self.p.dropped or self._is_import(dep):
+                    continue
+                home = self.home.get(dep)
+                if home is None:
+                    self.home[dep] = self.home[index]
+                    work.append(dep)
+                elif home != ORCHESTRATOR and self.guards.get(home):
+                    self.home[dep] = self._base()
+                    work.append(dep)
 
     # -- texts ------------------------------------------------------------------------------
 

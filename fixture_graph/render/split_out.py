@@ -41,11 +41,11 @@ def render_split_text(plan: SplitPlan, rootdir: str, *, show_texts: bool = False
     for module in plan.modules:
         lines += ["", f"{show(module.file)} ({counted(len(module.fixtures), 'fixture')}, {_when(module)})"]
         names = ", ".join(f.name + (f" [{f.impact}]" if f.impact else "") for f in module.fixtures)
-        lines.append(f"  fixtures: {names}")
+        lines.append(f"  fixtures: {names or '(none: shared helpers only)'}")
         if module.helpers:
             lines.append(f"  helpers:  {', '.join(module.helpers)}")
         if module.shared:
-            lines.append(f"  from the base module: {', '.join(module.shared)}")
+            lines.append(f"  from {plan.modules[0].name}: {', '.join(module.shared)}")
         lines.append(f"  imports:  {'; '.join(module.imports) if module.imports else '(none)'}")
         if module.folder is not None:
             lines.append(
