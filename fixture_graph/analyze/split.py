@@ -1,8 +1,9 @@
 """``plan-split CONFTEST``: a proposed set of modules for a monolithic conftest, changing no file.
 
 The conftest's own fixtures (and those of the local modules it star-imports) are grouped by
-:mod:`fixture_graph.analyze.split_groups`; then every top-level statement of those files is
-placed exactly once (:mod:`fixture_graph.analyze.split_place`):
+:mod:`fixture_graph.analyze.split_groups`; then every top-level statement of those files
+(:mod:`fixture_graph.analyze.split_units`) is placed exactly once
+(:mod:`fixture_graph.analyze.split_place`):
 
 * a fixture goes to its group's module;
 * a helper (class, function, constant) goes to the one module that needs it, to the base module
@@ -27,7 +28,8 @@ from dataclasses import dataclass
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.placement import common_folder, is_below, node_folder, user_folders
 from fixture_graph.analyze.split_groups import group_fixtures
-from fixture_graph.analyze.split_place import Built, place_segments
+from fixture_graph.analyze.split_place import Built, build
+from fixture_graph.analyze.split_units import place_segments
 from fixture_graph.config import AnalyzeConfig
 from fixture_graph.measure import Measurements
 from fixture_graph.model import FixtureDef, FixtureKind, Resolution, ScanResult
@@ -126,7 +128,7 @@ def plan_split(ctx: Context, conftest: str, sources: tuple[SourceModule, ...]) -
     placement = place_segments(conftest, sources, fixtures, ctx.config.heavy_modules)
     guards = {f.id: placement.fixture_guards[f.id] for f in fixtures}
     groups = group_fixtures(ctx, [f.id for f in fixtures], guards)
-    built = placement.build(groups)
+    built = build(placement, groups)
     here = node_folder(fixtures[0].holder)
     modules = tuple(
         PlannedModule(

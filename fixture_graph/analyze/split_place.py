@@ -10,37 +10,18 @@ as an ``if`` around it, so nothing runs in a setting where it did not run before
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePosixPath
 
 from fixture_graph.analyze.rules_imports import heavy_module
 from fixture_graph.analyze.split_groups import Group
-from fixture_graph.analyze.split_text import (
-    condition,
-    guard_names,
-    indent,
-    rebase_import,
-    resolve_local,
-    wrapped,
-)
-from fixture_graph.model import FixtureDef
-from fixture_graph.scan.segments import Segment, SourceModule
+from fixture_graph.analyze.split_text import condition, guard_names, indent, rebase_import, wrapped
+from fixture_graph.analyze.split_units import Placement, Unit
 from fixture_graph.words import counted
 
 ORCHESTRATOR = ""
 HELPERS = "conftest_helpers"
 _STAR = "  # noqa: F401,F403"
-
-
-@dataclass(frozen=True, slots=True)
-class _Unit:
-    """A segment of one source file, numbered in reading order."""
-
-    index: int
-    source: int
-    file: str
-    segment: Segment
-    guards: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,109 +49,6 @@ class Built:
     kept: tuple[str, ...]
     always_heavy: tuple[str, ...]
     notes: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Placement:
-    """The statements of the files to split, their dependencies, and each fixture's statement."""
-
-    conftest: str
-    sources: tuple[SourceModule, ...]
-    units: tuple[_Unit, ...]
-    deps: dict[int, tuple[int, ...]]
-    guard_deps: dict[int, tuple[int, ...]]
-    fixture_unit: dict[str, int]
-    fixture_guards: dict[str, tuple[str, ...]]
-    dropped: frozenset[int]
-    heavy: tuple[str, ...]
-    notes: tuple[str, ...] = field(default=())
-
-    def build(self, groups: list[Group]) -> Built:
-        """Place every statement given the fixture groups and write each file's text."""
-        return _Builder(self, groups).run()
-
-
-def place_segments(
-    conftest: str, sources: tuple[SourceModule, ...], fixtures: list[FixtureDef], heavy: tuple[str, ...]
-) -> Placement:
-    """Number the statements of ``sources`` (the conftest first), find what each one reads,
-    and match each fixture to its ``def``."""
-    folder = str(PurePosixPath(conftest).parent)
-    files = {s.file: i for i, s in enumerate(sources)}
-    loader_guards: dict[str, tuple[str, ...]] = {}
-    dropped: set[int] = set()
-    units: list[_Unit] = []
-    for number, source in enumerate(sources):
-        for segment in source.segments:
-            index = len(units)
-            if number == 0 and segment.kind == "import" and segment.star and segment.module:
-                target = resolve_local(folder, segment.module, files)
-                if target is not None:
-                    loader_guards.setdefault(target, segment.guards)
-                    dropped.add(index)
-            units.append(_Unit(index, number, source.file, segment, ()))
-    units = [
-        _Unit(u.index, u.source, u.file, u.segment, (*loader_guards.get(u.file, ()), *u.segment.guards))
-        for u in units
-    ]
-    binders: dict[tuple[str, str], list[int]] = defaultdict(list)
-    anywhere: dict[str, list[int]] = defaultdict(list)
-    fixture_unit: dict[str, int] = {}
-    by_place = {(f.file, f.line): f.id for f in fixtures}
-    for unit in units:
-        segment = unit.segment
-        if unit.index in dropped:
-            continue
-        if segment.kind == "def":
-            matched = [
-                fid
-                for (file, line), fid in by_place.items()
-                if file == unit.file and segment.start <= line <= segment.end
-            ]
-            if matched:
-                for fixture_id in matched:
-                    fixture_unit[fixture_id] = unit.index
-                continue
-        for name in segment.binds:
-            binders[unit.file, name].append(unit.index)
-            anywhere[name].append(unit.index)
-    deps: dict[int, tuple[int, ...]] = {}
-    guard_deps: dict[int, tuple[int, ...]] = {}
-    for unit in units:
-        found: dict[int, None] = {}
-        for name in unit.segment.reads:
-            for binder in binders.get((unit.file, name)) or (
-                anywhere.get(name, []) if unit.source == 0 else []
-            ):
-                found[binder] = None
-        found.pop(unit.index, None)
-        deps[unit.index] = tuple(found)
-        by_guard: dict[int, None] = {}
-        for name in guard_names(unit.guards):
-            for binder in binders.get((unit.file, name)) or binders.get((conftest, name), []):
-                by_guard[binder] = None
-        guard_deps[unit.index] = tuple(by_guard)
-    guards = {fid: units[i].guards for fid, i in fixture_unit.items()}
-    missing = sorted(f.name for f in fixtures if f.id not in fixture_unit)
-    notes = (
-        (f"no definition found in the source for: {', '.join(missing)} (left in the conftest)",)
-        if missing
-        else ()
-    )
-    for fixture in fixtures:
-        guards.setdefault(fixture.id, ())
-    return Placement(
-        conftest,
-        sources,
-        tuple(units),
-        deps,
-        guard_deps,
-        fixture_unit,
-        guards,
-        frozenset(dropped),
-        heavy,
-        notes,
-    )
 
 
 class _Builder:
@@ -261,7 +139,7 @@ class _Builder:
 
     # -- texts ------------------------------------------------------------------------------
 
-    def _import_text(self, unit: _Unit) -> str:
+    def _import_text(self, unit: Unit) -> str:
         """The import as it must read from the conftest's folder (relative imports re-based)."""
         text = rebase_import(unit.segment.text, unit.segment.module or "", unit.file, self.folder)
         if text is None:
@@ -270,9 +148,9 @@ class _Builder:
         self.notes.append(f"re-based a relative import of {unit.file} for {where}: {text.strip()}")
         return text
 
-    def _needs(self, place: str) -> tuple[list[_Unit], dict[str, set[str]]]:
+    def _needs(self, place: str) -> tuple[list[Unit], dict[str, set[str]]]:
         """Import statements a place copies, and the names it takes from other modules."""
-        imports: dict[int, _Unit] = {}
+        imports: dict[int, Unit] = {}
         borrowed: dict[str, set[str]] = defaultdict(set)
         for index, home in self.home.items():
             if home != place:
@@ -300,7 +178,7 @@ class _Builder:
     def _module_ref(self, name: str) -> str:
         return f".{name}" if self.package else name
 
-    def _head(self, units: list[_Unit], borrowed: dict[str, set[str]], guards: tuple[str, ...]) -> str:
+    def _head(self, units: list[Unit], borrowed: dict[str, set[str]], guards: tuple[str, ...]) -> str:
         future = [u for u in units if u.segment.module == "__future__"]
         rest = [u for u in units if u.segment.module != "__future__"]
         texts = [self._import_text(u) for u in future]
@@ -321,7 +199,7 @@ class _Builder:
                 texts.append(f"from {self._module_ref(module)} import {', '.join(sorted(names))}\n")
         return "".join(texts)
 
-    def _module_text(self, group: Group, placed: list[_Unit]) -> tuple[str, list[_Unit], dict[str, set[str]]]:
+    def _module_text(self, group: Group, placed: list[Unit]) -> tuple[str, list[Unit], dict[str, set[str]]]:
         imports, borrowed = self._needs(group.name)
         count = sum(1 for u in placed if u.index in self.p.fixture_unit.values())
         what = f"{counted(count, 'fixture')} split out of {self.p.conftest} by fixture-graph plan-split"
@@ -368,6 +246,7 @@ class _Builder:
         return "".join(lines)
 
     def run(self) -> Built:
+        """Place every statement and write every file's text."""
         self._place_helpers()
         built: list[BuiltModule] = []
         always_heavy: set[str] = set()
@@ -421,3 +300,8 @@ class _Builder:
         return Built(
             tuple(built), orchestrator, kept, tuple(sorted(always_heavy)), tuple(dict.fromkeys(self.notes))
         )
+
+
+def build(placement: Placement, groups: list[Group]) -> Built:
+    """Place every statement of ``placement`` given the fixture groups, and write each file."""
+    return _Builder(placement, groups).run()
