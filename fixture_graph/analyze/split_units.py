@@ -31,7 +31,13 @@ class Unit:
 
 @dataclass(frozen=True)
 class Placement:
-    """The statements of the files to split, their dependencies, and each fixture's statement."""
+    """The statements of the files to split, their dependencies, and each fixture's statement.
+
+    ``deps`` maps a statement to the statements binding the names it reads, ``guard_deps`` to
+    those binding the names its guards read; ``fixture_unit`` maps a fixture id to its ``def``
+    and ``fixture_guards`` gives its guards; ``dropped`` are the conftest's star imports of the
+    files being split (the orchestrator replaces them).
+    """
 
     conftest: str
     sources: tuple[SourceModule, ...]
