@@ -127,17 +127,23 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
             )
 
 
-def _fixture_users(ctx: Context, imp: CollectionImport) -> list[FixtureDef] | None:
-    """The fixtures of ``imp.file`` that are the only users of the import, or None when some
-    user is not a fixture there (a helper, a class, a hook) or nothing uses it."""
+def _fixtures_by_function(ctx: Context) -> dict[str, dict[str, FixtureDef]]:
+    """file -> function name (``Class.name`` in a class) -> the user fixture it defines."""
+    out: dict[str, dict[str, FixtureDef]] = defaultdict(dict)
+    for fixture in ctx.scan.fixtures:
+        if ctx.is_user(fixture):
+            cls = fixture.holder.split("::")[1] if fixture.holder.count("::") == 1 else None
+            out[fixture.file].setdefault(f"{cls}.{fixture.func_name}" if cls else fixture.func_name, fixture)
+    return out
+
+
+def _fixture_users(imp: CollectionImport, defined: dict[str, FixtureDef]) -> list[FixtureDef] | None:
+    """The fixtures (of ``defined``, those of ``imp.file``) that are the only users of the
+    import, or None when some user is not a fixture there (a helper, a class, a hook) or
+    nothing uses it."""
     if not imp.used_by or imp.module_level:
         return None
-    by_function: dict[str, FixtureDef] = {}
-    for fixture in ctx.scan.fixtures:
-        if fixture.file == imp.file and ctx.is_user(fixture):
-            cls = fixture.holder.split("::")[1] if fixture.holder.count("::") == 1 else None
-            by_function.setdefault(f"{cls}.{fixture.func_name}" if cls else fixture.func_name, fixture)
-    users = [by_function.get(name) for name in imp.used_by]
+    users = [defined.get(name) for name in imp.used_by]
     if any(u is None for u in users):
         return None
     return sorted((u for u in users if u is not None), key=lambda f: (f.name, f.id))
@@ -154,13 +160,16 @@ def import_inside_fixtures(ctx: Context) -> Iterator[Finding]:
     bodies read (at most :data:`FEW_FIXTURES`), with how many tests reach those fixtures: every
     other run, and every other test's collection, would skip the import."""
     total = len(ctx.resolution.tests)
+    by_function: dict[str, dict[str, FixtureDef]] | None = None
     seen: set[tuple[str, int, str]] = set()
     for imp in ctx.scan.imports:
         key = (imp.file, imp.line, imp.module)
         if key in seen or heavy_module(imp.module, ctx.config.heavy_modules) is None:
             continue
         seen.add(key)
-        users = _fixture_users(ctx, imp)
+        if by_function is None:
+            by_function = _fixtures_by_function(ctx)
+        users = _fixture_users(imp, by_function.get(imp.file, {}))
         if not users or len(users) > FEW_FIXTURES:
             continue
         names = ", ".join(f.name for f in users)
