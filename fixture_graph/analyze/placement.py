@@ -14,6 +14,7 @@ and ``testpaths = tests``) is not proposed.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 
 from fixture_graph.analyze.context import Context
@@ -51,13 +52,37 @@ def is_below(folder: str, ancestor: str) -> bool:
     return not ancestor or folder == ancestor or folder.startswith(ancestor + "/")
 
 
-def user_folders(ctx: Context, fixture_ids: Iterable[str], outside: frozenset[str] = frozenset()) -> set[str]:
-    """The folders of the tests that reach any of ``fixture_ids`` and of the definitions that
-    request them directly (definitions in ``outside`` excepted: the group's own members)."""
+def tests_reaching(ctx: Context, fixture_ids: Iterable[str]) -> dict[str, list[str]]:
+    """Definition id -> node ids of the tests whose closure includes it, for ``fixture_ids``
+    only (an id no test reaches is absent). One pass over the tests; tests that share a
+    closure share its parts, so each distinct closure is filtered once."""
+    wanted = frozenset(fixture_ids)
+    out: dict[str, list[str]] = defaultdict(list)
+    seen: dict[int, list[str]] = {}
+    for test in ctx.resolution.tests:
+        hits = seen.get(id(test.parts)) if test.parts else None
+        if hits is None:
+            hits = [d for d in test.closure_defs if d in wanted]
+            if test.parts:
+                seen[id(test.parts)] = hits
+        for fixture_id in hits:
+            out[fixture_id].append(test.nodeid)
+    return out
+
+
+def user_folders(
+    ctx: Context,
+    fixture_ids: Iterable[str],
+    tests: dict[str, list[str]],
+    outside: frozenset[str] = frozenset(),
+) -> set[str]:
+    """The folders of the tests that reach any of ``fixture_ids`` (``tests``, from
+    :func:`tests_reaching`) and of the definitions that request them directly (definitions in
+    ``outside`` excepted: the group's own members)."""
     folders: set[str] = set()
     graph = ctx.graph
     for fixture_id in fixture_ids:
-        for nodeid in ctx.tests_of.get(fixture_id, ()):
+        for nodeid in tests.get(fixture_id, ()):
             item = ctx.items.get(nodeid)
             folders.add(item.file.rpartition("/")[0] if item is not None else node_folder(nodeid))
         if fixture_id in graph:
@@ -65,14 +90,6 @@ def user_folders(ctx: Context, fixture_ids: Iterable[str], outside: frozenset[st
                 if requester not in outside and requester in ctx.fixtures:
                     folders.add(node_folder(ctx.fixtures[requester].holder))
     return folders
-
-
-def home_folder(ctx: Context, fixture_ids: Iterable[str]) -> str | None:
-    """The deepest folder holding every user of the fixtures (None when nothing reaches them)."""
-    ids = frozenset(fixture_ids)
-    if not any(ctx.tests_of.get(i) for i in ids):
-        return None
-    return common_folder(sorted(user_folders(ctx, sorted(ids), ids)))
 
 
 def movable(fixture: FixtureDef) -> bool:
@@ -86,12 +103,14 @@ def _blocked(ctx: Context, fixture: FixtureDef, target: str) -> bool:
     return any(is_below(target, node_folder(ctx.fixtures[o].holder)) for o in ctx.overriders(fixture))
 
 
-def fixture_homes(ctx: Context) -> dict[str, str]:
+def fixture_homes(ctx: Context) -> tuple[dict[str, str], dict[str, list[str]]]:
     """Definition id -> the deeper folder it could move to, for every movable conftest fixture
-    whose users all sit strictly below its conftest's folder (see the module docstring)."""
+    whose users all sit strictly below its conftest's folder (see the module docstring); and
+    the tests reaching each movable fixture."""
     import networkx as nx
 
     graph = ctx.graph
+    reaching = tests_reaching(ctx, [f.id for f in ctx.scan.fixtures if movable(f)])
     cyclic = {n for part in nx.strongly_connected_components(graph) if len(part) > 1 for n in part}
     cyclic.update(n for n in graph if graph.has_edge(n, n))
     test_folder: dict[str, str] = {}
@@ -112,7 +131,7 @@ def fixture_homes(ctx: Context) -> dict[str, str]:
         fixture = ctx.fixtures[node]
         here = node_folder(fixture.holder)
         placed[node] = here
-        tests = ctx.tests_of.get(node)
+        tests = reaching.get(node)
         if not movable(fixture) or not tests:
             continue
         folders = {test_folder.get(t) or node_folder(t) for t in tests}
@@ -124,4 +143,4 @@ def fixture_homes(ctx: Context) -> dict[str, str]:
         if not gains_anything(here, home):
             continue
         homes[node] = placed[node] = home
-    return homes
+    return homes, reaching

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Location, Severity
+from fixture_graph.analyze.placement import tests_reaching
 from fixture_graph.analyze.registry import rule
 from fixture_graph.model import CollectionImport, FixtureDef
 from fixture_graph.words import counted
@@ -162,6 +163,7 @@ def import_inside_fixtures(ctx: Context) -> Iterator[Finding]:
     total = len(ctx.resolution.tests)
     by_function: dict[str, dict[str, FixtureDef]] | None = None
     seen: set[tuple[str, int, str]] = set()
+    candidates: list[tuple[CollectionImport, list[FixtureDef]]] = []
     for imp in ctx.scan.imports:
         key = (imp.file, imp.line, imp.module)
         if key in seen or heavy_module(imp.module, ctx.config.heavy_modules) is None:
@@ -170,10 +172,14 @@ def import_inside_fixtures(ctx: Context) -> Iterator[Finding]:
         if by_function is None:
             by_function = _fixtures_by_function(ctx)
         users = _fixture_users(imp, by_function.get(imp.file, {}))
-        if not users or len(users) > FEW_FIXTURES:
-            continue
+        if users and len(users) <= FEW_FIXTURES:
+            candidates.append((imp, users))
+    if not candidates:
+        return
+    reaching = tests_reaching(ctx, {f.id for _, users in candidates for f in users})
+    for imp, users in candidates:
         names = ", ".join(f.name for f in users)
-        reached = {t for f in users for t in ctx.tests_of.get(f.id, ())}
+        reached = {t for f in users for t in reaching.get(f.id, ())}
         yield Finding(
             code="FG018",
             severity=Severity.INFO,

@@ -36,13 +36,14 @@ def move_fixture(ctx: Context) -> Iterator[Finding]:
     too) all sit strictly below their conftest's folder; the target is the deepest folder
     holding them all. A chain used only there moves together."""
     groups: dict[tuple[str, str], list[FixtureDef]] = defaultdict(list)
-    for fixture_id, target in fixture_homes(ctx).items():
+    homes, reaching = fixture_homes(ctx)
+    for fixture_id, target in homes.items():
         fixture = ctx.fixtures[fixture_id]
         groups[fixture.file, target].append(fixture)
     for (file, target), members in sorted(groups.items()):
         members.sort(key=lambda f: (f.line, f.id))
         first = members[0]
-        tests = len({t for f in members for t in ctx.tests_of.get(f.id, ())})
+        tests = len({t for f in members for t in reaching.get(f.id, ())})
         registered = sorted({f.registered_in for f in members if f.registered_in != file})
         via = f" (registered by {', '.join(registered)})" if registered else ""
         names = ", ".join(f.name for f in members)

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fixture_graph.analyze.context import Context
-from fixture_graph.analyze.placement import common_folder, is_below, node_folder, user_folders
+from fixture_graph.analyze.placement import common_folder, is_below, node_folder, tests_reaching, user_folders
 from fixture_graph.analyze.split_groups import group_fixtures
 from fixture_graph.analyze.split_place import Built, build
 from fixture_graph.analyze.split_units import place_segments
@@ -130,13 +130,14 @@ def plan_split(ctx: Context, conftest: str, sources: tuple[SourceModule, ...]) -
     groups = group_fixtures(ctx, [f.id for f in fixtures], guards)
     built = build(placement, groups)
     here = node_folder(fixtures[0].holder)
+    reaching = tests_reaching(ctx, [f.id for f in fixtures])
     modules = tuple(
         PlannedModule(
             name=module.name,
             file=module.file,
             guards=module.guards,
-            folder=_folder(ctx, module.members, here),
-            fixtures=tuple(_fixture(ctx, ctx.fixtures[m]) for m in module.members),
+            folder=_folder(ctx, module.members, here, reaching),
+            fixtures=tuple(_fixture(ctx.fixtures[m], len(reaching.get(m, ()))) for m in module.members),
             helpers=module.helpers,
             imports=module.imports,
             shared=module.shared,
@@ -180,7 +181,7 @@ def _planned(ctx: Context, conftest: str, files: set[str]) -> list[FixtureDef]:
     )
 
 
-def _fixture(ctx: Context, fixture: FixtureDef) -> PlannedFixture:
+def _fixture(fixture: FixtureDef, tests: int) -> PlannedFixture:
     return PlannedFixture(
         id=fixture.id,
         name=fixture.name,
@@ -188,15 +189,15 @@ def _fixture(ctx: Context, fixture: FixtureDef) -> PlannedFixture:
         impact=fixture.impact,
         file=fixture.file,
         line=fixture.line,
-        tests=ctx.fan_in.get(fixture.id, 0),
+        tests=tests,
     )
 
 
-def _folder(ctx: Context, members: tuple[str, ...], here: str) -> str | None:
+def _folder(ctx: Context, members: tuple[str, ...], here: str, reaching: dict[str, list[str]]) -> str | None:
     """A folder strictly below the conftest's holding every user of the module's fixtures."""
-    if not any(ctx.tests_of.get(m) for m in members):
+    if not any(reaching.get(m) for m in members):
         return None
-    home = common_folder(sorted(user_folders(ctx, members, frozenset(members))))
+    home = common_folder(sorted(user_folders(ctx, members, reaching, frozenset(members))))
     if home is None or home == here or not is_below(home, here):
         return None
     return home
