@@ -364,4 +364,39 @@ RULE_DOCS: dict[str, RuleDoc] = {
         ),
         args=("--workers", "4"),
     ),
+    "FG017": RuleDoc(
+        why="A conftest's fixtures are visible to every test below its folder, and pytest imports "
+        "it for every run. Fixtures only the tests of one subfolder reach belong in that "
+        "subfolder's conftest: the other tests stop seeing them and the shared conftest stays small.",
+        example=(
+            ("conftest.py", "import pytest\n\n@pytest.fixture\ndef engine(): ...\n"),
+            ("integration/test_db.py", "def test_query(engine): ...\n"),
+            ("unit/test_math.py", "def test_add(): ...\n"),
+        ),
+        fixed=(
+            ("integration/conftest.py", "import pytest\n\n@pytest.fixture\ndef engine(): ...\n"),
+            ("integration/test_db.py", "def test_query(engine): ...\n"),
+            ("unit/test_math.py", "def test_add(): ...\n"),
+        ),
+    ),
+    "FG018": RuleDoc(
+        why="A heavy import at the top of a conftest runs at every collection; when only a few "
+        "fixtures read it, importing it inside them means only runs that set them up pay for it.",
+        example=(
+            (
+                "conftest.py",
+                "import pandas\nimport pytest\n\n"
+                "@pytest.fixture\ndef frame():\n    return pandas.DataFrame()\n",
+            ),
+            ("test_frame.py", "def test_frame(frame): ...\n\ndef test_plain(): ...\n"),
+        ),
+        fixed=(
+            (
+                "conftest.py",
+                "import pytest\n\n@pytest.fixture\ndef frame():\n    import pandas\n\n"
+                "    return pandas.DataFrame()\n",
+            ),
+            ("test_frame.py", "def test_frame(frame): ...\n\ndef test_plain(): ...\n"),
+        ),
+    ),
 }

@@ -15,8 +15,13 @@ from collections.abc import Iterator
 
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Location, Severity
+from fixture_graph.analyze.placement import tests_reaching
 from fixture_graph.analyze.registry import rule
-from fixture_graph.model import CollectionImport
+from fixture_graph.model import CollectionImport, FixtureDef
+from fixture_graph.words import counted
+
+#: FG018 names at most this many fixtures: beyond that the import is the file's business.
+FEW_FIXTURES = 3
 
 
 def _heavy_levels(ctx: Context) -> set[str]:
@@ -25,7 +30,8 @@ def _heavy_levels(ctx: Context) -> set[str]:
     return {level for level, _ in ranked[:2]}
 
 
-def _heavy_module(module: str, heavy: tuple[str, ...]) -> str | None:
+def heavy_module(module: str, heavy: tuple[str, ...]) -> str | None:
+    """The entry of ``heavy`` (``heavy-modules``) that ``module`` is or is inside, else None."""
     if module.startswith("."):
         return None
     return next((h for h in heavy if module == h or module.startswith(h + ".")), None)
@@ -81,7 +87,7 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
             continue
         via = "" if imp.file == imp.loaded_by else f" (loaded by {imp.loaded_by})"
         guard = f" (guarded by {' and '.join(imp.guards)})" if imp.guards else ""
-        matched = _heavy_module(imp.module, ctx.config.heavy_modules)
+        matched = heavy_module(imp.module, ctx.config.heavy_modules)
         if matched is not None:
             reported.add(key)
             yield Finding(
@@ -120,3 +126,77 @@ def collection_time_import(ctx: Context) -> Iterator[Finding]:
                 ),
                 key=f"FG009:{imp.file}:{imp.module}",
             )
+
+
+def _fixtures_by_function(ctx: Context) -> dict[str, dict[str, FixtureDef]]:
+    """file -> function name (``Class.name`` in a class) -> the user fixture it defines."""
+    out: dict[str, dict[str, FixtureDef]] = defaultdict(dict)
+    for fixture in ctx.scan.fixtures:
+        if ctx.is_user(fixture):
+            cls = fixture.holder.split("::")[1] if fixture.holder.count("::") == 1 else None
+            out[fixture.file].setdefault(f"{cls}.{fixture.func_name}" if cls else fixture.func_name, fixture)
+    return out
+
+
+def _fixture_users(imp: CollectionImport, defined: dict[str, FixtureDef]) -> list[FixtureDef] | None:
+    """The fixtures (of ``defined``, those of ``imp.file``) that are the only users of the
+    import, or None when some user is not a fixture there (a helper, a class, a hook) or
+    nothing uses it."""
+    if not imp.used_by or imp.module_level:
+        return None
+    users = [defined.get(name) for name in imp.used_by]
+    if any(u is None for u in users):
+        return None
+    return sorted((u for u in users if u is not None), key=lambda f: (f.name, f.id))
+
+
+@rule(
+    "FG018",
+    "import-inside-fixtures",
+    Severity.INFO,
+    "A heavy collection-time import that only a few fixtures use: import it inside them.",
+)
+def import_inside_fixtures(ctx: Context) -> Iterator[Finding]:
+    """Heavy-module imports of a conftest (or a module it loads) whose names only a few fixture
+    bodies read (at most :data:`FEW_FIXTURES`), with how many tests reach those fixtures: every
+    other run, and every other test's collection, would skip the import."""
+    total = len(ctx.resolution.tests)
+    by_function: dict[str, dict[str, FixtureDef]] | None = None
+    seen: set[tuple[str, int, str]] = set()
+    candidates: list[tuple[CollectionImport, list[FixtureDef]]] = []
+    for imp in ctx.scan.imports:
+        key = (imp.file, imp.line, imp.module)
+        if key in seen or heavy_module(imp.module, ctx.config.heavy_modules) is None:
+            continue
+        seen.add(key)
+        if by_function is None:
+            by_function = _fixtures_by_function(ctx)
+        users = _fixture_users(imp, by_function.get(imp.file, {}))
+        if users and len(users) <= FEW_FIXTURES:
+            candidates.append((imp, users))
+    if not candidates:
+        return
+    reaching = tests_reaching(ctx, {f.id for _, users in candidates for f in users})
+    for imp, users in candidates:
+        names = ", ".join(f.name for f in users)
+        reached = {t for f in users for t in reaching.get(f.id, ())}
+        yield Finding(
+            code="FG018",
+            severity=Severity.INFO,
+            message=(
+                f"'{imp.module}' is imported at collection in {imp.file} but only "
+                f"{counted(len(users), 'fixture')} {'uses' if len(users) == 1 else 'use'} it ({names}), "
+                f"reached by {len(reached)} of "
+                f"{counted(total, 'test')}: import it inside these fixtures: {names}"
+            ),
+            file=imp.file,
+            line=imp.line,
+            symbol=f"{imp.file}::{imp.module}",
+            related=tuple(Location(f.file, f.line, f.name) for f in users),
+            fix=(
+                f"move the import into the body of {names}; then only a run that sets "
+                f"{'it' if len(users) == 1 else 'them'} up (for {counted(len(reached), 'test')}) "
+                f"imports '{imp.module}'"
+            ),
+            key=f"FG018:{imp.file}:{imp.module}",
+        )

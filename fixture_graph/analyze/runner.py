@@ -9,6 +9,7 @@ from fixture_graph.analyze import (
     rules_graph,
     rules_imports,
     rules_measured,
+    rules_placement,
     rules_scope,
     rules_usage,
     rules_xdist,
@@ -26,6 +27,7 @@ _RULE_MODULES = (
     rules_imports,
     rules_measured,
     rules_scope,
+    rules_placement,
     rules_usage,
     rules_xdist,
 )  # importing them registers the rules

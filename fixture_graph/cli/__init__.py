@@ -19,6 +19,7 @@ from fixture_graph.cli.affected_cmd import affected
 from fixture_graph.cli.common import ExitCode, error_line
 from fixture_graph.cli.diff_cmd import diff
 from fixture_graph.cli.help import CONTEXT_SETTINGS
+from fixture_graph.cli.plan_split_cmd import plan_split
 from fixture_graph.cli.query_cmd import tree, uses, why
 from fixture_graph.cli.rules_cmd import rule, rules
 from fixture_graph.cli.scan_cmd import scan
@@ -93,3 +94,4 @@ main.add_command(verify)
 main.add_command(why)
 main.add_command(tree)
 main.add_command(uses)
+main.add_command(plan_split)
