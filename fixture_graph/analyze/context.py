@@ -6,10 +6,12 @@ definition, which definitions are visible where) happens here, once, in linear t
 
 from __future__ import annotations
 
+from array import array
 from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from fixture_graph.analyze.findings import Chain, FanOut, TestCost
 from fixture_graph.config import AnalyzeConfig
@@ -26,6 +28,32 @@ if TYPE_CHECKING:
     from fixture_graph.analyze.fanout import Setups
 
 USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
+
+
+class NodeIds(Sequence[str]):
+    """Node ids picked from a shared tuple by an array of positions (read-only)."""
+
+    __slots__ = ("_nodeids", "_positions")
+
+    def __init__(self, nodeids: tuple[str, ...], positions: array[int]) -> None:
+        self._nodeids = nodeids
+        self._positions = positions
+
+    def __len__(self) -> int:
+        return len(self._positions)
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[str]: ...
+    def __getitem__(self, index: int | slice) -> str | Sequence[str]:
+        if isinstance(index, slice):
+            return [self._nodeids[i] for i in self._positions[index]]
+        return self._nodeids[self._positions[index]]
+
+    def __iter__(self) -> Iterator[str]:
+        nodeids = self._nodeids
+        return (nodeids[i] for i in self._positions)
 
 
 @dataclass
@@ -90,17 +118,26 @@ class Context:
         return counts
 
     @cached_property
-    def tests_of(self) -> dict[str, list[str]]:
-        """Definition id -> node ids of the tests whose closure includes it (in test order)."""
-        out: dict[str, list[str]] = defaultdict(list)
+    def tests_of(self) -> dict[str, Sequence[str]]:
+        """Definition id -> node ids of the tests whose closure includes it (in test order).
+
+        Each value is a :class:`NodeIds` (4 bytes per test: a suite's closures hold millions
+        of (definition, test) pairs).
+        """
+        tests = self.resolution.tests
+        nodeids = tuple(t.nodeid for t in tests)
+        indexes: dict[str, array[int]] = {}
         closures: dict[int, tuple[str, ...]] = {}  # by id(parts): tests that share a closure share its parts
-        for test in self.resolution.tests:
+        for position, test in enumerate(tests):
             defs = closures.get(id(test.parts))
             if defs is None:
                 defs = closures[id(test.parts)] = test.closure_defs
             for fixture_id in defs:
-                out[fixture_id].append(test.nodeid)
-        return out
+                found = indexes.get(fixture_id)
+                if found is None:
+                    found = indexes[fixture_id] = array("I")
+                found.append(position)
+        return {fixture_id: NodeIds(nodeids, found) for fixture_id, found in indexes.items()}
 
     @cached_property
     def test_items(self) -> dict[str, TestItems]:

@@ -14,8 +14,7 @@ and ``testpaths = tests``) is not proposed.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from fixture_graph.analyze.context import Context
 from fixture_graph.model import FixtureDef, FixtureKind
@@ -52,28 +51,17 @@ def is_below(folder: str, ancestor: str) -> bool:
     return not ancestor or folder == ancestor or folder.startswith(ancestor + "/")
 
 
-def tests_reaching(ctx: Context, fixture_ids: Iterable[str]) -> dict[str, list[str]]:
+def tests_reaching(ctx: Context, fixture_ids: Iterable[str]) -> dict[str, Sequence[str]]:
     """Definition id -> node ids of the tests whose closure includes it, for ``fixture_ids``
-    only (an id no test reaches is absent). One pass over the tests; tests that share a
-    closure share its parts, so each distinct closure is filtered once."""
-    wanted = frozenset(fixture_ids)
-    out: dict[str, list[str]] = defaultdict(list)
-    seen: dict[int, list[str]] = {}
-    for test in ctx.resolution.tests:
-        hits = seen.get(id(test.parts)) if test.parts else None
-        if hits is None:
-            hits = [d for d in test.closure_defs if d in wanted]
-            if test.parts:
-                seen[id(test.parts)] = hits
-        for fixture_id in hits:
-            out[fixture_id].append(test.nodeid)
-    return out
+    only (an id no test reaches is absent), from :attr:`Context.tests_of`."""
+    tests_of = ctx.tests_of
+    return {fixture_id: tests_of[fixture_id] for fixture_id in fixture_ids if fixture_id in tests_of}
 
 
 def user_folders(
     ctx: Context,
     fixture_ids: Iterable[str],
-    tests: dict[str, list[str]],
+    tests: dict[str, Sequence[str]],
     outside: frozenset[str] = frozenset(),
 ) -> set[str]:
     """The folders of the tests that reach any of ``fixture_ids`` (``tests``, from
@@ -103,7 +91,7 @@ def _blocked(ctx: Context, fixture: FixtureDef, target: str) -> bool:
     return any(is_below(target, node_folder(ctx.fixtures[o].holder)) for o in ctx.overriders(fixture))
 
 
-def fixture_homes(ctx: Context) -> tuple[dict[str, str], dict[str, list[str]]]:
+def fixture_homes(ctx: Context) -> tuple[dict[str, str], dict[str, Sequence[str]]]:
     """Definition id -> the deeper folder it could move to, for every movable conftest fixture
     whose users all sit strictly below its conftest's folder (see the module docstring); and
     the tests reaching each movable fixture."""

@@ -23,6 +23,7 @@ cost is shown beside it.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fixture_graph.analyze.context import Context
@@ -193,7 +194,9 @@ def _fixture(fixture: FixtureDef, tests: int) -> PlannedFixture:
     )
 
 
-def _folder(ctx: Context, members: tuple[str, ...], here: str, reaching: dict[str, list[str]]) -> str | None:
+def _folder(
+    ctx: Context, members: tuple[str, ...], here: str, reaching: dict[str, Sequence[str]]
+) -> str | None:
     """A folder strictly below the conftest's holding every user of the module's fixtures."""
     if not any(reaching.get(m) for m in members):
         return None
