@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, overload
@@ -145,11 +145,11 @@ class Context:
         return items_per_test(self.scan, self.resolution)
 
     @cached_property
-    def test_units(self) -> dict[str, tuple[str | None, str]]:
+    def test_units(self) -> Mapping[str, tuple[str | None, str]]:
         """Node id -> (the class node it is in, or None; its module node)."""
-        from fixture_graph.analyze.fanout import test_units
+        from fixture_graph.analyze.fanout import TestUnits
 
-        return test_units(self)
+        return TestUnits(self.items)
 
     @cached_property
     def suite_directory(self) -> str:

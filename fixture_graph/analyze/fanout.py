@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -70,20 +70,29 @@ def module_of(item: TestItem) -> str:
     return next((a for a in item.ancestors if a.endswith(".py")), item.nodeid.split("::", 1)[0])
 
 
-def test_units(ctx: Context) -> dict[str, tuple[str | None, str]]:
-    """Node id -> (its class node or None, its module node), computed once per run (the tests
-    of one class or module share one pair)."""
-    shared: dict[tuple[str, ...], tuple[str | None, str]] = {}
-    out: dict[str, tuple[str | None, str]] = {}
-    for test in ctx.scan.tests:
-        # Both are read from the ancestors, but for a test with no module among them.
-        pair = shared.get(test.ancestors)
+class TestUnits(Mapping[str, tuple[str | None, str]]):
+    """Node id -> (its class node or None, its module node), read from the test's ancestors on
+    access; the tests of one class or module share one pair, and nothing is stored per test."""
+
+    def __init__(self, items: Mapping[str, TestItem]) -> None:
+        self._items = items
+        self._shared: dict[tuple[str, ...], tuple[str | None, str]] = {}
+
+    def __getitem__(self, nodeid: str) -> tuple[str | None, str]:
+        test = self._items[nodeid]
+        pair = self._shared.get(test.ancestors)
         if pair is None:
             pair = (unit_of(Scope.CLASS, test), module_of(test))
+            # Both are read from the ancestors, but for a test with no module among them.
             if any(a.endswith(".py") for a in test.ancestors):
-                shared[test.ancestors] = pair
-        out[test.nodeid] = pair
-    return out
+                self._shared[test.ancestors] = pair
+        return pair
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
 
 
 def setups_at(ctx: Context, fixture_id: str, scope: Scope) -> Setups:
