@@ -88,6 +88,13 @@ class FixtureDef:
     loop_scope_source: str | None = None
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
+    # The parameters the body never reads (() when the scan cannot tell), the code's shape
+    # (docstring, comments and layout left out), whether it only returns a literal, and the
+    # earlier definitions in the same module or class that this one rebinds: (line, shape).
+    unread: tuple[str, ...] = ()
+    shape_hash: str = ""
+    constant: bool = False
+    redefines: tuple[tuple[int, str], ...] = ()
 
     @property
     def scope_is_dynamic(self) -> bool:
@@ -156,6 +163,8 @@ class TestItem:
     # Every argname of its ``parametrize`` marks, indirect ones included: a fixture's own
     # ``params`` do not multiply the items for these (pytest gives the mark precedence).
     marked_params: tuple[str, ...] = ()
+    # The parameters the body never reads (() when the scan cannot tell: a stub body, locals()).
+    unread: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -5,7 +5,7 @@ everything sorted, so every output format shows the same findings in the same or
 
 from __future__ import annotations
 
-from fixture_graph.analyze import rules_graph, rules_imports, rules_measured, rules_usage
+from fixture_graph.analyze import rules_body, rules_graph, rules_imports, rules_measured, rules_usage
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Analysis, Finding
 from fixture_graph.analyze.registry import RULES, selected
@@ -15,6 +15,7 @@ from fixture_graph.model import Resolution, ScanResult
 
 __all__ = ["RULES", "Analysis", "run_analysis"]
 _RULE_MODULES = (
+    rules_body,
     rules_graph,
     rules_imports,
     rules_measured,

@@ -1119,6 +1119,7 @@ class _Scan:
                 unread_decorators=unread,
                 param_cases=cases,
                 marked_params=tuple(dict.fromkeys(n for m in marks.parametrize for n in m.argnames)),
+                unread=() if is_unittest else func.unread,
             )
         )
 
@@ -1441,6 +1442,10 @@ class _Scan:
                     loop_scope_source=loop[1] if loop else None,
                     suppress=func.suppress,
                     body_hash=func.body_hash,
+                    unread=func.unread,
+                    shape_hash=func.shape_hash,
+                    constant=func.constant,
+                    redefines=func.redefines,
                 )
             )
 
