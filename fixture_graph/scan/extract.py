@@ -847,9 +847,8 @@ class _Extractor:
             argnames = argnames[patches:]
         shape, constant = "", False
         if fixture is not None:
-            others = "|".join(ast.dump(d) for i, d in enumerate(node.decorator_list) if i != fixture_at)
             if not reads.is_stub(node.body):  # a placeholder or no-op override: no code to share
-                shape = reads.shape_hash(node, f"{fixture!r}|{others}")
+                shape = reads.shape_hash(node, repr(fixture), fixture_at)
             constant = reads.constant_value(node)
         info = FuncInfo(
             name=node.name,

@@ -115,18 +115,51 @@ def constant_value(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return all(isinstance(sub, _LITERAL_NODES) for sub in ast.walk(body[0].value))
 
 
-def shape_hash(node: ast.FunctionDef | ast.AsyncFunctionDef, decorators: str) -> str:
-    """A short hash of the function's code as the AST sees it: its name, signature, annotations
-    and body, without docstring, comments, layout or line numbers. ``decorators`` stands for the
-    decorator list, normalized by the caller (a fixture's spec rather than how it is spelled)."""
+def shape_hash(node: ast.FunctionDef | ast.AsyncFunctionDef, spec: str, fixture_at: int) -> str:
+    """A short hash of the function's code as the AST sees it: its name, signature, annotations,
+    body and decorators, without docstring, comments, layout or line numbers. The fixture
+    decorator (at index ``fixture_at``) counts as ``spec``, its normalized arguments, rather
+    than as spelled (``@fixture`` and ``@pytest.fixture()`` are the same)."""
     body = _without_docstring(node.body)
-    parts = [
-        type(node).__name__,
-        node.name,
-        ast.dump(node.args),
-        ast.dump(node.returns) if node.returns is not None else "",
-        *(ast.dump(stmt) for stmt in body),
-        decorators,
-    ]
+    parts = [type(node).__name__, node.name, spec, *_tokens(node.args)]
+    for index, decorator in enumerate(node.decorator_list):
+        if index != fixture_at:
+            parts.extend(_tokens(decorator))
+    if node.returns is not None:
+        parts.extend(_tokens(node.returns))
+    for stmt in body:
+        parts.extend(_tokens(stmt))
     digest = hashlib.blake2b("\0".join(parts).encode("utf-8", "surrogatepass"), digest_size=8)
     return digest.hexdigest()
+
+
+def _tokens(root: ast.AST) -> list[str]:
+    """The tree as a flat list of node types, field names, list lengths and plain values, in a
+    fixed order: what ``ast.dump`` shows (no line numbers), built without recursion, so a
+    deeply nested expression never exhausts the stack."""
+    out: list[str] = []
+    stack: list[object] = [root]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, ast.AST):
+            out.append(type(item).__name__)
+            for field in reversed(item._fields):
+                stack.append(getattr(item, field, None))
+                stack.append(_Field(field))
+        elif isinstance(item, list):
+            out.append(f"[{len(item)}")
+            stack.extend(reversed(item))
+        elif isinstance(item, _Field):
+            out.append(f".{item.name}")
+        else:
+            out.append(repr(item))
+    return out
+
+
+class _Field:
+    """A field-name marker on :func:`_tokens`' stack."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
