@@ -51,6 +51,15 @@ def unread(source: str) -> tuple[str, ...]:
     return reads.unread_params(node, [a.arg for a in node.args.args])
 
 
+def unread_by_text(source: str) -> tuple[str, ...]:
+    """As the extractor asks: with the body's source text, from its first statement."""
+    node = func(source)
+    lines = textwrap.dedent(source).splitlines(keepends=True)
+    first = node.body[0]
+    text = lines[first.lineno - 1][first.col_offset :] + "".join(lines[first.lineno : node.end_lineno])
+    return reads.unread_params(node, [a.arg for a in node.args.args], text)
+
+
 # -- what counts as a read -------------------------------------------------------------------
 
 
@@ -74,6 +83,25 @@ def unread(source: str) -> tuple[str, ...]:
 )
 def test_reads_any_load_anywhere_in_the_body(source: str, expected: tuple[str, ...]) -> None:
     assert unread(source) == expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("def f(a, b):\n    return a\n", ("b",)),
+        ("def f(a, b): return a\n", ("b",)),  # the signature is not the body
+        ("def f(a):\n    return x.a  # any mention is taken as a read\n", ()),
+        ("def f(a):\n    return 'a'\n", ()),
+        ("def f(a):\n    # locals() in a comment is no call\n    return 1\n", ("a",)),
+        ("def f(a):\n    return locals()\n", ()),
+        ("def f(a, b):\n    return request.getfixturevalue('b')\n", ("a",)),
+        ("def f(a):\n    return 'é'\n", ("a",)),  # non-ASCII text: the walk decides
+    ],
+)
+def test_with_the_body_text_absent_names_are_unread_and_mentions_are_reads(
+    source: str, expected: tuple[str, ...]
+) -> None:
+    assert unread_by_text(source) == expected
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,7 @@ from fixture_graph.scope import Scope
 # the convention (ruff's dummy-variable-rgx, pylint's ignored-argument-names) for "unused on
 # purpose"; ``self``/``cls`` are never requests.
 _NOT_REPORTED = frozenset({"request", "self", "cls"})
+_LISTED = 5  # copies named in a message; the related locations hold them all
 
 
 def _skipped(name: str) -> bool:
@@ -274,7 +275,9 @@ def _common_dir(files: list[str]) -> str | None:
 def _copies_finding(ctx: Context, name: str, copies: list[FixtureDef]) -> Finding:
     first = copies[0]
     files = sorted({c.file for c in copies})
-    places = ", ".join(f"{c.file}:{c.line}" for c in copies)
+    places = ", ".join(f"{c.file}:{c.line}" for c in copies[:_LISTED])
+    if len(copies) > _LISTED:
+        places += f", ... {len(copies) - _LISTED} more"
     common = _common_dir(files)
     if len(files) == 1:
         target = f"the module level of {files[0]}"
@@ -297,7 +300,7 @@ def _copies_finding(ctx: Context, name: str, copies: list[FixtureDef]) -> Findin
         symbol=first.id,
         related=tuple(loc(ctx, c.id, f"copy {c.id}") for c in copies),
         fix=fix,
-        key=f"FG015:{name}:copies:{'|'.join(c.id for c in copies)}",
+        key=f"FG015:{name}:copies:{first.shape_hash}",
     )
 
 

@@ -871,7 +871,9 @@ class _Extractor:
             docstring=_docstring(node),
             suppress=self._suppressed_between(line, node.lineno),
             body_hash=self._source_hash(line, node.end_lineno or node.lineno),
-            unread=() if hidden is not None else reads.unread_params(node, argnames),
+            unread_mask=0
+            if hidden is not None
+            else reads.mask(argnames, reads.unread_params(node, argnames, self._body_text(node))),
             shape_hash=shape,
             constant=constant,
         )
@@ -945,6 +947,17 @@ class _Extractor:
             return True
         segment = "".join(self.lines[node.lineno - 1 : node.end_lineno or len(self.lines)])
         return word in segment or not segment.isascii()
+
+    def _body_text(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The source of the function's body (from its first statement), or None when the
+        lines may not be numbered as the parser numbers them (see ``plain_lines``)."""
+        if not self.plain_lines or not node.body:
+            return None
+        first = node.body[0]
+        lines = self.lines[first.lineno - 1 : node.end_lineno or first.lineno]
+        if not lines:
+            return None
+        return lines[0][first.col_offset :] + "".join(lines[1:])
 
     def _source_hash(self, first: int, last: int) -> str:
         """A short hash of a definition's source lines, so a diff can tell an edited fixture."""

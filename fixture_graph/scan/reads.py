@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import ast
 import hashlib
+import re
 from collections.abc import Iterable
 
 # Calls that read a function's locals without naming them: with one in the body, any parameter
 # may be read, so the scan claims nothing about the function.
 _FRAME_READERS = frozenset({"locals", "vars", "eval", "exec", "_getframe", "currentframe", "getargvalues"})
+# Words after which the text alone cannot decide: a call above, or getfixturevalue.
+_DYNAMIC_WORDS = _FRAME_READERS | {"getfixturevalue"}
 # Nodes a literal value is built from (no call, no attribute, no subscript: no user code runs).
 _LITERAL_NODES = (
     ast.Constant,
@@ -34,6 +37,15 @@ _LITERAL_NODES = (
     ast.unaryop,
     ast.operator,
 )
+
+
+# An identifier in source text (ASCII: non-ASCII source is always walked, since the parser
+# NFKC-normalizes identifiers).
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+# Fields holding nodes without children (``Load()``, ``Add()``), skipped by the walk, and the
+# child fields of each node type, computed once (as ``extract._walk_bodies`` does).
+_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
 def _is_text_or_ellipsis(stmt: ast.stmt) -> bool:
@@ -61,7 +73,9 @@ def is_stub(body: list[ast.stmt]) -> bool:
     return all(isinstance(stmt, ast.Pass) or _is_text_or_ellipsis(stmt) for stmt in body)
 
 
-def unread_params(node: ast.FunctionDef | ast.AsyncFunctionDef, names: Iterable[str]) -> tuple[str, ...]:
+def unread_params(
+    node: ast.FunctionDef | ast.AsyncFunctionDef, names: Iterable[str], text: str | None = None
+) -> tuple[str, ...]:
     """The ``names`` (parameters pytest fills) that the body never reads, in signature order.
 
     A read is any load of the name anywhere in the body, nested functions, lambdas,
@@ -70,36 +84,78 @@ def unread_params(node: ast.FunctionDef | ast.AsyncFunctionDef, names: Iterable[
     ``getfixturevalue("name")`` of it. The answer is ``()`` (nothing claimed) for a stub body
     (see :func:`is_stub`) and when the body may read locals without naming them (``locals()``,
     ``vars()``, ``eval``, ``exec``, frame inspection, or ``getfixturevalue`` of a computed name).
+
+    ``text``, the body's ASCII source, spares the walk: a name the text never mentions is
+    certainly not read (the parser takes identifiers from the text as written), and one it
+    mentions anywhere (code, string, comment, attribute) is taken as read, a missed finding but
+    never a false one. The body is walked only when the text names one of the calls above, to
+    see whether it is really called. Without ``text`` (or for non-ASCII source, whose
+    identifiers the parser normalizes) the walk decides alone.
     """
     wanted = dict.fromkeys(n for n in names if n)
     if not wanted or is_stub(node.body):
         return ()
+    if text is not None and text.isascii():
+        words = set(_WORD.findall(text))
+        absent = [n for n in wanted if n not in words]
+        if not absent or words.isdisjoint(_DYNAMIC_WORDS):
+            return tuple(absent)
+        return tuple(n for n in _walk(node, wanted) if n in absent)
+    return _walk(node, wanted)
+
+
+def _walk(node: ast.FunctionDef | ast.AsyncFunctionDef, wanted: dict[str, None]) -> tuple[str, ...]:
+    """The AST reading of :func:`unread_params`: ``wanted`` less every name the body reads."""
     read: set[str] = set()
+    left = len(wanted)
     stack: list[ast.AST] = list(node.body)
     while stack:
         sub = stack.pop()
         kind = type(sub)
         if kind is ast.Name:
-            assert isinstance(sub, ast.Name)
-            if not isinstance(sub.ctx, ast.Store):
-                read.add(sub.id)
+            name = sub.id  # type: ignore[attr-defined]
+            if name in wanted and name not in read and type(sub.ctx) is not ast.Store:  # type: ignore[attr-defined]
+                read.add(name)
+                left -= 1
+                if not left:
+                    return ()  # every parameter is read: nothing below can change the answer
             continue
         if kind is ast.Call:
-            assert isinstance(sub, ast.Call)
-            func = sub.func
-            called = func.id if isinstance(func, ast.Name) else getattr(func, "attr", "")
+            func = sub.func  # type: ignore[attr-defined]
+            called = func.id if type(func) is ast.Name else getattr(func, "attr", "")
             if called in _FRAME_READERS:
                 return ()
             if called == "getfixturevalue":
-                arg = sub.args[0] if sub.args else None
+                args = sub.args  # type: ignore[attr-defined]
+                arg = args[0] if args else None
                 if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
                     return ()
-                read.add(arg.value)
+                if arg.value in wanted and arg.value not in read:
+                    read.add(arg.value)
+                    left -= 1
         elif kind is ast.Global or kind is ast.Nonlocal:
-            assert isinstance(sub, ast.Global | ast.Nonlocal)
-            read.update(sub.names)
-        stack.extend(ast.iter_child_nodes(sub))
+            for name in sub.names:  # type: ignore[attr-defined]
+                if name in wanted and name not in read:
+                    read.add(name)
+                    left -= 1
+        fields = _CHILD_FIELDS.get(kind)
+        if fields is None:
+            fields = _CHILD_FIELDS[kind] = tuple(f for f in kind._fields if f not in _LEAF_FIELDS)
+        for field in fields:
+            value = getattr(sub, field, None)
+            if type(value) is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
+        if not left:
+            return ()
     return tuple(n for n in wanted if n not in read)
+
+
+def mask(names: tuple[str, ...], chosen: tuple[str, ...]) -> int:
+    """``chosen`` as bits over ``names`` (bit i: ``names[i]``): an int costs no memory per test
+    when small, where a tuple of names would."""
+    return sum(1 << i for i, name in enumerate(names) if name in chosen) if chosen else 0
 
 
 def constant_value(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -134,32 +190,29 @@ def shape_hash(node: ast.FunctionDef | ast.AsyncFunctionDef, spec: str, fixture_
 
 
 def _tokens(root: ast.AST) -> list[str]:
-    """The tree as a flat list of node types, field names, list lengths and plain values, in a
-    fixed order: what ``ast.dump`` shows (no line numbers), built without recursion, so a
+    """The tree as a flat list of node types, list lengths and plain values, in a fixed order:
+    what ``ast.dump`` shows without field names (each type has a fixed list of fields, so the
+    list still reads back one way) and without line numbers, built without recursion, so a
     deeply nested expression never exhausts the stack."""
     out: list[str] = []
     stack: list[object] = [root]
+    pop, push, emit = stack.pop, stack.append, out.append
     while stack:
-        item = stack.pop()
+        item = pop()
         if isinstance(item, ast.AST):
-            out.append(type(item).__name__)
-            for field in reversed(item._fields):
-                stack.append(getattr(item, field, None))
-                stack.append(_Field(field))
+            kind = type(item)
+            emit(kind.__name__)
+            fields = _ALL_FIELDS.get(kind)
+            if fields is None:
+                fields = _ALL_FIELDS[kind] = tuple(reversed(kind._fields))
+            for field in fields:
+                push(getattr(item, field, None))
         elif isinstance(item, list):
-            out.append(f"[{len(item)}")
+            emit(f"[{len(item)}")
             stack.extend(reversed(item))
-        elif isinstance(item, _Field):
-            out.append(f".{item.name}")
         else:
-            out.append(repr(item))
+            emit(repr(item))
     return out
 
 
-class _Field:
-    """A field-name marker on :func:`_tokens`' stack."""
-
-    __slots__ = ("name",)
-
-    def __init__(self, name: str) -> None:
-        self.name = name
+_ALL_FIELDS: dict[type, tuple[str, ...]] = {}

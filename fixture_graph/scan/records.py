@@ -119,9 +119,9 @@ class FuncInfo:
     docstring: str | None = None
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
-    # The parameters (of ``argnames``) the body never reads; () when it cannot tell (a stub, a
+    # Bit i set: ``argnames[i]`` is never read by the body; 0 when it cannot tell (a stub, a
     # ``locals()``/``eval`` body, a wrapper): see :mod:`fixture_graph.scan.reads`.
-    unread: tuple[str, ...] = ()
+    unread_mask: int = 0
     # Fixtures only: the code's shape (docstring, comments, layout left out; the fixture spec in;
     # empty for a stub body),
     # whether it only returns a literal, and the earlier definitions of the same attribute in

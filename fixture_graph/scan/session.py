@@ -1119,7 +1119,7 @@ class _Scan:
                 unread_decorators=unread,
                 param_cases=cases,
                 marked_params=tuple(dict.fromkeys(n for m in marks.parametrize for n in m.argnames)),
-                unread=() if is_unittest else func.unread,
+                unread_mask=0 if is_unittest else func.unread_mask,
             )
         )
 
@@ -1442,7 +1442,7 @@ class _Scan:
                     loop_scope_source=loop[1] if loop else None,
                     suppress=func.suppress,
                     body_hash=func.body_hash,
-                    unread=func.unread,
+                    unread_mask=func.unread_mask,
                     shape_hash=func.shape_hash,
                     constant=func.constant,
                     redefines=func.redefines,
