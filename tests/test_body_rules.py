@@ -595,4 +595,4 @@ def test_cli_rule_pages_and_json(write_tree: Tree, monkeypatch: pytest.MonkeyPat
     for code, name in (("FG014", "requested-but-never-read"), ("FG015", "duplicate-fixture")):
         page = CliRunner().invoke(main, ["rule", code])
         assert page.exit_code == 0
-        assert page.output.startswith(f"{code} {name} (warning by default)")
+        assert page.output.startswith(f"{code} {name} (info by default)")

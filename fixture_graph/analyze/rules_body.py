@@ -47,7 +47,7 @@ def _shared_side_effect_free(fixtures: list[FixtureDef]) -> bool:
 @rule(
     "FG014",
     "requested-but-never-read",
-    Severity.WARNING,
+    Severity.INFO,
     "A test parameter that resolves to a fixture its body never reads (usefixtures says a side "
     "effect is wanted); a warning when the fixture only returns a literal, so it does nothing.",
 )
@@ -162,7 +162,7 @@ def _fixture_findings(ctx: Context) -> Iterator[Finding]:
 @rule(
     "FG015",
     "duplicate-fixture",
-    Severity.WARNING,
+    Severity.INFO,
     "Copies of one fixture (the same code) in sibling modules or conftests, or overriding an "
     "identical outer one; a warning for a definition rebound later in its own module (dead).",
 )
