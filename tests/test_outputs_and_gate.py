@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from helpers.cli import run
 from helpers.jsondoc import v1_tests
 
+from fixture_graph.analyze import RULES
 from fixture_graph.cli import ExitCode, main
 
 Tree = Callable[[dict[str, str]], Path]
@@ -174,4 +175,5 @@ def test_rules_command_lists_every_code() -> None:
     result = CliRunner().invoke(main, ["rules"])
     assert result.exit_code == 0
     codes = [line.split()[0] for line in result.output.splitlines()]
-    assert codes == [f"FG{n:03d}" for n in range(1, 13)]
+    assert codes == sorted(RULES)
+    assert {f"FG{n:03d}" for n in (*range(1, 13), 14, 15)} <= set(codes)
