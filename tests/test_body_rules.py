@@ -377,6 +377,7 @@ def test_fg014_one_finding_per_function_collected_twice(write_tree: Tree) -> Non
     assert [(f.file, f.line, f.symbol) for f in found] == [
         ("test_inherit.py", 2, "test_inherit.py::TestBase::test_x")
     ]
+    assert found[0].message.startswith("test 'TestBase::test_x' requests fixture 'db'")
 
 
 # -- FG015 duplicate fixtures ----------------------------------------------------------------
@@ -486,7 +487,7 @@ def test_fg015_hoisting_says_what_else_it_changes(write_tree: Tree) -> None:
     assert message == "fixture 'client' is defined 2 times with the same code: a/test_a.py:3, b/test_b.py:3"
     assert fix == (
         "hoist one copy to conftest.py and delete the others; conftest.py already defines another "
-        "'client' (conftest.py:3): merge them first; 1 test under the rootdir now get another 'client' "
+        "'client' (conftest.py:3): merge them first; 1 test under the rootdir now gets another 'client' "
         "and would get the hoisted one; it is autouse: 2 more tests under the rootdir would set it up"
     )
 
@@ -596,3 +597,28 @@ def test_cli_rule_pages_and_json(write_tree: Tree, monkeypatch: pytest.MonkeyPat
         page = CliRunner().invoke(main, ["rule", code])
         assert page.exit_code == 0
         assert page.output.startswith(f"{code} {name} (info by default)")
+
+
+def test_fg015_copies_that_see_each_other_are_overrides_not_siblings(write_tree: Tree) -> None:
+    """root and deep hold the same code, but deep overrides mid's different one: no hoisting
+    (FG007 reports both overrides); other overrides root's identical one: delete it."""
+    a = "import pytest\n\n@pytest.fixture\ndef db():\n    return connect()\n"
+    root = write_tree(
+        {
+            **INI,
+            "conftest.py": a,
+            "mid/conftest.py": a.replace("connect()", "connect('mid')"),
+            "mid/deep/conftest.py": a,
+            "mid/deep/test_d.py": "def test_d(db):\n    assert db\n",
+            "other/conftest.py": a,
+            "other/test_o.py": "def test_o(db):\n    assert db\n",
+        }
+    )
+    report = analyze(root)
+    assert [(f.file, f.message.split(",")[0]) for f in report.analysis.findings if f.code == "FG015"] == [
+        ("other/conftest.py", "fixture 'db' is a copy of the one it overrides")
+    ]
+    assert [f.file for f in report.analysis.findings if f.code == "FG007"] == [
+        "mid/conftest.py",
+        "mid/deep/conftest.py",
+    ]

@@ -8,7 +8,7 @@ fixture's code (docstring, comments, layout and line numbers left out).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
@@ -91,7 +91,7 @@ def _test_finding(
     ctx: Context, file: str, line: int, item: TestItem, name: str, fixtures: list[FixtureDef]
 ) -> Finding:
     where = ", ".join(f"{f.id} at {f.file}:{f.line}" if f.line else f.id for f in fixtures[:3])
-    func = item.nodeid.rsplit("::", 1)[-1]
+    func = item.nodeid.split("::", 1)[-1]  # Class::test for a method
     message = f"test '{func}' requests fixture '{name}' ({where}) but never reads it"
     severity = Severity.INFO
     if _shared_side_effect_free(fixtures):
@@ -182,9 +182,10 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
     """
     users = [f for f in ctx.scan.fixtures if ctx.is_user(f)]
     yield from _redefinitions(users)
+    shapes = Counter((f.name, f.shape_hash) for f in ctx.scan.fixtures if f.shape_hash)
     overriding: set[str] = set()
     for fixture in sorted(users, key=lambda f: f.id):
-        if not fixture.shape_hash or fixture.conditional:
+        if not fixture.shape_hash or fixture.conditional or shapes[(fixture.name, fixture.shape_hash)] < 2:
             continue
         visible = ctx.visible(fixture)
         if fixture not in visible or visible.index(fixture) == 0:
@@ -217,11 +218,38 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
     for fixture in sorted(users, key=lambda f: f.id):
         if fixture.shape_hash and not fixture.conditional and fixture.id not in overriding:
             groups[(fixture.name, fixture.shape_hash)].setdefault((fixture.file, fixture.line), fixture)
+    found = []
     for (name, _), members in sorted(groups.items()):
-        if len(members) < 2:
-            continue
-        copies = [members[k] for k in sorted(members)]
-        yield _copies_finding(ctx, name, copies)
+        # Copies one of which sees another are overrides (FG007 says so): only the outermost
+        # of them, in places none of which sees another, are siblings to hoist.
+        holders = {m.holder for m in members.values()}
+        copies = [
+            members[k] for k in sorted(members) if not any(_sees(h, members[k].holder) for h in holders)
+        ]
+        if len(copies) >= 2:
+            found.append((name, copies))
+    winners = _winners_by_name(ctx, {name for name, _ in found})
+    for name, copies in found:
+        yield _copies_finding(ctx, name, copies, winners.get(name, {}))
+
+
+def _sees(outer: str, inner: str) -> bool:
+    """Whether a fixture attached to node ``outer`` is visible at the different node ``inner``."""
+    if outer == inner:
+        return False
+    return outer == "" or inner.startswith(outer + ("::" if outer.endswith(".py") or "::" in outer else "/"))
+
+
+def _winners_by_name(ctx: Context, names: set[str]) -> dict[str, dict[str, str]]:
+    """For each of ``names``, every test's node id -> the definition it gets (one pass)."""
+    out: dict[str, dict[str, str]] = {name: {} for name in names}
+    if not names:
+        return out
+    for test in ctx.resolution.tests:
+        for name, definition in test.winners:
+            if name in out:
+                out[name][test.nodeid] = definition
+    return out
 
 
 def _redefinitions(users: list[FixtureDef]) -> Iterator[Finding]:
@@ -272,7 +300,7 @@ def _common_dir(files: list[str]) -> str | None:
     return "/".join(common)
 
 
-def _copies_finding(ctx: Context, name: str, copies: list[FixtureDef]) -> Finding:
+def _copies_finding(ctx: Context, name: str, copies: list[FixtureDef], winners: dict[str, str]) -> Finding:
     first = copies[0]
     files = sorted({c.file for c in copies})
     places = ", ".join(f"{c.file}:{c.line}" for c in copies[:_LISTED])
@@ -288,7 +316,7 @@ def _copies_finding(ctx: Context, name: str, copies: list[FixtureDef]) -> Findin
         target = f"{common}/conftest.py" if common else "conftest.py"
         node = common
     fix = f"hoist one copy to {target} and delete the others"
-    notes = _hoist_notes(ctx, name, copies, files[0] if len(files) == 1 else target, node)
+    notes = _hoist_notes(ctx, name, copies, files[0] if len(files) == 1 else target, node, winners)
     if notes:
         fix += "; " + "; ".join(notes)
     return Finding(
@@ -305,10 +333,10 @@ def _copies_finding(ctx: Context, name: str, copies: list[FixtureDef]) -> Findin
 
 
 def _hoist_notes(
-    ctx: Context, name: str, copies: list[FixtureDef], target: str, node: str | None
+    ctx: Context, name: str, copies: list[FixtureDef], target: str, node: str | None, winners: dict[str, str]
 ) -> list[str]:
     """What hoisting into ``target`` (a file; ``node`` its node id) would change beyond the
-    copies' own tests."""
+    copies' own tests; ``winners`` maps each test to the definition of the name it gets."""
     if node is None:
         return []
     notes = []
@@ -324,21 +352,19 @@ def _hoist_notes(
             f"{target} already defines another '{name}' ({other.file}:{other.line}): merge them first"
         )
     prefix = f"{node}/" if node and not node.endswith(".py") else node
-    under = [t for t in ctx.resolution.tests if t.nodeid.startswith(prefix)]
-    others = sum(1 for t in under if any(n == name and d not in ids for n, d in t.winners))
+    where = node or "the rootdir"
+    others = sum(1 for t, d in winners.items() if d not in ids and t.startswith(prefix))
     if others:
         notes.append(
-            f"{others} test{'s' if others != 1 else ''} under {node or 'the rootdir'} now get another "
+            f"{_tests(others)} under {where} now get{'s' if others == 1 else ''} another "
             f"'{name}' and would get the hoisted one"
         )
-    autouse = copies[0].autouse
-    if autouse:
-        gaining = sum(1 for t in under if not ids.intersection(t.closure_defs))
+    if copies[0].autouse:
+        under = sum(1 for t in ctx.items if t.startswith(prefix))
+        gaining = under - sum(1 for t, d in winners.items() if d in ids and t.startswith(prefix))
         if gaining:
-            notes.append(
-                f"it is autouse: {gaining} more test{'s' if gaining != 1 else ''} under "
-                f"{node or 'the rootdir'} would set it up"
-            )
+            more = "more tests" if gaining != 1 else "more test"
+            notes.append(f"it is autouse: {gaining} {more} under {where} would set it up")
     if (
         len(copies) > 1
         and copies[0].scope in (Scope.SESSION, Scope.PACKAGE)
@@ -346,3 +372,7 @@ def _hoist_notes(
     ):
         notes.append(f"the {len(copies)} {copies[0].scope.value} instances would become one")
     return notes
+
+
+def _tests(count: int) -> str:
+    return f"{count} test{'s' if count != 1 else ''}"
