@@ -14,6 +14,7 @@ Each reads one ``FunctionDef`` and keeps nothing; none raises on any tree the pa
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import re
 from collections.abc import Iterable
@@ -21,8 +22,10 @@ from collections.abc import Iterable
 # Calls that read a function's locals without naming them: with one in the body, any parameter
 # may be read, so the scan claims nothing about the function.
 _FRAME_READERS = frozenset({"locals", "vars", "eval", "exec", "_getframe", "currentframe", "getargvalues"})
-# Words after which the text alone cannot decide: a call above, or getfixturevalue.
-_DYNAMIC_WORDS = _FRAME_READERS | {"getfixturevalue"}
+# Words after which the text alone cannot decide: a call above, or getfixturevalue (the text
+# is ASCII: non-ASCII source is always walked, since the parser NFKC-normalizes identifiers).
+_DYNAMIC_WORDS = "|".join(sorted(_FRAME_READERS | {"getfixturevalue"}))
+_DYNAMIC = re.compile(rf"(?<![A-Za-z0-9_])(?:{_DYNAMIC_WORDS})(?![A-Za-z0-9_])")
 # Nodes a literal value is built from (no call, no attribute, no subscript: no user code runs).
 _LITERAL_NODES = (
     ast.Constant,
@@ -39,9 +42,6 @@ _LITERAL_NODES = (
 )
 
 
-# An identifier in source text (ASCII: non-ASCII source is always walked, since the parser
-# NFKC-normalizes identifiers).
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Fields holding nodes without children (``Load()``, ``Add()``), skipped by the walk, and the
 # child fields of each node type, computed once (as ``extract._walk_bodies`` does).
 _LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
@@ -96,12 +96,17 @@ def unread_params(
     if not wanted or is_stub(node.body):
         return ()
     if text is not None and text.isascii():
-        words = set(_WORD.findall(text))
-        absent = [n for n in wanted if n not in words]
-        if not absent or words.isdisjoint(_DYNAMIC_WORDS):
+        absent = [n for n in wanted if _mention(n).search(text) is None]
+        if not absent or _DYNAMIC.search(text) is None:
             return tuple(absent)
         return tuple(n for n in _walk(node, wanted) if n in absent)
     return _walk(node, wanted)
+
+
+@functools.lru_cache(maxsize=4096)
+def _mention(name: str) -> re.Pattern[str]:
+    """``name`` as a whole word (the search stops at the first mention)."""
+    return re.compile(rf"(?<![A-Za-z0-9_]){re.escape(name)}(?![A-Za-z0-9_])")
 
 
 def _walk(node: ast.FunctionDef | ast.AsyncFunctionDef, wanted: dict[str, None]) -> tuple[str, ...]:
