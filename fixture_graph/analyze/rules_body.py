@@ -259,7 +259,7 @@ def _redefinitions(users: list[FixtureDef]) -> Iterator[Finding]:
             continue
         seen.add((fixture.file, fixture.line))
         body = "class" if "::" in fixture.holder else "module"
-        for line, shape in fixture.redefines:
+        for index, (line, shape) in enumerate(fixture.redefines):
             same = bool(shape) and shape == fixture.shape_hash
             how = (
                 "an identical copy"
@@ -282,7 +282,7 @@ def _redefinitions(users: list[FixtureDef]) -> Iterator[Finding]:
                     if same
                     else f"delete this definition, or merge what it does into the one at line {fixture.line}"
                 ),
-                key=f"FG015:{fixture.id}:dead:{shape or line}",
+                key=f"FG015:{fixture.id}:dead:{shape or index}",
             )
 
 
