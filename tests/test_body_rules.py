@@ -142,6 +142,13 @@ def test_shape_ignores_docstring_comments_and_layout_but_not_name_code_or_decora
     assert reads.shape_hash(tagged, "spec", 1) != reads.shape_hash(retagged, "spec", 0)
 
 
+def test_shape_of_a_huge_int_literal() -> None:
+    huge = func("def f():\n    return 0x" + "f" * 5000 + "\n")  # repr() refuses it in decimal
+    assert reads.shape_hash(huge, "spec", -1) != reads.shape_hash(
+        func("def f():\n    return 1\n"), "spec", -1
+    )
+
+
 def test_shape_of_a_deeply_nested_body_needs_no_recursion() -> None:
     deep = func("def f():\n    return " + "+".join(["1"] * 1900) + "\n")  # ast.dump would recurse
     assert len(reads.shape_hash(deep, "spec", -1)) == 16

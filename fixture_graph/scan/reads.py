@@ -215,6 +215,8 @@ def _tokens(root: ast.AST) -> list[str]:
         elif isinstance(item, list):
             emit(f"[{len(item)}")
             stack.extend(reversed(item))
+        elif type(item) is int:
+            emit(hex(item))  # repr refuses ints of more than 4,300 digits
         else:
             emit(repr(item))
     return out
