@@ -49,6 +49,11 @@ class Issue:
     fatal: bool = False
 
 
+def masked(names: tuple[str, ...], mask: int) -> tuple[str, ...]:
+    """The ``names`` whose bit is set in ``mask`` (bit i: ``names[i]``)."""
+    return tuple(name for i, name in enumerate(names) if mask >> i & 1) if mask else ()
+
+
 @dataclass(frozen=True, slots=True)
 class FixtureDef:
     """One fixture definition as pytest registers it: a (holder node, name) pair.
@@ -88,6 +93,19 @@ class FixtureDef:
     loop_scope_source: str | None = None
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
+    # Bit i: ``argnames[i]`` is never read by the body (0 when the scan cannot tell; see
+    # ``unread``), the code's shape (docstring, comments and layout left out), whether it only
+    # returns a literal, and the earlier definitions in the same module or class that this one
+    # rebinds: (line, shape).
+    unread_mask: int = 0
+    shape_hash: str = ""
+    constant: bool = False
+    redefines: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """The parameters the body never reads, in signature order."""
+        return masked(self.argnames, self.unread_mask)
 
     @property
     def scope_is_dynamic(self) -> bool:
@@ -162,6 +180,14 @@ class TestItem:
     usefixtures_at: tuple[str, ...] = ()
     # A pytest-xdist ``xdist_group`` mark applies (on the function, its classes or its module).
     xdist_group: bool = False
+    # Bit i: ``argnames[i]`` is never read by the body (0 when the scan cannot tell: a stub
+    # body, locals()); see ``unread``.
+    unread_mask: int = 0
+
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """The parameters the body never reads, in signature order."""
+        return masked(self.argnames, self.unread_mask)
 
 
 @dataclass(frozen=True, slots=True, order=True)

@@ -36,8 +36,8 @@ PROVOKING = AnalyzeConfig(
 )
 
 # What the data suites lack: computed scopes on either side of a request, a computed
-# getfixturevalue name, heavy imports used nowhere, in one function, or behind a guard, and an
-# autouse fixture with params.
+# getfixturevalue name, heavy imports used nowhere, in one function, or behind a guard, an
+# autouse fixture with params, and copies.
 DYNAMIC = {
     "pytest.ini": "[pytest]\n",
     "conftest.py": """
@@ -65,6 +65,12 @@ DYNAMIC = {
         @pytest.fixture(autouse=True, params=["a", "b"])
         def each_twice(): pass
     """,
+    # FG015: the same fixture in two sibling conftests, and one defined twice in a module.
+    "copy_a/conftest.py": "import pytest\n\n@pytest.fixture\ndef shared():\n    return make()\n",
+    "copy_b/conftest.py": (
+        "import pytest\n\n@pytest.fixture\ndef shared():\n    return make()\n\n"
+        "@pytest.fixture\ndef shared():\n    return make(2)\n"
+    ),
     "test_dynamic.py": """
         def test_dynamic(request, wide, computed_wide, frame):
             request.getfixturevalue("nar" + "row")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Location
+from fixture_graph.model import FixtureDef
 
 
 def loc(ctx: Context, node: str, label: str | None = None) -> Location:
@@ -28,3 +29,21 @@ def impact_text(ctx: Context, fixture_id: str) -> str:
     if fixture is None:
         return fixture_id
     return f"{fixture.name} [{fixture.impact}]" if fixture.impact else fixture.name
+
+
+def identical_copy(fixture: FixtureDef, outer: FixtureDef) -> bool:
+    """True when ``fixture`` overrides ``outer`` with the same code (FG015 reports it, FG007 not).
+
+    Same name and code shape (decorator arguments included, stub bodies never), another place
+    in the source, no request of its own name (that extends the outer one), and no undecided
+    guard on either.
+    """
+    return (
+        bool(fixture.shape_hash)
+        and fixture.shape_hash == outer.shape_hash
+        and fixture.name == outer.name
+        and (fixture.file, fixture.line) != (outer.file, outer.line)
+        and fixture.name not in fixture.argnames
+        and not fixture.conditional
+        and not outer.conditional
+    )

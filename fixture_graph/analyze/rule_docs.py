@@ -66,6 +66,26 @@ def model(): ...
 _DB_TESTS = "".join(f"def test_{verb}(db): ...\n\n" for verb in ("read", "write", "update", "delete"))
 _CORE_TESTS = "".join(f"def test_{i}(): ...\n" for i in range(16))
 
+_SEEDED = """\
+import pytest
+
+@pytest.fixture
+def seeded_db():
+    db = connect()
+    db.insert("users", name="ada")
+    return db
+"""
+
+_SERVER = """\
+import pytest
+
+@pytest.fixture(scope="session")
+def server():
+    s = start_server()
+    yield s
+    s.stop()
+"""
+
 RULE_DOCS: dict[str, RuleDoc] = {
     "FG001": RuleDoc(
         why="pytest cannot set up fixtures that request each other in a loop: every test that "
@@ -397,6 +417,42 @@ RULE_DOCS: dict[str, RuleDoc] = {
                 "    return pandas.DataFrame()\n",
             ),
             ("test_frame.py", "def test_frame(frame): ...\n\ndef test_plain(): ...\n"),
+        ),
+    ),
+    "FG014": RuleDoc(
+        why="A test parameter that resolves to a fixture the test never reads: either the test wants "
+        "the fixture's side effect (say so with @pytest.mark.usefixtures, which keeps it out of the "
+        "signature) or it does not need it at all (remove it, and its setup cost). Only names that "
+        "are fixtures for the test count, resolved across conftests as pytest does. A fixture's own "
+        "unread parameter is reported only when what it gets only returns a literal: a fixture can "
+        "depend on another's side effect only by requesting it (pytest ignores marks on fixtures).",
+        example=(
+            ("conftest.py", _SEEDED),
+            ("test_users.py", "def test_count(seeded_db):\n    assert count_users() == 1\n"),
+        ),
+        fixed=(
+            ("conftest.py", _SEEDED),
+            (
+                "test_users.py",
+                'import pytest\n\n@pytest.mark.usefixtures("seeded_db")\n'
+                "def test_count():\n    assert count_users() == 1\n",
+            ),
+        ),
+    ),
+    "FG015": RuleDoc(
+        why="Copies of a fixture drift apart: a fix lands in one and not the other. Copies in sibling "
+        "folders belong in their nearest common conftest.py; a copy that overrides an identical outer "
+        "fixture can go; and a fixture defined twice in one module is dead (pytest keeps the last).",
+        example=(
+            ("api/conftest.py", _SERVER),
+            ("api/test_api.py", "def test_api(server):\n    assert server\n"),
+            ("web/conftest.py", _SERVER),
+            ("web/test_web.py", "def test_web(server):\n    assert server\n"),
+        ),
+        fixed=(
+            ("conftest.py", _SERVER),
+            ("api/test_api.py", "def test_api(server):\n    assert server\n"),
+            ("web/test_web.py", "def test_web(server):\n    assert server\n"),
         ),
     ),
 }

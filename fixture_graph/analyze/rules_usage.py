@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from fixture_graph.analyze.certainty import Certainty, Doubt
-from fixture_graph.analyze.common import chain_text, loc, weight_text
+from fixture_graph.analyze.common import chain_text, identical_copy, loc, weight_text
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
@@ -262,7 +262,8 @@ def _can_see(holder: str, file: str) -> bool:
     "A definition that overrides an outer fixture of the same name (extending or replacing it).",
 )
 def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
-    """Each user definition with a farther visible definition of its name."""
+    """Each user definition with a farther visible definition of its name, except an identical
+    copy of it (FG015 reports that one: delete it)."""
     for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
         if not ctx.is_user(fixture):
             continue
@@ -273,6 +274,8 @@ def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
         if position == 0:
             continue
         outer = visible[position - 1]
+        if identical_copy(fixture, outer):
+            continue  # FG015 duplicate-fixture says to delete the copy
         extends = fixture.name in fixture.argnames
         kind = {FixtureKind.BUILTIN: "builtin ", FixtureKind.PLUGIN: "plugin "}.get(outer.kind, "")
         how = "extends it (requests its own name)" if extends else "replaces it"

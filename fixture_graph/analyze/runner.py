@@ -6,6 +6,7 @@ everything sorted, so every output format shows the same findings in the same or
 from __future__ import annotations
 
 from fixture_graph.analyze import (
+    rules_body,
     rules_graph,
     rules_imports,
     rules_measured,
@@ -23,6 +24,7 @@ from fixture_graph.model import Resolution, ScanResult
 
 __all__ = ["RULES", "Analysis", "run_analysis"]
 _RULE_MODULES = (
+    rules_body,
     rules_graph,
     rules_imports,
     rules_measured,

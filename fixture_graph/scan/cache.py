@@ -41,7 +41,7 @@ from fixture_graph.scan import records
 from fixture_graph.scan.inputs import RACY_NS, StatKey, stat_key
 from fixture_graph.storage import dump_checked, loads_plain, make_cache_directory, read_checked
 
-FORMAT = 1
+FORMAT = 2  # 2: FuncInfo gained unread, shape_hash, constant and redefines (FG014, FG015)
 # Records cross between interpreters (a ``--python`` worker pickles, this one unpickles): protocol
 # 5 is the highest that every supported Python (3.10 and later) reads and writes.
 PROTOCOL = 5
@@ -225,10 +225,10 @@ class ExtractCache:
 @functools.cache
 def _code_digest() -> bytes:
     """The bytes of the modules extraction runs (empty when their source is not on disk)."""
-    from fixture_graph.scan import extract, guards, plugins
+    from fixture_graph.scan import extract, guards, plugins, reads
 
     digest = hashlib.sha256()
-    for module in (extract, guards, records, plugins):
+    for module in (extract, guards, records, plugins, reads):
         try:
             digest.update(Path(module.__file__ or "").read_bytes())
         except OSError:

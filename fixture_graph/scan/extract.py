@@ -20,7 +20,7 @@ from dataclasses import replace
 
 from fixture_graph.config import ExtractOptions
 from fixture_graph.model import HookParametrize, Issue
-from fixture_graph.scan import depth
+from fixture_graph.scan import depth, reads
 from fixture_graph.scan import guards as guard_mod
 from fixture_graph.scan.decorators import BY_NAME as FILLER_BY_NAME
 from fixture_graph.scan.decorators import TRANSPARENT, Fills
@@ -275,7 +275,7 @@ class _Extractor:
     # -- entry ----------------------------------------------------------------------------------
 
     def run(self) -> ModuleRecord:
-        body = self._body(self.tree.body, (), in_class=False)
+        body = _note_redefinitions(self._body(self.tree.body, (), in_class=False))
         defines = frozenset(b.name for b in body if b.name in _XUNIT_NAMES and not b.guards)
         return ModuleRecord(
             path=self.path,
@@ -743,7 +743,7 @@ class _Extractor:
     def _class(self, stmt: ast.ClassDef, guards: tuple[Guard, ...]) -> Binding:
         self.class_stack.append(stmt.name)
         try:
-            body = self._body(stmt.body, (), in_class=True)
+            body = _note_redefinitions(self._body(stmt.body, (), in_class=True))
         finally:
             self.class_stack.pop()
         marks = self._decorator_marks(stmt.decorator_list)
@@ -845,6 +845,11 @@ class _Extractor:
             argnames = tuple(n for n in argnames if n not in filled)
         if patches:
             argnames = argnames[patches:]
+        shape, constant = "", False
+        if fixture is not None:
+            if not reads.is_stub(node.body):  # a placeholder or no-op override: no code to share
+                shape = reads.shape_hash(node, repr(fixture), fixture_at)
+            constant = reads.constant_value(node)
         info = FuncInfo(
             name=node.name,
             line=line,
@@ -866,6 +871,11 @@ class _Extractor:
             docstring=_docstring(node),
             suppress=self._suppressed_between(line, node.lineno),
             body_hash=self._source_hash(line, node.end_lineno or node.lineno),
+            unread_mask=0
+            if hidden is not None
+            else reads.mask(argnames, reads.unread_params(node, argnames, self._body_text(node))),
+            shape_hash=shape,
+            constant=constant,
         )
         return Binding(node.name, "def", node.lineno, guards, func=info)
 
@@ -937,6 +947,17 @@ class _Extractor:
             return True
         segment = "".join(self.lines[node.lineno - 1 : node.end_lineno or len(self.lines)])
         return word in segment or not segment.isascii()
+
+    def _body_text(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
+        """The source of the function's body (from its first statement), or None when the
+        lines may not be numbered as the parser numbers them (see ``plain_lines``)."""
+        if not self.plain_lines or not node.body:
+            return None
+        first = node.body[0]
+        lines = self.lines[first.lineno - 1 : node.end_lineno or first.lineno]
+        if not lines:
+            return None
+        return lines[0][first.col_offset :] + "".join(lines[1:])
 
     def _source_hash(self, first: int, last: int) -> str:
         """A short hash of a definition's source lines, so a diff can tell an edited fixture."""
@@ -1385,6 +1406,38 @@ def _string_values(names: tuple[str, ...], node: ast.expr | None) -> tuple[tuple
             if isinstance(item, ast.Constant) and isinstance(item.value, str):
                 found[name].append(item.value)
     return tuple((n, tuple(dict.fromkeys(v))) for n, v in found.items() if v)
+
+
+def _note_redefinitions(body: list[Binding]) -> list[Binding]:
+    """``body`` with each surviving fixture ``def`` noting the earlier fixture defs of the same
+    name it rebinds (pytest collects the module's or class's attributes, so only the last
+    binding of a name exists). A later def rebinds an earlier one for sure when its guards are a
+    prefix of the earlier's (it runs whenever the earlier did); others are alternatives."""
+    fixtures = [i for i, b in enumerate(body) if b.kind == "def" and b.func is not None and b.func.fixture]
+    if len(fixtures) < 2 or len({body[i].name for i in fixtures}) == len(fixtures):
+        return body
+    killer: dict[int, int] = {}
+    for n, i in enumerate(fixtures):
+        earlier = body[i]
+        for j in fixtures[n + 1 :]:
+            later = body[j]
+            if later.name == earlier.name and earlier.guards[: len(later.guards)] == later.guards:
+                killer[i] = j
+                break
+    dead: dict[int, list[tuple[int, str]]] = {}
+    for i in sorted(killer):
+        j = killer[i]
+        while j in killer:
+            j = killer[j]
+        func = body[i].func
+        assert func is not None
+        dead.setdefault(j, []).append((func.line, func.shape_hash))
+    out = list(body)
+    for j, lines in dead.items():
+        func = body[j].func
+        assert func is not None
+        out[j] = replace(body[j], func=replace(func, redefines=tuple(lines)))
+    return out
 
 
 def _ends_with_return(body: list[ast.stmt]) -> bool:

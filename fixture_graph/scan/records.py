@@ -135,6 +135,16 @@ class FuncInfo:
     docstring: str | None = None
     suppress: tuple[str, ...] = ()
     body_hash: str = ""
+    # Bit i set: ``argnames[i]`` is never read by the body; 0 when it cannot tell (a stub, a
+    # ``locals()``/``eval`` body, a wrapper): see :mod:`fixture_graph.scan.reads`.
+    unread_mask: int = 0
+    # Fixtures only: the code's shape (docstring, comments, layout left out; the fixture spec in;
+    # empty for a stub body),
+    # whether it only returns a literal, and the earlier definitions of the same attribute in
+    # the same body that this one rebinds (line, shape hash): pytest never sees those.
+    shape_hash: str = ""
+    constant: bool = False
+    redefines: tuple[tuple[int, str], ...] = ()
     # A helper that applies marks: ``return pytest.mark.x(func)`` or a returned inner function
     # with mark decorators (used as ``@helper``), or ``return pytest.mark.x(...)`` (used as
     # ``@helper(...)``, when ``applies_on_call``).

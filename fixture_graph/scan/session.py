@@ -1159,6 +1159,7 @@ class _Scan:
                 unread_decorators=unread,
                 param_cases=cases,
                 marked_params=tuple(dict.fromkeys(n for m in marks.parametrize for n in m.argnames)),
+                unread_mask=0 if is_unittest else func.unread_mask,
             )
         )
 
@@ -1481,6 +1482,10 @@ class _Scan:
                     loop_scope_source=loop[1] if loop else None,
                     suppress=func.suppress,
                     body_hash=func.body_hash,
+                    unread_mask=func.unread_mask,
+                    shape_hash=func.shape_hash,
+                    constant=func.constant,
+                    redefines=func.redefines,
                 )
             )
 

@@ -6,7 +6,7 @@ imports those modules with the suite's interpreter, so they must be parsed with 
 
 :func:`~fixture_graph.scan.extract.extract_module` is a pure function of (path, bytes, options)
 that imports only the standard library and the package's own modules (``config``, ``model``,
-``scope`` and ``scan.{extract,guards,records,cache,inputs}``, ``storage``), so
+``scope`` and ``scan.{extract,guards,reads,records,cache,inputs}``, ``storage``), so
 :class:`TargetParser` runs it in one long-lived worker started under the target interpreter as
 ``python -I -S -c <bootstrap> <dir of the fixture_graph package>``: isolated (no ``PYTHON*``
 variables, no user or suite site-packages, no ``.pth`` files run), with the package's folder

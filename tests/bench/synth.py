@@ -428,12 +428,17 @@ def _test_module(directory: _Dir, index: int, spec: SuiteSpec, rng: random.Rando
         out.append(f"def test_{index}_{t}({', '.join([*args, 'request'] if dynamic else args)}):")
         if dynamic:
             out.append('    request.getfixturevalue("config")')
-        out += [f"    assert {args[0]} is not None or True", ""]
+        # Each test reads every fixture it requests, as real tests do (FG014 reports the others).
+        out += [f"    assert ({', '.join(args)},) is not None", ""]
     if in_class:
         out += ["", f'@pytest.mark.usefixtures("{rng.choice(visible)}")', f"class TestGroup{index}:"]
         for t in range(in_class):
             args = rng.sample(visible, k=min(len(visible), rng.randint(1, 3)))
-            out += [f"    def test_method_{t}(self, {', '.join(args)}):", "        assert True", ""]
+            out += [
+                f"    def test_method_{t}(self, {', '.join(args)}):",
+                f"        assert ({', '.join(args)},) is not None",
+                "",
+            ]
     out += ["", f"def helper_{index}(value):", "    return value", ""]
     return "\n".join(out).rstrip() + "\n", count
 
