@@ -56,3 +56,21 @@ def build_graph(scan: ScanResult, resolution: Resolution, *, attributes: bool = 
                 continue
             graph.add_edge(edge.source, edge.target, name=edge.name, dynamic=edge.dynamic)
     return graph
+
+
+def graphml_text(graph: nx.DiGraph[str]) -> str:
+    """``graph`` as pretty-printed GraphML (networkx's writer; attributes must be GraphML types)."""
+    import networkx as nx
+
+    return "\n".join(nx.generate_graphml(graph, prettyprint=True)) + "\n"
+
+
+def node_link_data(graph: nx.DiGraph[str]) -> dict[str, Any]:
+    """``graph`` as networkx node-link data, links under ``"edges"`` (``nx.node_link_graph``
+    reads it back with ``edges="edges"``)."""
+    import networkx as nx
+
+    try:
+        return nx.node_link_data(graph, edges="edges")
+    except TypeError:  # networkx < 3.4 names the keyword ``link``
+        return nx.node_link_data(graph, link="edges")  # type: ignore[call-arg]

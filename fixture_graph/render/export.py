@@ -2,7 +2,7 @@
 
 The graph itself comes from the graph layer (:func:`fixture_graph.graph.build_graph`); this
 module only adds the attributes a reader wants (docstring, guards, fan-in) and serializes it.
-networkx is imported inside the functions, as the layering rule asks of the render layer.
+networkx itself stays in the graph layer, which builds and serializes the graph.
 """
 
 from __future__ import annotations
@@ -17,23 +17,18 @@ from fixture_graph.report import Report
 
 def render_graphml(report: Report, options: object = None) -> str:
     """The definition graph as GraphML (one node per fixture definition)."""
-    import networkx as nx
+    from fixture_graph.graph import graphml_text
 
     del options
-    graph = _export_graph(report)
-    return "\n".join(nx.generate_graphml(graph, prettyprint=True)) + "\n"
+    return graphml_text(_export_graph(report))
 
 
 def render_node_link(report: Report, options: object = None) -> str:
     """The definition graph as networkx node-link JSON (``nx.node_link_graph`` reads it back)."""
-    import networkx as nx
+    from fixture_graph.graph import node_link_data
 
     del options
-    graph = _export_graph(report)
-    try:
-        data = nx.node_link_data(graph, edges="edges")
-    except TypeError:  # networkx < 3.4 names the keyword ``link``
-        data = nx.node_link_data(graph, link="edges")  # type: ignore[call-arg]
+    data = node_link_data(_export_graph(report))
     return json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
