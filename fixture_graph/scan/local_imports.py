@@ -53,6 +53,7 @@ class LocalImports:
         self._is_local = is_local
         self._read = read
         self._direct: dict[Path, tuple[Path, ...]] = {}
+        self._closures: dict[Path, tuple[Path, ...]] = {}
 
     def direct(self, path: Path, record: ModuleRecord | None = None) -> tuple[Path, ...]:
         """The suite files ``path``'s own import statements load (``record``: its record, when
@@ -73,14 +74,35 @@ class LocalImports:
     def closure(self, path: Path, record: ModuleRecord | None = None) -> tuple[Path, ...]:
         """Every suite file importing ``path`` loads, transitively (``path`` itself left out)."""
         seen: dict[Path, None] = {}
-        queue = list(self.direct(path, record))
+        for target in self.direct(path, record):
+            if target != path:
+                seen[target] = None
+                seen.update(dict.fromkeys(self._reached(target)))
+        seen.pop(path, None)
+        return tuple(seen)
+
+    def _reached(self, start: Path) -> tuple[Path, ...]:
+        """Every suite file importing ``start`` loads (``start`` left out), memoized: a walk
+        stops at a module whose set is known and takes that set whole (it is complete, cycles
+        included), so the test modules of a suite that all import one package share its walk."""
+        known = self._closures.get(start)
+        if known is not None:
+            return known
+        seen: dict[Path, None] = {}
+        queue = list(self.direct(start))
         while queue:
             target = queue.pop()
-            if target in seen or target == path:
+            if target in seen or target == start:
                 continue
             seen[target] = None
-            queue.extend(self.direct(target))
-        return tuple(seen)
+            done = self._closures.get(target)
+            if done is None:
+                queue.extend(self.direct(target))
+            else:
+                seen.update(dict.fromkeys(done))
+        seen.pop(start, None)
+        known = self._closures[start] = tuple(seen)
+        return known
 
     def _targets(self, importer: Path, module: str, attr: str | None) -> Iterator[Path]:
         # ``import a.b.c`` runs a/__init__.py and a/b/__init__.py first (``..a.b``: ``..a``).

@@ -282,10 +282,14 @@ class _Scan:
 
     def _peek(self, path: Path) -> ModuleRecord | None:
         """A module's record, read for its imports only: kept nowhere, and its issues are not
-        the scan's (pytest reports them when something imports it, as a test module does)."""
+        the scan's (pytest reports them when something imports it, as a test module does).
+
+        Extracted exactly as :meth:`_read` would (uses tracked for the suite's files): the loader
+        and the cache keep one record per file, and a conftest may import this module later.
+        """
         record = self.records.get(path)
         if record is None:
-            record = self.loader.load(path, self.show(path), False)[0]
+            record = self.loader.load(path, self.show(path), None if self._is_local(path) else False)[0]
         return record
 
     def _ns_issue(self, path: Path, line: int, code: str, message: str) -> None:
