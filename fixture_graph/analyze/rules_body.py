@@ -223,9 +223,7 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
         # Copies one of which sees another are overrides (FG007 says so): only the outermost
         # of them, in places none of which sees another, are siblings to hoist.
         holders = {m.holder for m in members.values()}
-        copies = [
-            members[k] for k in sorted(members) if not any(_sees(h, members[k].holder) for h in holders)
-        ]
+        copies = [members[k] for k in sorted(members) if holders.isdisjoint(_seen_from(members[k].holder))]
         if len(copies) >= 2:
             found.append((name, copies))
     winners = _winners_by_name(ctx, {name for name, _ in found})
@@ -233,11 +231,22 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
         yield _copies_finding(ctx, name, copies, winners.get(name, {}))
 
 
-def _sees(outer: str, inner: str) -> bool:
-    """Whether a fixture attached to node ``outer`` is visible at the different node ``inner``."""
-    if outer == inner:
-        return False
-    return outer == "" or inner.startswith(outer + ("::" if outer.endswith(".py") or "::" in outer else "/"))
+def _seen_from(inner: str) -> Iterator[str]:
+    """Every node whose fixtures are visible at the different node ``inner``: the session, each
+    directory above, the module and the enclosing classes (O(depth) per definition, where
+    testing every other holder of a group of copies would be quadratic)."""
+    if inner == "":
+        return
+    yield ""
+    module, _, rest = inner.partition("::")
+    parts = module.split("/")
+    for end in range(1, len(parts)):
+        yield "/".join(parts[:end])
+    if rest:
+        yield module
+        names = rest.split("::")
+        for end in range(1, len(names)):
+            yield "::".join((module, *names[:end]))
 
 
 def _winners_by_name(ctx: Context, names: set[str]) -> dict[str, dict[str, str]]:

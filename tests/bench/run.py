@@ -32,6 +32,7 @@ per command, 900), ``BENCH_README=0`` (leave the README alone).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -49,6 +50,7 @@ OUT = REPO / "out"
 WORK = OUT / "bench"
 sys.path.insert(0, str(HERE.parent))
 
+from bench import synth  # noqa: E402
 from bench.synth import generate_suite, monorepo_spec, suite_spec  # noqa: E402
 
 QUICK = os.environ.get("BENCH_QUICK") == "1"
@@ -176,10 +178,14 @@ def run_cell(cmd: list[str], cwd: Path, before: object = None, *, baseline: bool
 def synthetic_suite(files: int, monorepo: bool = False) -> Suite:
     root = WORK / (f"monorepo-{files}" if monorepo else f"synth-{files}")
     stamp = root / ".bench-stamp"
-    if not stamp.exists():
+    spec = monorepo_spec(files) if monorepo else suite_spec(files)
+    # Made again whenever the generator or the spec changes (a suite is as its generator makes it).
+    source = Path(synth.__file__).read_text(encoding="utf-8")
+    made_by = hashlib.sha256((source + repr(spec)).encode()).hexdigest()
+    if not stamp.exists() or stamp.read_text(encoding="utf-8").strip() != made_by:
         shutil.rmtree(root, ignore_errors=True)
-        generate_suite(root, monorepo_spec(files) if monorepo else suite_spec(files))
-        stamp.write_text("ok\n")
+        generate_suite(root, spec)
+        stamp.write_text(made_by + "\n", encoding="utf-8")
     if monorepo:
         return Suite(f"monorepo {files // 1000}k", root, [], test_files=files)
     return Suite(f"synthetic {files // 1000}k", root, [], test_files=files, full=False)
