@@ -19,6 +19,7 @@ as ``fixture_graph/templates``; :func:`templates_dir` finds either.
 from __future__ import annotations
 
 import base64
+import functools
 import gzip
 import hashlib
 import json
@@ -52,8 +53,10 @@ def templates_dir() -> Path:
     raise RenderError(f"the HTML templates are missing (looked for {TEMPLATE} beside {package})")
 
 
+@functools.cache
 def environment() -> jinja2.Environment:
-    """The jinja2 environment: autoescape everywhere, undefined names are errors."""
+    """The jinja2 environment: autoescape everywhere, undefined names are errors (one per
+    process, so a template is compiled once however many reports a process renders)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir())),
         autoescape=True,

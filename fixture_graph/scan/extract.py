@@ -8,6 +8,7 @@ or executes the scanned code. Input it cannot read becomes an :class:`Issue`, ne
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import io
 import re
@@ -1593,12 +1594,14 @@ def _pytest_module(path: str) -> str | None:
     return ".".join(names) if all(n.isidentifier() for n in names) else None
 
 
+@functools.lru_cache(maxsize=4)
 def extract_plugin_table(data: bytes) -> dict[str, tuple[str, ...]] | None:
     """pytest's builtin plugin names, read from the bytes of ``_pytest/config/__init__.py``.
 
     Returns the module-level ``essential_plugins``, ``default_plugins`` and ``builtin_plugins``
     (tuples or sets of string literals, ``*name`` expanding an earlier one), or None when the
-    file does not parse or ``default_plugins`` is missing or not literal.
+    file does not parse or ``default_plugins`` is missing or not literal. Memoized by the bytes
+    (a process that scans several trees parses pytest's file once); the dict is read-only.
     """
     try:
         tree = ast.parse(data)
