@@ -235,7 +235,7 @@ class _Plan:
             "pytest.ini": _PYTEST_INI,
             "tests/__init__.py": "",
             "tests/framework/__init__.py": "",
-            "tests/framework/memory.py": _MEMORY_PY,
+            "tests/framework/memory.py": MEMORY_PY,
             "tests/conftest.py": _ROOT_CONFTEST,
             "tests/conftest_base.py": _support_module("Core fixtures.", BASE_FIXTURES, rng),
             "tests/conftest_mocks.py": _support_module("Mock services.", MOCK_FIXTURES, rng),
@@ -467,7 +467,7 @@ _ROOT_CONFTEST = textwrap.dedent(
     '''
 )
 
-_MEMORY_PY = textwrap.dedent(
+MEMORY_PY = textwrap.dedent(
     '''\
     """Memory-impact tags: the decorator only sets attributes and returns the same function."""
     import enum

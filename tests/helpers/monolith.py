@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.synth import MEMORY_PY
+
 REAL = 'os.environ.get("USE_REAL_SERVICES", "").lower() == "true"'
 E2E = 'os.getenv("RUN_E2E_TESTS") == "true"'
 
@@ -227,28 +229,8 @@ class Registry:
         return len(self._services)
 '''
 
-_MEMORY = '''"""Memory-impact tagging: sets two attributes and returns the same function."""
-import enum
-
-
-class MemoryImpact(enum.Enum):
-    MINIMAL = "MINIMAL"
-    LOW = "LOW"
-    MEDIUM = "MEDIUM"
-    HIGH = "HIGH"
-    VERY_HIGH = "VERY_HIGH"
-
-
-def memory_profile(description, impact):
-    level = impact if isinstance(impact, MemoryImpact) else MemoryImpact[str(impact).upper()]
-
-    def decorator(func):
-        func.memory_description = description
-        func.memory_impact = level
-        return func
-
-    return decorator
-'''
+# The seed's memory_profile decorator, as the synthetic suites write it.
+_MEMORY = MEMORY_PY
 
 _METHODS = ("record", "history", "reset", "describe", "snapshot")
 
