@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import chain
 
-from fixture_graph.model import FixtureDef, Resolution, ResolvedTest, ScanResult, TestItem
+from fixture_graph.model import ClosurePart, FixtureDef, Resolution, ResolvedTest, ScanResult, TestItem
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,67 +49,23 @@ class TestItems:
 
 
 def items_per_test(scan: ScanResult, resolution: Resolution) -> dict[str, TestItems]:
-    """Node id -> the items of that test function (see :func:`count_items`).
-
-    Equal answers are one shared object (most tests make one item from no fixture params).
-    """
-    fixtures = {f.id: f for f in scan.fixtures}
-    outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
-    # Tests share closure parts (resolve's memo): walk each part once per set of names the
-    # test parametrizes itself.
-    memo: dict[tuple[int, tuple[str, ...]], tuple[tuple[str, str, int | None], ...]] = {}
+    """Node id -> the items of that test function (see :func:`count_items`); equal answers are
+    one shared object (most tests make one item from no fixture params)."""
     interned: dict[TestItems, TestItems] = {}
-    out: dict[str, TestItems] = {}
-    for test, found in _pairs(scan, resolution):
-        cases = test.param_cases
-        known = cases is not None
-        count = cases or 1
-        sources: list[str] = []
-        if found is not None and not test.is_unittest:
-            if test.generated:
-                closure = frozenset(chain.from_iterable(part.names for part in found.parts))
-                if any(g.argnames and closure.issuperset(g.requires) for g in test.generated):
-                    known = False
-            skip = (*test.marked_params, *test.direct_params)
-            applied: set[tuple[str, str, int | None]] = set()
-            for part in found.parts:
-                entries = memo.get((id(part), skip))
-                if entries is None:
-                    entries = memo[id(part), skip] = _part_params(
-                        part.winners, frozenset(skip), fixtures, outer
-                    )
-                applied.update(entries)
-            for _, source, params in applied:
-                if params is None:
-                    known = False
-                else:
-                    count *= max(params, 1)
-                    sources.append(source)
-        answer = TestItems(count, known, tuple(sorted(sources)))
-        out[test.nodeid] = interned.setdefault(answer, answer)
-    return out
-
-
-def _part_params(
-    winners: tuple[tuple[str, str], ...],
-    skip: frozenset[str],
-    fixtures: dict[str, FixtureDef],
-    outer: dict[tuple[str, str], str],
-) -> tuple[tuple[str, str, int | None], ...]:
-    """(name, definition, params) for each name of ``winners`` (not in ``skip``) that a
-    definition's params parametrize; params None when they could not be counted."""
-    out = []
-    for name, winner in winners:
-        if name in skip:
-            continue
-        source = params_source(name, winner, fixtures, outer)
-        if source is not None:
-            out.append((name, source, fixtures[source].param_count))
-    return tuple(out)
+    return {nodeid: interned.setdefault(items, items) for nodeid, items in _each_test(scan, resolution)}
 
 
 def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
-    """Count the items pytest would collect from ``scan``'s tests, resolved by ``resolution``.
+    """Count the items pytest would collect from ``scan``'s tests, resolved by ``resolution``."""
+    items = uncounted = 0
+    for _, found in _each_test(scan, resolution):
+        items += found.count
+        uncounted += not found.exact
+    return ItemCount(len(scan.tests), items, uncounted)
+
+
+def _each_test(scan: ScanResult, resolution: Resolution) -> Iterator[tuple[str, TestItems]]:
+    """(node id, its items) for each scanned test, in scan order.
 
     O(tests + distinct closures x their winners): tests that share a closure (the same
     :attr:`~fixture_graph.model.ResolvedTest.parts`) and the same directly parametrized names
@@ -119,15 +75,15 @@ def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
     # Only fixtures request outward along an override chain (a test's requests start chains).
     outer = {(e.source, e.name): e.target for e in resolution.fixture_edges if not e.dynamic}
     # Keyed by ``id(parts)`` (plus the skipped names, when there are any): the parts tuples live
-    # as long as ``resolution``, so their ids are stable here.
-    products: dict[object, int] = {}  # 2 x the product, + 1 when every count was known
-    items = uncounted = 0
+    # as long as ``resolution``, so their ids are stable here. Equal products are one object.
+    products: dict[object, TestItems] = {}
+    interned: dict[TestItems, TestItems] = {}
     for test, found in _pairs(scan, resolution):
         cases = test.param_cases
         known = cases is not None
         count = cases or 1
+        sources: tuple[str, ...] = ()
         if found is not None and not test.is_unittest:
-            shared = id(found.parts)
             if test.generated:
                 # A hook whose requirements the closure meets parametrizes it with values the
                 # scan does not read.
@@ -135,16 +91,15 @@ def count_items(scan: ScanResult, resolution: Resolution) -> ItemCount:
                 if any(g.argnames and closure.issuperset(g.requires) for g in test.generated):
                     known = False
             skipped = (*test.marked_params, *test.direct_params)
-            key: object = (shared, skipped) if skipped else shared
+            key: object = (id(found.parts), skipped) if skipped else id(found.parts)
             product = products.get(key)
             if product is None:
-                winners = {w for part in found.parts for w in part.winners}
-                product = products[key] = _closure_params(winners, frozenset(skipped), fixtures, outer)
-            count *= product // 2
-            known = known and bool(product % 2)
-        items += count
-        uncounted += not known
-    return ItemCount(len(scan.tests), items, uncounted)
+                product = _closure_params(found.parts, frozenset(skipped), fixtures, outer)
+                product = products[key] = interned.setdefault(product, product)
+            count *= product.count
+            known = known and product.exact
+            sources = product.param_defs
+        yield test.nodeid, TestItems(count, known, sources)
 
 
 def _pairs(scan: ScanResult, resolution: Resolution) -> Iterator[tuple[TestItem, ResolvedTest | None]]:
@@ -165,15 +120,16 @@ def _pairs(scan: ScanResult, resolution: Resolution) -> Iterator[tuple[TestItem,
 
 
 def _closure_params(
-    winners: Iterable[tuple[str, str]],
+    parts: Iterable[ClosurePart],
     skip: frozenset[str],
     fixtures: dict[str, FixtureDef],
     outer: dict[tuple[str, str], str],
-) -> int:
-    """Twice the product of the ``params`` counts of a closure's winners outside ``skip``, plus
-    one when every one of them was known (one small int: most products are 1)."""
+) -> TestItems:
+    """The product of the ``params`` counts of a closure's winners outside ``skip`` (as
+    ``count``), whether every one was known, and the definitions whose params they are."""
     product, known = 1, True
-    for name, winner in winners:
+    sources: list[str] = []
+    for name, winner in {w for part in parts for w in part.winners}:
         if name in skip:
             continue
         source = params_source(name, winner, fixtures, outer)
@@ -184,7 +140,8 @@ def _closure_params(
             known = False
         else:
             product *= max(params, 1)
-    return product * 2 + known
+            sources.append(source)
+    return TestItems(product, known, tuple(sorted(sources)))
 
 
 def params_source(
