@@ -106,16 +106,8 @@ class Context:
 
     @cached_property
     def fan_in(self) -> Counter[str]:
-        """Definition id -> number of tests whose closure includes it."""
-        # Tests that share a closure share its parts: count each closure once, times its tests.
-        shared: Counter[int] = Counter(id(test.parts) for test in self.resolution.tests)
-        counts: Counter[str] = Counter()
-        for test in self.resolution.tests:
-            times = shared.pop(id(test.parts), 0)
-            if times:
-                for fixture_id in test.closure_defs:
-                    counts[fixture_id] += times
-        return counts
+        """Definition id -> number of tests whose closure includes it (from :attr:`tests_of`)."""
+        return Counter({fixture_id: len(tests) for fixture_id, tests in self.tests_of.items()})
 
     @cached_property
     def tests_of(self) -> dict[str, Sequence[str]]:

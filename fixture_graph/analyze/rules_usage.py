@@ -299,20 +299,6 @@ def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
         )
 
 
-def _instance_key(scope: Scope, nodeid: str, ancestors: tuple[str, ...]) -> str:
-    """The node whose lifetime bounds a fixture of ``scope`` for one test."""
-    if scope is Scope.FUNCTION:
-        return nodeid
-    if scope is Scope.SESSION:
-        return ""
-    module = next((a for a in ancestors if a.endswith(".py")), ancestors[-1])
-    if scope is Scope.CLASS:
-        return ancestors[-1] if "::" in ancestors[-1] else module
-    if scope is Scope.MODULE:
-        return module
-    return str(PurePosixPath(module).parent)
-
-
 @rule(
     "FG008",
     "costly-autouse",
@@ -320,21 +306,17 @@ def _instance_key(scope: Scope, nodeid: str, ancestors: tuple[str, ...]) -> str:
     "An autouse fixture whose weight times its number of setups passes autouse-cost-threshold.",
 )
 def costly_autouse(ctx: Context) -> Iterator[Finding]:
-    """Autouse definitions by weight x setups (one setup per scope instance the tests span)."""
+    """Autouse definitions by weight x setups: the setups pytest makes per run at the fixture's
+    scope, as fan-out counts them (at most, with ``workers`` pytest-xdist workers)."""
     threshold = ctx.config.autouse_cost_threshold
-    workers = max(1, ctx.config.workers)
-    autouse = sorted(
-        (f for f in ctx.scan.fixtures if f.autouse and ctx.is_user(f) and ctx.weight(f.id) > 0),
-        key=lambda f: f.id,
-    )
-    tests_of = ctx.tests_of
-    for fixture in autouse:
-        weight = ctx.weight(fixture.id)
-        tests = tests_of.get(fixture.id, [])
-        if weight <= 0 or not tests:
+    for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
+        if not fixture.autouse or not ctx.is_user(fixture):
             continue
-        instances = {_instance_key(fixture.scope, t, ctx.items[t].ancestors) for t in tests}
-        setups = len(instances) * (workers if fixture.scope > Scope.FUNCTION else 1)
+        weight = ctx.weight(fixture.id)
+        fan = ctx.fan_out.get(fixture.id)
+        if weight <= 0 or fan is None:
+            continue
+        setups = fan.setups_workers
         cost = weight * setups
         if cost < threshold:
             continue
@@ -343,7 +325,7 @@ def costly_autouse(ctx: Context) -> Iterator[Finding]:
             severity=Severity.WARNING,
             message=(
                 f"autouse fixture '{fixture.name}' costs {weight_text(cost)} (weight {weight_text(weight)} "
-                f"x {setups} {fixture.scope.value}-scope setups over {len(tests)} tests) "
+                f"x {setups} {fixture.scope.value}-scope setups over {fan.tests} tests) "
                 f">= {weight_text(threshold)}"
             ),
             file=fixture.file,
