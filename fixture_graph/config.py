@@ -51,6 +51,8 @@ class ScanConfig:
     ``cache_dir`` (default ``.fixture_graph_cache``) is relative to the rootdir; ``jobs`` is the
     number of parsing processes (None: one per core; 1: no pool). Neither changes the result.
     ``markexpr``/``keyword`` are pytest's ``-m``/``-k`` (None: the ones in ``addopts``, if any).
+    ``test_imports`` records, per test module, the suite modules it imports (transitively;
+    ``ScanResult.test_imports``): ``affected`` needs them, and reading them costs a scan extra files.
     """
 
     extract: ExtractOptions = field(default_factory=ExtractOptions)
@@ -75,6 +77,7 @@ class ScanConfig:
     cache_dir: str | None = None
     cache_alias: tuple[str, str] | None = None
     jobs: int | None = None
+    test_imports: bool = False
 
 
 DEFAULT_WEIGHTS: tuple[tuple[str, float], ...] = (

@@ -247,7 +247,8 @@ class ScanResult:
     suppressions: tuple[tuple[str, int, tuple[str, ...]], ...] = ()
     opaque: tuple[OpaqueImport, ...] = ()
     # Per test module with a collected test, the suite's own modules it imports, transitively
-    # (rootdir-relative paths, sorted; modules that import none are left out).
+    # (rootdir-relative paths, sorted; modules that import none are left out). Filled only with
+    # ``ScanConfig.test_imports`` (as ``affected`` scans).
     test_imports: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 

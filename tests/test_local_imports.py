@@ -40,7 +40,7 @@ TREE: dict[str, str | None] = {
 
 def test_each_test_module_lists_the_suite_modules_it_imports(tmp_path: Path) -> None:
     write(tmp_path, TREE)
-    result = scan_paths(["tests"], ScanConfig(cache=False), invocation_dir=tmp_path)
+    result = scan_paths(["tests"], ScanConfig(cache=False, test_imports=True), invocation_dir=tmp_path)
     assert result.test_imports == (
         ("tests/test_four.py", ("tests/util.py",)),
         (
@@ -80,7 +80,7 @@ def test_relative_imports_and_broken_helpers(tmp_path: Path) -> None:
             "tests/unit/test_rel.py": "from ..support import factories\n\n\ndef test_rel():\n    pass\n",
         },
     )
-    result = scan_paths(["tests"], ScanConfig(cache=False), invocation_dir=tmp_path)
+    result = scan_paths(["tests"], ScanConfig(cache=False, test_imports=True), invocation_dir=tmp_path)
     assert result.test_imports == (
         ("tests/unit/test_rel.py", ("tests/support/__init__.py", "tests/support/factories.py")),
     )

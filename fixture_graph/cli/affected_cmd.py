@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -41,6 +42,8 @@ def affected(base: str, paths: tuple[Path, ...], fmt: str, **opts: Any) -> None:
         from fixture_graph.scan.git import changed_files, resolve_revision
 
         configs = build_configs(paths, opts)
+        # Which suite modules each test module imports: a change to one affects its tests.
+        configs = dataclasses.replace(configs, scan=dataclasses.replace(configs.scan, test_imports=True))
         base_report, head_report, repo = both_reports(configs, base, None)
         changed = rootdir_relative(head_report, repo, changed_files(repo, resolve_revision(repo, base), None))
         tests = affected_tests(base_report, head_report, changed)

@@ -920,7 +920,8 @@ class _Scan:
         record = self._import_module(path)
         if record is None or not record.parsed or self._import_fails(record):
             return
-        self.test_imports[path] = self.local_imports.closure(path, record)
+        if self.config.test_imports:
+            self.test_imports[path] = self.local_imports.closure(path, record)
         conditions = self._module_skip(record)
         if conditions is None:
             return
