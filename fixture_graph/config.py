@@ -186,6 +186,16 @@ class AnalyzeConfig:
             return self.untagged_weight
         return dict(self.weights).get(impact, self.untagged_weight)
 
+    @property
+    def levels(self) -> tuple[str, ...]:
+        """The impact levels, lightest first (by weight)."""
+        return tuple(level for level, _ in sorted(self.weights, key=lambda lw: lw[1]))
+
+    @property
+    def heavy_levels(self) -> frozenset[str]:
+        """The two heaviest impact levels (HIGH and VERY_HIGH by default)."""
+        return frozenset(self.levels[-2:])
+
 
 @dataclass(frozen=True, slots=True)
 class GateConfig:

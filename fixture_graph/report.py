@@ -52,7 +52,7 @@ class Report:
     def impact_counts(self) -> dict[str, int]:
         """User fixtures per impact level, heaviest first, then untagged."""
         counts: Counter[str] = Counter(f.impact or "untagged" for f in self.user_fixtures)
-        levels = [level for level, _ in sorted(self.config.weights, key=lambda lw: -lw[1])]
+        levels = list(reversed(self.config.levels))
         order = [*levels, *sorted(set(counts) - {*levels, "untagged"}), "untagged"]
         return {k: counts[k] for k in order if counts[k]}
 

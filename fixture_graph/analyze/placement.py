@@ -14,6 +14,7 @@ and ``testpaths = tests``) is not proposed.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterable, Sequence
 
 from fixture_graph.analyze.context import Context
@@ -31,31 +32,15 @@ def node_folder(node: str) -> str:
 
 def common_folder(folders: Iterable[str]) -> str | None:
     """The deepest folder containing all ``folders`` (``""`` is the rootdir); None for none."""
-    common: list[str] | None = None
-    for folder in folders:
-        parts = folder.split("/") if folder else []
-        if common is None:
-            common = parts
-            continue
-        size = 0
-        while size < min(len(common), len(parts)) and common[size] == parts[size]:
-            size += 1
-        del common[size:]
-        if not common:
-            return ""
-    return None if common is None else "/".join(common)
+    found = list(folders)
+    if not found:
+        return None
+    return "" if "" in found else posixpath.commonpath(found)
 
 
 def is_below(folder: str, ancestor: str) -> bool:
     """True when ``folder`` is ``ancestor`` or inside it."""
     return not ancestor or folder == ancestor or folder.startswith(ancestor + "/")
-
-
-def tests_reaching(ctx: Context, fixture_ids: Iterable[str]) -> dict[str, Sequence[str]]:
-    """Definition id -> node ids of the tests whose closure includes it, for ``fixture_ids``
-    only (an id no test reaches is absent), from :attr:`Context.tests_of`."""
-    tests_of = ctx.tests_of
-    return {fixture_id: tests_of[fixture_id] for fixture_id in fixture_ids if fixture_id in tests_of}
 
 
 def user_folders(
@@ -64,8 +49,8 @@ def user_folders(
     tests: dict[str, Sequence[str]],
     outside: frozenset[str] = frozenset(),
 ) -> set[str]:
-    """The folders of the tests that reach any of ``fixture_ids`` (``tests``, from
-    :func:`tests_reaching`) and of the definitions that request them directly (definitions in
+    """The folders of the tests that reach any of ``fixture_ids`` (``tests``: definition id ->
+    node ids, as :attr:`Context.tests_of`) and of the definitions that request them directly (definitions in
     ``outside`` excepted: the group's own members)."""
     folders: set[str] = set()
     graph = ctx.graph
@@ -98,7 +83,7 @@ def fixture_homes(ctx: Context) -> tuple[dict[str, str], dict[str, Sequence[str]
     import networkx as nx
 
     graph = ctx.graph
-    reaching = tests_reaching(ctx, [f.id for f in ctx.scan.fixtures if movable(f)])
+    reaching = ctx.tests_of
     cyclic = {n for part in nx.strongly_connected_components(graph) if len(part) > 1 for n in part}
     cyclic.update(n for n in graph if graph.has_edge(n, n))
     test_folder: dict[str, str] = {}

@@ -15,19 +15,12 @@ from collections.abc import Iterator
 
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Location, Severity
-from fixture_graph.analyze.placement import tests_reaching
 from fixture_graph.analyze.registry import rule
 from fixture_graph.model import CollectionImport, FixtureDef
 from fixture_graph.words import counted
 
 #: FG018 names at most this many fixtures: beyond that the import is the file's business.
 FEW_FIXTURES = 3
-
-
-def _heavy_levels(ctx: Context) -> set[str]:
-    """The two heaviest impact levels (HIGH and VERY_HIGH by default)."""
-    ranked = sorted(ctx.config.weights, key=lambda lw: -lw[1])
-    return {level for level, _ in ranked[:2]}
 
 
 def heavy_module(module: str, heavy: tuple[str, ...]) -> str | None:
@@ -75,7 +68,7 @@ def _guarded(imp: CollectionImport) -> str:
 )
 def collection_time_import(ctx: Context) -> Iterator[Finding]:
     """Heavy third-party imports, and local imports that pull in HIGH/VERY_HIGH fixtures."""
-    heavy_levels = _heavy_levels(ctx)
+    heavy_levels = ctx.config.heavy_levels
     heavy_by_file: dict[str, list[str]] = defaultdict(list)
     for fixture in ctx.scan.fixtures:
         if fixture.impact in heavy_levels and ctx.is_user(fixture):
@@ -176,7 +169,7 @@ def import_inside_fixtures(ctx: Context) -> Iterator[Finding]:
             candidates.append((imp, users))
     if not candidates:
         return
-    reaching = tests_reaching(ctx, {f.id for _, users in candidates for f in users})
+    reaching = ctx.tests_of
     for imp, users in candidates:
         names = ", ".join(f.name for f in users)
         reached = {t for f in users for t in reaching.get(f.id, ())}

@@ -21,7 +21,7 @@ def _levels(ctx: Context) -> list[tuple[str, float, float]]:
     """(level, memory ceiling MB, seconds ceiling), lightest first."""
     memory = dict(ctx.config.drift_memory_mb)
     seconds = dict(ctx.config.drift_seconds)
-    ordered = [level for level, _ in sorted(ctx.config.weights, key=lambda lw: lw[1])]
+    ordered = list(ctx.config.levels)
     inf = float("inf")
     return [(level, memory.get(level, inf), seconds.get(level, inf)) for level in ordered]
 

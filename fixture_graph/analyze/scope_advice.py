@@ -64,7 +64,7 @@ class Fit:
 def is_costly(ctx: Context, fixture: FixtureDef, level: str) -> bool:
     """True when ``fixture`` costs at least ``level``: its declared impact weighs as much, or its
     measured memory or slowest setup passes the drift ceiling of the level below it."""
-    levels = [name for name, _ in sorted(ctx.config.weights, key=lambda lw: lw[1])]
+    levels = list(ctx.config.levels)
     if (
         fixture.impact is not None
         and fixture.impact in levels

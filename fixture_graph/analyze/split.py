@@ -27,7 +27,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from fixture_graph.analyze.context import Context
-from fixture_graph.analyze.placement import common_folder, is_below, node_folder, tests_reaching, user_folders
+from fixture_graph.analyze.placement import common_folder, is_below, node_folder, user_folders
 from fixture_graph.analyze.split_groups import group_fixtures
 from fixture_graph.analyze.split_place import Built, build
 from fixture_graph.analyze.split_units import place_segments
@@ -131,7 +131,7 @@ def plan_split(ctx: Context, conftest: str, sources: tuple[SourceModule, ...]) -
     groups = group_fixtures(ctx, [f.id for f in fixtures], guards)
     built = build(placement, groups)
     here = node_folder(fixtures[0].holder)
-    reaching = tests_reaching(ctx, [f.id for f in fixtures])
+    reaching = ctx.tests_of
     modules = tuple(
         PlannedModule(
             name=module.name,
@@ -207,7 +207,7 @@ def _folder(
 
 
 def _notes(ctx: Context, modules: tuple[PlannedModule, ...], built: Built) -> tuple[str, ...]:
-    heavy = {level for level, _ in sorted(ctx.config.weights, key=lambda lw: -lw[1])[:2]}
+    heavy = ctx.config.heavy_levels
     notes = list(built.notes)
     for module in modules:
         if module.guards:

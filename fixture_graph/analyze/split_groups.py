@@ -170,7 +170,7 @@ def _content_word(ctx: Context, members: list[str]) -> str:
         word, count = min(words.items(), key=lambda kv: (-kv[1], kv[0]))
         if count * 2 >= len(fixtures) and count >= 2:
             return word
-    heavy = {level for level, _ in sorted(ctx.config.weights, key=lambda lw: -lw[1])[:2]}
+    heavy = ctx.config.heavy_levels
     if sum(f.impact in heavy for f in fixtures) * 2 > len(fixtures):
         return "heavy"
     top = min(fixtures, key=lambda f: (-ctx.fan_in.get(f.id, 0), f.name))

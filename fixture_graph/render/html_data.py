@@ -69,7 +69,7 @@ def report_data(report: Report, index: GraphIndex) -> dict[str, Any]:
         "scopes": list(SCOPES),
         "kinds": list(KINDS),
         "reasons": list(REASONS),
-        "impacts": [level for level, _ in sorted(report.config.weights, key=lambda lw: -lw[1])],
+        "impacts": list(reversed(report.config.levels)),
         "groups": groups,
         "fx": _fixture_columns(report, index, fixtures, position, group_of),
         "findings": _findings(report, position, index.show),
