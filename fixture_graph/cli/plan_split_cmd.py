@@ -47,7 +47,8 @@ def plan_split(
 
         configs = build_configs(paths, opts)
         require_paths((conftest, *configs.paths))
-        report = make_report(configs, measurements, quiet=True)
+        # The plan reads the scan and resolution only: no rule runs.
+        report = make_report(configs, measurements, quiet=True, analyze=False)
         rootdir = Path(report.scan.rootdir)
         if rootdir.resolve() not in conftest.resolve().parents:
             raise UserError(f"{conftest} is not under the rootdir {rootdir}")
