@@ -97,12 +97,12 @@ def extract_module(
     Returns:
         The record; on unreadable input, an empty record whose ``issues`` say why.
     """
-    source, issue = _decode(path, data)
+    source, issue = decode_source(path, data)
     if issue is not None:
         return ModuleRecord(path=path, issues=(issue,), parsed=False)
     assert source is not None
     try:
-        tree = _parse(source, path)
+        tree = parse_source(source, path)
     except SyntaxError as exc:
         if any(m in exc.msg for m in _DEPTH_LIMITS):
             return _too_deep(path, exc.lineno or 0, exc.msg)
@@ -131,7 +131,7 @@ def extract_module(
 # ---------------------------------------------------------------------------------------------
 
 
-def _parse(source: str | bytes, path: str) -> ast.Module:
+def parse_source(source: str | bytes, path: str) -> ast.Module:
     """``ast.parse`` without warnings about the scanned code, which pytest would not raise.
 
     3.12 and newer warn of invalid escape sequences and ``is`` with a literal while parsing; under
@@ -152,7 +152,9 @@ def _too_deep(path: str, line: int, message: str) -> ModuleRecord:
     return ModuleRecord(path=path, issues=(Issue(path, line, "too-deep", message, True),), parsed=False)
 
 
-def _decode(path: str, data: bytes) -> tuple[str | None, Issue | None]:
+def decode_source(path: str, data: bytes) -> tuple[str | None, Issue | None]:
+    """``data`` as text the way Python reads a module (PEP 263 coding line, UTF-8 byte-order
+    mark), or None and the issue saying why it cannot be read."""
     if b"\x00" in data:
         return None, Issue(path, 0, "binary-file", "file contains null bytes; not Python source", True)
     encoding = "utf-8"
@@ -163,7 +165,7 @@ def _decode(path: str, data: bytes) -> tuple[str | None, Issue | None]:
         issue = Issue(path, 0, "decode-error", f"cannot decode file: {exc}", True)
     try:
         # CPython's tokenizer never decodes comments, so undecodable bytes there still import.
-        _parse(data, path)
+        parse_source(data, path)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return None, issue
     return data.decode(encoding, "replace"), None

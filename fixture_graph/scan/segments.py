@@ -16,6 +16,7 @@ import ast
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixture_graph.scan.extract import decode_source, parse_source
 from fixture_graph.scan.safe_read import SkippedFile, read_source
 
 _LIMIT = 16 * 1024 * 1024
@@ -68,13 +69,19 @@ def read_module(path: Path, rel: str) -> SourceModule:
         data = read_source(path, _LIMIT)
     except SkippedFile as exc:
         raise SegmentError(f"{rel}: {exc.message}") from None
+    # Decoded and parsed exactly as the scan reads the module.
+    source, issue = decode_source(rel, data)
+    if source is None:
+        reason = issue.message if issue is not None else "cannot decode file"
+        if issue is not None and issue.code == "decode-error":
+            reason = f"not UTF-8 nor in the coding it declares ({reason})"
+        raise SegmentError(f"{rel}: {reason}")
     try:
-        source = data.decode("utf-8")
-        tree = ast.parse(source, filename=rel)
-    except UnicodeDecodeError as exc:
-        raise SegmentError(f"{rel}: not UTF-8: {exc.reason}") from None
+        tree = parse_source(source, rel)
     except SyntaxError as exc:
         raise SegmentError(f"{rel}:{exc.lineno or 0}: syntax error: {exc.msg}") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise SegmentError(f"{rel}: cannot parse: {exc}") from None
     lines = source.splitlines(keepends=True)
     segments = list(_segments(tree.body, lines, (), source))
     return SourceModule(rel, (path.parent / "__init__.py").is_file(), len(lines), tuple(segments))
