@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from fixture_graph.scan.segments import SegmentError, read_module, read_split_sources
+from fixture_graph.config import ScanConfig
+from fixture_graph.scan.segments import SegmentError, read_module, read_split_sources, star_imports
+from fixture_graph.scan.session import scan_paths
 
 Tree = Callable[[dict[str, str]], Path]
 
@@ -62,15 +64,38 @@ def test_statements_with_what_they_bind_read_and_sit_under(write_tree: Tree) -> 
 def test_star_imported_local_modules_are_read_too(write_tree: Tree) -> None:
     root = write_tree(
         {
+            "pytest.ini": "[pytest]\n",
             "tests/__init__.py": "",
             "tests/conftest.py": "from .base import *\nfrom os.path import *\nfrom tests.more import *\n",
             "tests/base.py": "X = 1\n",
             "tests/more.py": "Y = 2\n",
         }
     )
-    sources = read_split_sources(root / "tests" / "conftest.py", root)
+    scan = scan_paths(["tests"], ScanConfig(cache=False), invocation_dir=root)
+    targets = star_imports(scan, "tests/conftest.py")
+    sources = read_split_sources(root / "tests" / "conftest.py", root, targets)
     assert [s.file for s in sources] == ["tests/conftest.py", "tests/base.py", "tests/more.py"]
     assert sources[0].package
+
+
+def test_a_star_imported_package_is_read_as_the_scan_resolves_it(write_tree: Tree) -> None:
+    root = write_tree(
+        {
+            "pytest.ini": "[pytest]\n",
+            "tests/__init__.py": "",
+            "tests/conftest.py": "from .fx import *\n",
+            "tests/fx/__init__.py": "import pytest\n\n@pytest.fixture\ndef z():\n    return 1\n",
+            "tests/test_z.py": "def test_z(z):\n    assert z\n",
+        }
+    )
+    scan = scan_paths(["tests"], ScanConfig(cache=False), invocation_dir=root)
+    targets = star_imports(scan, "tests/conftest.py")
+    assert targets == {".fx": "tests/fx/__init__.py"}
+    sources = read_split_sources(root / "tests" / "conftest.py", root, targets)
+    assert [(s.file, s.imported_as) for s in sources] == [
+        ("tests/conftest.py", None),
+        ("tests/fx/__init__.py", ".fx"),
+    ]
 
 
 def test_unreadable_input_is_one_error_naming_the_file(write_tree: Tree) -> None:

@@ -74,21 +74,3 @@ def rebase_import(text: str, module: str, source_file: str, folder: str) -> str 
     tree.level = len(here) - common + 1
     tree.module = ".".join(target[common:]) or None
     return ast.unparse(tree) + "\n"
-
-
-def resolve_local(folder: str, module: str, files: Iterable[str]) -> str | None:
-    """The file of ``files`` (rootdir-relative) that an import of ``module`` in a module of
-    ``folder`` loads: relative, or absolute from the rootdir or from ``folder``."""
-    known = set(files)
-    level = len(module) - len(module.lstrip("."))
-    parts = [p for p in module[level:].split(".") if p]
-    if not parts:
-        return None
-    if level:
-        base = PurePosixPath(folder)
-        for _ in range(level - 1):
-            base = base.parent
-        candidates = [str(base.joinpath(*parts)) + ".py"]
-    else:
-        candidates = [str(PurePosixPath(*parts)) + ".py", str(PurePosixPath(folder, *parts)) + ".py"]
-    return next((c.removeprefix("./") for c in candidates if c.removeprefix("./") in known), None)

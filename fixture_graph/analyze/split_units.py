@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
 
-from fixture_graph.analyze.split_text import guard_names, resolve_local
+from fixture_graph.analyze.split_text import guard_names
 from fixture_graph.model import FixtureDef
 from fixture_graph.scan.segments import Segment, SourceModule
 
@@ -56,8 +55,7 @@ def place_segments(
 ) -> Placement:
     """Number the statements of ``sources`` (the conftest first), find what each one reads,
     and match each fixture to its ``def``."""
-    folder = str(PurePosixPath(conftest).parent)
-    files = {s.file: i for i, s in enumerate(sources)}
+    star_imported = {s.imported_as: s.file for s in sources if s.imported_as is not None}
     loader_guards: dict[str, tuple[str, ...]] = {}
     dropped: set[int] = set()
     units: list[Unit] = []
@@ -65,7 +63,7 @@ def place_segments(
         for segment in source.segments:
             index = len(units)
             if number == 0 and segment.kind == "import" and segment.star and segment.module:
-                target = resolve_local(folder, segment.module, files)
+                target = star_imported.get(segment.module)
                 if target is not None:
                     loader_guards.setdefault(target, segment.guards)
                     dropped.add(index)

@@ -43,7 +43,7 @@ def plan_split(
         from fixture_graph.analyze.split import SplitError, plan_for
         from fixture_graph.cli.scan_cmd import make_report
         from fixture_graph.render.split_out import render_split_json, render_split_text
-        from fixture_graph.scan.segments import SegmentError, read_split_sources
+        from fixture_graph.scan.segments import SegmentError, read_split_sources, star_imports
 
         configs = build_configs(paths, opts)
         require_paths((conftest, *configs.paths))
@@ -53,7 +53,8 @@ def plan_split(
         if rootdir.resolve() not in conftest.resolve().parents:
             raise UserError(f"{conftest} is not under the rootdir {rootdir}")
         try:
-            sources = read_split_sources(conftest, rootdir)
+            shown = conftest.resolve().relative_to(rootdir.resolve()).as_posix()
+            sources = read_split_sources(conftest, rootdir, star_imports(report.scan, shown))
             plan = plan_for(report.scan, report.resolution, configs.analyze, report.measurements, sources)
         except (SegmentError, SplitError) as exc:
             raise UserError(str(exc)) from None

@@ -13,9 +13,12 @@ scopes, which can only make a plan copy a helper too many, never miss one).
 from __future__ import annotations
 
 import ast
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from fixture_graph.model import ScanResult
 from fixture_graph.scan.extract import decode_source, parse_source
 from fixture_graph.scan.safe_read import SkippedFile, read_source
 
@@ -57,6 +60,8 @@ class SourceModule:
     package: bool
     lines: int
     segments: tuple[Segment, ...]
+    # For a module the conftest star-imports: the module as its import statement names it.
+    imported_as: str | None = None
 
 
 def read_module(path: Path, rel: str) -> SourceModule:
@@ -194,10 +199,20 @@ def _free_names(stmt: ast.stmt) -> tuple[str, ...]:
     return tuple(sorted(loads - local))
 
 
-def read_split_sources(conftest: Path, rootdir: Path) -> tuple[SourceModule, ...]:
-    """The conftest's segments, then those of each local module it star-imports (relative
-    imports, or absolute ones naming a file under the rootdir or the conftest's folder), in
-    import order; paths are rootdir-relative.
+def star_imports(scan: ScanResult, conftest: str) -> dict[str, str]:
+    """The local modules ``conftest`` (rootdir-relative) star-imports: the module as written ->
+    its rootdir-relative file, as the scan resolved them (``ScanResult.imports``)."""
+    return {
+        imp.module: imp.target
+        for imp in scan.imports
+        if imp.file == conftest and "*" in imp.names and imp.target is not None
+    }
+
+
+def read_split_sources(conftest: Path, rootdir: Path, targets: Mapping[str, str]) -> tuple[SourceModule, ...]:
+    """The conftest's segments, then those of each local module it star-imports, in import
+    order; paths are rootdir-relative. ``targets`` maps a star import's module as written to
+    the file it loads (:func:`star_imports`).
 
     Raises:
         SegmentError: a file cannot be read, decoded or parsed.
@@ -210,28 +225,9 @@ def read_split_sources(conftest: Path, rootdir: Path) -> tuple[SourceModule, ...
     for segment in first.segments:
         if segment.kind != "import" or not segment.star or not segment.module:
             continue
-        target = _local_module(path.parent, root, segment.module)
-        if target is not None:
-            rel = target.relative_to(root).as_posix()
-            if rel not in seen:
-                seen.add(rel)
-                out.append(read_module(target, rel))
+        rel = targets.get(segment.module)
+        if rel is not None and rel not in seen:
+            seen.add(rel)
+            module = read_module(root / rel, rel)
+            out.append(dataclasses.replace(module, imported_as=segment.module))
     return tuple(out)
-
-
-def _local_module(folder: Path, root: Path, module: str) -> Path | None:
-    level = len(module) - len(module.lstrip("."))
-    parts = [p for p in module[level:].split(".") if p]
-    if not parts:
-        return None
-    if level:
-        base = folder
-        for _ in range(level - 1):
-            base = base.parent
-        candidates = [base.joinpath(*parts).with_suffix(".py")]
-    else:
-        candidates = [root.joinpath(*parts).with_suffix(".py"), folder.joinpath(*parts).with_suffix(".py")]
-    for candidate in candidates:
-        if candidate.is_file() and (candidate == root or root in candidate.parents):
-            return candidate
-    return None
