@@ -448,15 +448,14 @@ def resolve(scan: ScanResult, *, share_walks: bool = True) -> Resolution:
     legacy_closure = parse_version(scan.pytest_version) < (9, 0)
     reaches: dict[int, Reach] = {}
     for test in scan.tests:
-        context = tuple(dict.fromkeys((*scan.ini_usefixtures, *index.autouse_names(test.ancestors))))
-        initial = tuple(dict.fromkeys((*context, *test.usefixtures, *test.argnames)))
+        initial, context = initial_names(scan, index, test)
         get = index.getter(test.ancestors)
-        cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, len(context))
+        cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, context)
         if test.generated:
             generated = hook_parametrized(test, cached.names())
             if generated is not test:
                 test = generated
-                cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, len(context))
+                cached = _shared_closure(index, memo, pending, test, initial, legacy_closure, context)
         effects = pending.pop(id(cached), None)
         if effects is not None:
             reached.update(cached.defs())
@@ -521,6 +520,14 @@ def _requests(test: TestItem) -> tuple[str, ...]:
     if not test.usefixtures and len(set(test.argnames)) == len(test.argnames):
         return test.argnames  # shared with the item
     return tuple(dict.fromkeys((*test.usefixtures, *test.argnames)))
+
+
+def initial_names(scan: ScanResult, index: DefinitionIndex, test: TestItem) -> tuple[tuple[str, ...], int]:
+    """The names a test requests itself, in pytest's order (``getfixtureclosure``'s initial
+    names: ini ``usefixtures``, visible autouse names, ``usefixtures`` marks, arguments), each
+    once; and how many of them its context gives (the first ones: ini and autouse)."""
+    context = tuple(dict.fromkeys((*scan.ini_usefixtures, *index.autouse_names(test.ancestors))))
+    return tuple(dict.fromkeys((*context, *test.usefixtures, *test.argnames))), len(context)
 
 
 def hook_parametrized(test: TestItem, closure: Iterable[str]) -> TestItem:

@@ -520,3 +520,37 @@ def test_the_html_report_labels_roots_as_why_does(suite: Path) -> None:
             if root.target is not None
         }
         assert html == why, nodeid
+
+
+OVERRIDE_AND_FETCH = {
+    "pytest.ini": "[pytest]\n",
+    "conftest.py": (
+        "import pytest\n\n@pytest.fixture\ndef db():\n    return 1\n\n"
+        "@pytest.fixture\ndef other():\n    return 2\n"
+    ),
+    "test_a.py": (
+        "import pytest\n\n@pytest.fixture\ndef db(db):\n    return db\n\n"
+        'def test_x(db, request):\n    request.getfixturevalue("other")\n\n'
+        "def test_y(db):\n    pass\n"
+    ),
+}
+
+
+def test_uses_by_name_counts_the_definition_a_fetching_test_gets_not_the_overridden_one(
+    tmp_path: Path,
+) -> None:
+    root = write_files(tmp_path / "suite", OVERRIDE_AND_FETCH)
+    document = json.loads(ask(root, "uses", "db", "--format", "json")[1])
+    # test_x fetches another fixture: that adds nothing to how it gets db (the override).
+    assert [(t["nodeid"], t["definitions"], t["how"]) for t in document["tests"]] == [
+        ("test_a.py::test_x", ["test_a.py::db"], ["closure"]),
+        ("test_a.py::test_y", ["test_a.py::db"], ["closure"]),
+    ]
+
+
+def test_tree_does_not_list_request_as_a_root(tmp_path: Path) -> None:
+    root = write_files(tmp_path / "suite", OVERRIDE_AND_FETCH)
+    code, out, _ = ask(root, "tree", "test_a.py::test_x")
+    assert code == 0
+    assert "request" not in out.replace("getfixturevalue", "")
+    assert "other" in out

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from fixture_graph.model import FixtureDef, Resolution, ResolvedTest, ScanResult, TestItem
 from fixture_graph.questions.reasons import AutouseIndex, Origin, origins
-from fixture_graph.resolve import DefinitionIndex, hook_parametrized, traverse
+from fixture_graph.resolve import DefinitionIndex, hook_parametrized, initial_names, traverse
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +83,15 @@ class Closures:
         self._resolved = {t.nodeid: t for t in resolution.tests}
         self._autouse = AutouseIndex(scan.fixtures)
 
+    def winner(self, nodeid: str, name: str) -> str | None:
+        """The definition of ``name`` the test ``nodeid`` gets when it asks for it (the closest
+        visible one); None when none is visible or the test parametrizes ``name`` directly."""
+        item = self._items[nodeid]
+        if name in item.direct_params:
+            return None
+        defs = self._index.getter(item.ancestors)(name)
+        return defs[-1].id if defs else None
+
     def of(self, nodeid: str) -> TestClosure:
         """The closure of the test ``nodeid``; raises KeyError when the scan has no such test."""
         item = self._items[nodeid]
@@ -91,8 +100,7 @@ class Closures:
             item = hook_parametrized(item, resolved.closure)
         index = self._index
         get = index.getter(item.ancestors)
-        context = (*self.scan.ini_usefixtures, *index.autouse_names(item.ancestors))
-        initial = tuple(dict.fromkeys((*context, *item.usefixtures, *item.argnames)))
+        initial = initial_names(self.scan, index, item)[0]
         walk = traverse(initial, get, nodeid, ignore=frozenset(item.direct_params))
         links = set(walk.links)
         used = dict(walk.used)
@@ -134,7 +142,9 @@ def _roots(
 ) -> tuple[Root, ...]:
     gets = {name: target for source, target, name in links if source == item.nodeid}
     gets.update({name: target for source, target, name in dynamic if source == item.nodeid})
-    names = [*initial, *(n for n in item.dynamic_deps if n not in initial)]
+    # ``request`` is pytest's own object, no fixture a test gets (as in ``_requests``).
+    names = [n for n in initial if n != "request"]
+    names += [n for n in item.dynamic_deps if n not in names]
     names += [n for n in item.direct_params if n not in names]
     return tuple(Root(name, gets.get(name), origins(scan, item, name, autouse)) for name in names)
 

@@ -44,17 +44,30 @@ def tests_using(scan: ScanResult, resolution: Resolution, query: FixtureQuery) -
     wanted = {f.id for f in scan.fixtures if f.name == query.name and query.definition in (None, f.id)}
     fetching = {f.id for f in scan.fixtures if f.dynamic_deps}
     closures: Closures | None = None
+    # Tests that share a closure share its parts: what they get statically is computed once.
+    shared: dict[int, tuple[frozenset[str], bool]] = {}
     out = []
     for test in resolution.tests:
-        if query.definition is None:
-            got = {target for name, target in test.winners if name == query.name}
-        else:
-            got = wanted.intersection(test.closure_defs)
+        found = shared.get(id(test.parts))
+        if found is None:
+            defs = test.closure_defs
+            if query.definition is None:
+                static = frozenset(target for name, target in test.winners if name == query.name)
+            else:
+                static = frozenset(wanted.intersection(defs))
+            found = shared[id(test.parts)] = (static, not fetching.isdisjoint(defs))
+        got = set(found[0])
         how = [CLOSURE] if got else []
-        if test.dynamic or not fetching.isdisjoint(test.closure_defs):
+        if test.dynamic or found[1]:
             # getfixturevalue: what it fetches (and requests in turn) comes from the replayed walk.
             closures = closures or Closures(scan, resolution)
-            extra = wanted.intersection(closures.of(test.nodeid).definitions()) - got
+            reached = closures.of(test.nodeid).definitions()
+            if query.definition is None:
+                # A name fetched by getfixturevalue resolves in the test's context, as a request.
+                winner = closures.winner(test.nodeid, query.name)
+                extra = {winner} - got if winner is not None and winner in reached else set()
+            else:
+                extra = wanted.intersection(reached) - got
             if extra:
                 how.append(GETFIXTUREVALUE)
                 got |= extra
