@@ -84,7 +84,10 @@ class _FileReasons:
             for conftest, files in loads.items()
             if ({conftest} | files) & changed_files
         }
-        self.dirty_conftests.update({f: [f] for f in changed_files if PurePosixPath(f).name == "conftest.py"})
+        # A changed conftest that loads nothing that changed (keeping the modules it loads that did).
+        for file in changed_files:
+            if PurePosixPath(file).name == "conftest.py":
+                self.dirty_conftests.setdefault(file, [file])
         self.global_dirty = sorted(
             file
             for loader, files in self.dirty_conftests.items()
@@ -133,11 +136,11 @@ def affected_tests(base: Report, head: Report, changed_files: set[str]) -> tuple
     out = []
     for test in head.resolution.tests:
         reasons: list[str] = list(by_closure.get(test.nodeid, ()))
-        edited = by_defs.get(id(test.parts)) if test.parts else None
+        edited = by_defs.get(id(test.parts))
         if edited is None:
-            edited = [changed_defs[d] for d in test.closure_defs if d in changed_defs]
-            if test.parts:
-                by_defs[id(test.parts)] = edited
+            edited = by_defs[id(test.parts)] = [
+                changed_defs[d] for d in test.closure_defs if d in changed_defs
+            ]
         reasons.extend(edited)
         item = items[test.nodeid]
         old = base_items.get(test.nodeid)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from helpers.revisions import commit_tree, write
+from helpers.revisions import commit_tree, git, write
 
 from fixture_graph.cli import ExitCode, main
 
@@ -354,3 +354,18 @@ def test_override_added_in_the_test_class(repo: Path) -> None:
         ],
         "tests/test_plain.py::test_plain": [changed],
     }
+
+
+def test_changed_conftest_keeps_the_changed_module_it_loads_in_its_reasons(repo: Path) -> None:
+    write(repo, {"tests/api/conftest.py": "from helpers.rows import ROWS\n\n" + API_CONFTEST})
+    git(repo, "commit", "-q", "-am", "api conftest loads rows")
+    write(
+        repo,
+        {
+            "tests/api/conftest.py": "from helpers.rows import ROWS\n\n" + API_CONFTEST + "\n# edited\n",
+            "tests/helpers/rows.py": "ROWS = [1, 2]\n",
+        },
+    )
+    reasons = affected()["tests/api/test_api.py::test_token"]
+    assert "tests/api/conftest.py changed" in reasons
+    assert "tests/helpers/rows.py changed (loaded by tests/api/conftest.py)" in reasons

@@ -18,6 +18,7 @@ from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.analyze.registry import rule
 from fixture_graph.model import FixtureDef, HookParametrize, TestItem
 from fixture_graph.scope import Scope
+from fixture_graph.words import counted
 
 # ``request`` is pytest's own object, not a fixture set up for the test; a leading underscore is
 # the convention (ruff's dummy-variable-rgx, pylint's ignored-argument-names) for "unused on
@@ -365,7 +366,7 @@ def _hoist_notes(
     others = sum(1 for t, d in winners.items() if d not in ids and t.startswith(prefix))
     if others:
         notes.append(
-            f"{_tests(others)} under {where} now get{'s' if others == 1 else ''} another "
+            f"{counted(others, 'test')} under {where} now get{'s' if others == 1 else ''} another "
             f"'{name}' and would get the hoisted one"
         )
     if copies[0].autouse:
@@ -381,7 +382,3 @@ def _hoist_notes(
     ):
         notes.append(f"the {len(copies)} {copies[0].scope.value} instances would become one")
     return notes
-
-
-def _tests(count: int) -> str:
-    return f"{count} test{'s' if count != 1 else ''}"

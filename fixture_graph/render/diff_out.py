@@ -12,6 +12,7 @@ from fixture_graph.compare import ReportDiff
 from fixture_graph.render.json_out import finding_json
 from fixture_graph.render.paths import path_display
 from fixture_graph.render.text import finding_lines
+from fixture_graph.words import counted
 
 DIFF_SCHEMA = "fixture-graph-diff/1"
 
@@ -50,10 +51,6 @@ def delta_rows(diff: ReportDiff) -> list[tuple[str, str, str]]:
     ]
 
 
-def _tests(count: int) -> str:
-    return f"{count} test" if count == 1 else f"{count} tests"
-
-
 def render_diff_text(diff: ReportDiff) -> str:
     """A plain summary of the change, then the new findings in full."""
     show = path_display(diff.head.scan.rootdir)
@@ -88,7 +85,7 @@ def render_diff_text(diff: ReportDiff) -> str:
     if diff.closure_changes:
         lines.append(f"tests whose closure changed: {diff.closure_changed_tests}")
         for closure in diff.closure_changes:
-            lines.append(f"~ {closure.text}: {_tests(len(closure.tests))}")
+            lines.append(f"~ {closure.text}: {counted(len(closure.tests), 'test')}")
             lines.extend(f"    {nodeid}" for nodeid in closure.tests)
     if diff.fixed_findings:
         lines.append(f"fixed findings: {len(diff.fixed_findings)}")

@@ -72,14 +72,10 @@ class LocalImports:
         return found
 
     def closure(self, path: Path, record: ModuleRecord | None = None) -> tuple[Path, ...]:
-        """Every suite file importing ``path`` loads, transitively (``path`` itself left out)."""
-        seen: dict[Path, None] = {}
-        for target in self.direct(path, record):
-            if target != path:
-                seen[target] = None
-                seen.update(dict.fromkeys(self._reached(target)))
-        seen.pop(path, None)
-        return tuple(seen)
+        """Every suite file importing ``path`` loads, transitively (``path`` itself left out);
+        ``record``: its record, when the caller has it."""
+        self.direct(path, record)
+        return self._reached(path)
 
     def _reached(self, start: Path) -> tuple[Path, ...]:
         """Every suite file importing ``start`` loads (``start`` left out), memoized: a walk
@@ -117,7 +113,7 @@ class LocalImports:
         if found is None:
             return
         yield found
-        if attr is not None and attr != "*":
+        if attr is not None:  # ``from pkg import name`` (a star import has no attribute)
             sub = self._submodule(found, attr)
             if sub is not None:
                 yield sub

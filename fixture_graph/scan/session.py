@@ -289,7 +289,7 @@ class _Scan:
         """
         record = self.records.get(path)
         if record is None:
-            record = self.loader.load(path, self.show(path), None if self._is_local(path) else False)[0]
+            record = self.loader.load(path, self.show(path))[0]
         return record
 
     def _ns_issue(self, path: Path, line: int, code: str, message: str) -> None:
