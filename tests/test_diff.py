@@ -6,13 +6,11 @@ import hashlib
 import json
 import os
 import re
-import subprocess
-import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from helpers.revisions import commit_tree, git, write
 
 from fixture_graph.cli import ExitCode, main
 
@@ -82,43 +80,14 @@ HEAD = {
 }
 
 
-def git(repo: Path, *args: str) -> str:
-    env = {
-        **os.environ,
-        "GIT_AUTHOR_NAME": "t",
-        "GIT_AUTHOR_EMAIL": "t@example.com",
-        "GIT_COMMITTER_NAME": "t",
-        "GIT_COMMITTER_EMAIL": "t@example.com",
-    }
-    done = subprocess.run(
-        ["git", "-C", str(repo), *args], check=True, capture_output=True, text=True, env=env
-    )
-    return done.stdout
-
-
-def write(repo: Path, files: dict[str, str]) -> None:
-    for rel, text in files.items():
-        path = repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text).lstrip("\n"))
-
-
 @pytest.fixture
-def repo(tmp_path: Path) -> Iterator[Path]:
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root = tmp_path / "repo"
-    root.mkdir()
-    git(root, "init", "-q", "-b", "main")
-    write(root, BASE)
-    git(root, "add", "-A")
-    git(root, "commit", "-q", "-m", "base")
+    commit_tree(root, BASE)
     write(root, HEAD)
     git(root, "commit", "-q", "-am", "head")
-    cwd = os.getcwd()
-    os.chdir(root)
-    try:
-        yield root
-    finally:
-        os.chdir(cwd)
+    monkeypatch.chdir(root)
+    return root
 
 
 def cli(*args: str) -> tuple[int, str]:
