@@ -224,7 +224,11 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
         # Copies one of which sees another are overrides (FG007 says so): only the outermost
         # of them, in places none of which sees another, are siblings to hoist.
         holders = {m.holder for m in members.values()}
-        copies = [members[k] for k in sorted(members) if holders.isdisjoint(_seen_from(members[k].holder))]
+        copies = [
+            members[k]
+            for k in sorted(members)
+            if holders.isdisjoint(ctx.index.ancestors(members[k].holder)[:-1])
+        ]
         if len(copies) >= 2:
             found.append((name, copies))
     winners = _winners_by_name(ctx, {name for name, _ in found})
@@ -232,33 +236,18 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
         yield _copies_finding(ctx, name, copies, winners.get(name, {}))
 
 
-def _seen_from(inner: str) -> Iterator[str]:
-    """Every node whose fixtures are visible at the different node ``inner``: the session, each
-    directory above, the module and the enclosing classes (O(depth) per definition, where
-    testing every other holder of a group of copies would be quadratic)."""
-    if inner == "":
-        return
-    yield ""
-    module, _, rest = inner.partition("::")
-    parts = module.split("/")
-    for end in range(1, len(parts)):
-        yield "/".join(parts[:end])
-    if rest:
-        yield module
-        names = rest.split("::")
-        for end in range(1, len(names)):
-            yield "::".join((module, *names[:end]))
-
-
 def _winners_by_name(ctx: Context, names: set[str]) -> dict[str, dict[str, str]]:
-    """For each of ``names``, every test's node id -> the definition it gets (one pass)."""
-    out: dict[str, dict[str, str]] = {name: {} for name in names}
-    if not names:
-        return out
-    for test in ctx.resolution.tests:
-        for name, definition in test.winners:
-            if name in out:
-                out[name][test.nodeid] = definition
+    """For each of ``names``, every test's node id -> the definition it gets.
+
+    The definitions of a name in a test's closure lie on its line of ancestors and the deepest
+    is the one it gets: visiting them outermost first, the last one written wins.
+    """
+    out: dict[str, dict[str, str]] = {}
+    for name in names:
+        got = out[name] = {}
+        for fixture in sorted(ctx.by_name.get(name, ()), key=lambda f: len(ctx.index.ancestors(f.holder))):
+            for nodeid in ctx.tests_of.get(fixture.id, ()):
+                got[nodeid] = fixture.id
     return out
 
 

@@ -15,7 +15,6 @@ import re
 import sys
 import tokenize
 import warnings
-from collections import deque
 from collections.abc import Iterator
 from dataclasses import replace
 
@@ -180,37 +179,6 @@ def _walk_no_nested_scopes(nodes: list[ast.stmt]) -> Iterator[ast.AST]:
         for child in ast.iter_child_nodes(node):
             if not isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef):
                 stack.append(child)
-
-
-# Fields holding nodes without children: the expression context and operators (``Load()``,
-# ``Add()``). Plain values (identifiers, constants) are passed over by type in the walk.
-_LEAF_FIELDS = frozenset({"ctx", "op", "ops"})
-_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
-
-
-def _walk_bodies(stmts: list[ast.stmt]) -> Iterator[ast.AST]:
-    """``ast.walk`` over each statement in turn, in the same order, skipping leaf-only fields.
-
-    It yields every node ``ast.walk`` would except context and operator nodes (which have no
-    children), so callers looking for names and calls see exactly what ``ast.walk`` shows,
-    several times faster (bodies of conftests and helper modules are walked for FG009).
-    """
-    queue: deque[ast.AST] = deque()
-    for stmt in stmts:
-        queue.append(stmt)
-        while queue:
-            node = queue.popleft()
-            yield node
-            cls = type(node)
-            fields = _CHILD_FIELDS.get(cls)
-            if fields is None:
-                fields = _CHILD_FIELDS[cls] = tuple(f for f in cls._fields if f not in _LEAF_FIELDS)
-            for name in fields:
-                value = getattr(node, name, None)
-                if type(value) is list:
-                    queue.extend(item for item in value if isinstance(item, ast.AST))
-                elif isinstance(value, ast.AST):
-                    queue.append(value)
 
 
 def _str_list(node: ast.expr | None) -> tuple[str, ...] | None:
@@ -988,7 +956,7 @@ class _Extractor:
         if self.track_uses and len(self.class_stack) <= 1:
             qualname = ".".join([*self.class_stack, node.name])
             uses = self.func_uses.setdefault(qualname, set())
-        for sub in _walk_bodies(node.body):
+        for sub in reads.walk_bodies(node.body):
             if uses is not None and type(sub) is ast.Name:
                 uses.add(sub.id)
             elif (
@@ -1416,17 +1384,20 @@ def _note_redefinitions(body: list[Binding]) -> list[Binding]:
     name it rebinds (pytest collects the module's or class's attributes, so only the last
     binding of a name exists). A later def rebinds an earlier one for sure when its guards are a
     prefix of the earlier's (it runs whenever the earlier did); others are alternatives."""
-    fixtures = [i for i, b in enumerate(body) if b.kind == "def" and b.func is not None and b.func.fixture]
-    if len(fixtures) < 2 or len({body[i].name for i in fixtures}) == len(fixtures):
+    by_name: dict[str, list[int]] = {}
+    for i, b in enumerate(body):
+        if b.kind == "def" and b.func is not None and b.func.fixture:
+            by_name.setdefault(b.name, []).append(i)
+    if all(len(same) == 1 for same in by_name.values()):
         return body
     killer: dict[int, int] = {}
-    for n, i in enumerate(fixtures):
-        earlier = body[i]
-        for j in fixtures[n + 1 :]:
-            later = body[j]
-            if later.name == earlier.name and earlier.guards[: len(later.guards)] == later.guards:
-                killer[i] = j
-                break
+    for same in by_name.values():  # only defs of one name can rebind each other
+        for n, i in enumerate(same):
+            guards = body[i].guards
+            for j in same[n + 1 :]:
+                if guards[: len(body[j].guards)] == body[j].guards:
+                    killer[i] = j
+                    break
     dead: dict[int, list[tuple[int, str]]] = {}
     for i in sorted(killer):
         j = killer[i]
