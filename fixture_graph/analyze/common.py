@@ -31,6 +31,14 @@ def impact_text(ctx: Context, fixture_id: str) -> str:
     return f"{fixture.name} [{fixture.impact}]" if fixture.impact else fixture.name
 
 
+def overridden(ctx: Context, fixture: FixtureDef) -> FixtureDef | None:
+    """The definition ``fixture`` overrides where it is defined (the next one out of the same
+    name visible from its holder), or None."""
+    visible = ctx.visible(fixture)
+    position = visible.index(fixture) if fixture in visible else 0
+    return visible[position - 1] if position > 0 else None
+
+
 def identical_copy(fixture: FixtureDef, outer: FixtureDef) -> bool:
     """True when ``fixture`` overrides ``outer`` with the same code (FG015 reports it, FG007 not).
 

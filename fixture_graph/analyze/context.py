@@ -183,7 +183,8 @@ class Context:
         return out
 
     @cached_property
-    def _resolved(self) -> dict[str, ResolvedTest]:
+    def resolved(self) -> dict[str, ResolvedTest]:
+        """Resolved tests by node id."""
         return {t.nodeid: t for t in self.resolution.tests}
 
     def requests_from(self, node: str) -> list[tuple[str, bool]]:
@@ -193,7 +194,7 @@ class Context:
         found = self._fixture_requests.get(node)
         if found is not None:
             return found
-        test = self._resolved.get(node)
+        test = self.resolved.get(node)
         if test is None:
             return []
         pairs = {(target, False) for target, _ in test.from_test}

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from pathlib import PurePosixPath
 
-from fixture_graph.analyze.common import identical_copy, loc
+from fixture_graph.analyze.common import identical_copy, loc, overridden
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Location, Severity
 from fixture_graph.analyze.registry import rule
@@ -63,10 +63,10 @@ def requested_but_never_read(ctx: Context) -> Iterator[Finding]:
     pytest (a fixture can only depend on another's side effect by requesting it: pytest
     ignores marks on fixtures), so it is reported only when the fixture it gets does nothing.
     """
-    resolved = {t.nodeid: t for t in ctx.resolution.tests}
+    resolved = ctx.resolved
     by_function: dict[tuple[str, int], list[TestItem]] = defaultdict(list)
     for item in ctx.scan.tests:
-        if item.unread and not item.is_unittest and not item.unread_decorators:
+        if item.unread and not item.unread_decorators:  # a unittest method's mask is 0
             by_function[(item.file, item.line)].append(item)
     for (file, line), items in sorted(by_function.items()):
         items.sort(key=lambda i: i.nodeid)
@@ -188,11 +188,8 @@ def duplicate_fixture(ctx: Context) -> Iterator[Finding]:
     for fixture in sorted(users, key=lambda f: f.id):
         if not fixture.shape_hash or fixture.conditional or shapes[(fixture.name, fixture.shape_hash)] < 2:
             continue
-        visible = ctx.visible(fixture)
-        if fixture not in visible or visible.index(fixture) == 0:
-            continue
-        outer = visible[visible.index(fixture) - 1]
-        if not identical_copy(fixture, outer):
+        outer = overridden(ctx, fixture)
+        if outer is None or not identical_copy(fixture, outer):
             continue
         overriding.add(fixture.id)
         shared = ""

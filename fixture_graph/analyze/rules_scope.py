@@ -279,7 +279,7 @@ def autouse_with_params(ctx: Context) -> Iterator[Finding]:
     A test that asks for a parametrized fixture itself (an argument, a ``usefixtures`` mark)
     would run once per param anyway: the autouse fixture adds nothing to it.
     """
-    resolved = {t.nodeid: t for t in ctx.resolution.tests}
+    resolved = ctx.resolved
     for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
         if not fixture.autouse or not ctx.is_user(fixture):
             continue

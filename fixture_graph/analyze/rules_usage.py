@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import PurePosixPath
 
 from fixture_graph.analyze.certainty import Certainty, Doubt
-from fixture_graph.analyze.common import chain_text, identical_copy, loc, weight_text
+from fixture_graph.analyze.common import chain_text, identical_copy, loc, overridden, weight_text
 from fixture_graph.analyze.context import Context
 from fixture_graph.analyze.findings import Finding, Severity
 from fixture_graph.analyze.registry import rule
@@ -267,13 +267,9 @@ def shadowed_fixture(ctx: Context) -> Iterator[Finding]:
     for fixture in sorted(ctx.scan.fixtures, key=lambda f: f.id):
         if not ctx.is_user(fixture):
             continue
-        visible = ctx.visible(fixture)
-        if fixture not in visible:
+        outer = overridden(ctx, fixture)
+        if outer is None:
             continue
-        position = visible.index(fixture)
-        if position == 0:
-            continue
-        outer = visible[position - 1]
         if identical_copy(fixture, outer):
             continue  # FG015 duplicate-fixture says to delete the copy
         extends = fixture.name in fixture.argnames
