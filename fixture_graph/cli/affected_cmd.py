@@ -10,15 +10,20 @@ from typing import Any
 
 import click
 
-from fixture_graph.cli.common import SCAN_OPTIONS, ExitCode, apply_options, build_configs, user_errors
+from fixture_graph.cli.common import (
+    PATH_OPTION,
+    SCAN_OPTIONS,
+    ExitCode,
+    apply_options,
+    build_configs,
+    user_errors,
+)
 from fixture_graph.cli.help import CONTEXT_SETTINGS, GroupedCommand
 
 
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("base")
-@click.option(
-    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
-)
+@PATH_OPTION
 @click.option(
     "--format",
     "fmt",

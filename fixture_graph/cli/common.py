@@ -201,6 +201,12 @@ SCAN_OPTIONS: list[Callable[[F], F]] = [
     click.option("--debug", is_flag=True, help="Show tracebacks."),
 ]
 
+# The files and directories a command scans, for the commands whose arguments are something
+# else (a revision, a test, a fixture, a conftest).
+PATH_OPTION: Callable[[F], F] = click.option(
+    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
+)
+
 GATE_OPTIONS: list[Callable[[F], F]] = [
     click.option(
         "--fail-on",

@@ -14,6 +14,7 @@ import click
 
 from fixture_graph.cli.common import (
     GATE_OPTIONS,
+    PATH_OPTION,
     SCAN_OPTIONS,
     Configs,
     ExitCode,
@@ -45,9 +46,7 @@ def both_reports(configs: Configs, base: str, head: str | None) -> tuple[Any, An
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("base")
 @click.argument("head", required=False)
-@click.option(
-    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
-)
+@PATH_OPTION
 @click.option(
     "--format",
     "fmt",

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from fixture_graph.cli.common import (
+    PATH_OPTION,
     SCAN_OPTIONS,
     ExitCode,
     UserError,
@@ -22,9 +23,7 @@ from fixture_graph.cli.help import CONTEXT_SETTINGS, GroupedCommand
 
 @click.command("plan-split", cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("conftest", type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
-)
+@PATH_OPTION
 @click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True)
 @click.option(
     "--measurements",

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from fixture_graph.cli.common import (
+    PATH_OPTION,
     SCAN_OPTIONS,
     ExitCode,
     UserError,
@@ -35,9 +36,7 @@ if TYPE_CHECKING:
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("test")
 @click.argument("fixture")
-@click.option(
-    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
-)
+@PATH_OPTION
 @apply_options(SCAN_OPTIONS)
 def why(test: str, fixture: str, paths: tuple[Path, ...], **opts: Any) -> None:
     """Every route by which TEST gets FIXTURE, with file:line for each request.
@@ -67,9 +66,7 @@ def why(test: str, fixture: str, paths: tuple[Path, ...], **opts: Any) -> None:
 
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("test")
-@click.option(
-    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
-)
+@PATH_OPTION
 @apply_options(SCAN_OPTIONS)
 def tree(test: str, paths: tuple[Path, ...], **opts: Any) -> None:
     """The closure of TEST as a tree: each request under the fixture that makes it, with scope,
@@ -89,9 +86,7 @@ def tree(test: str, paths: tuple[Path, ...], **opts: Any) -> None:
 
 @click.command(cls=GroupedCommand, context_settings=CONTEXT_SETTINGS)
 @click.argument("fixture")
-@click.option(
-    "--path", "paths", multiple=True, type=click.Path(path_type=Path), help="Paths to scan (repeatable)."
-)
+@PATH_OPTION
 @click.option(
     "--deselect",
     is_flag=True,
@@ -107,14 +102,11 @@ def uses(fixture: str, paths: tuple[Path, ...], deselect: bool, fmt: str, **opts
     the rootdir. Exit 1 (printing nothing) when no test gets it, 2 when it is not in the scan.
     """
     with user_errors(bool(opts.get("debug"))):
-        from fixture_graph.cli.scan_cmd import make_report
         from fixture_graph.questions.lookup import NotFound, find_fixture
         from fixture_graph.questions.uses import deselect_clashes, tests_using
         from fixture_graph.render.questions import render_uses, render_uses_json
 
-        configs = build_configs(paths, opts)
-        require_paths(configs.paths)
-        report = make_report(configs, quiet=True, analyze=False)
+        report = _report(paths, opts)
         try:
             query = find_fixture(report.scan, fixture)
         except NotFound as exc:
@@ -143,20 +135,17 @@ def _one_test(
 ) -> tuple[Report, TestClosure, ShowPath]:
     """Scan the suite (``paths``, else what ``fixture-graph`` alone scans), and replay the test's
     closure; when the test is not in that scan, scan its file alone, as ``pytest FILE`` would."""
-    from fixture_graph.cli.scan_cmd import make_report
     from fixture_graph.questions.closure import test_closure
     from fixture_graph.questions.lookup import NotFound, find_test, split_test_argument
     from fixture_graph.render.paths import path_display
 
     file, _ = split_test_argument(test)
     require_paths((Path(file),))
-    configs = build_configs(paths, opts)
-    require_paths(configs.paths)
-    report = make_report(configs, quiet=True, analyze=False)
+    report = _report(paths, opts)
     try:
         item = find_test(report.scan, test)
     except NotFound as exc:
-        alone = make_report(build_configs((Path(file),), opts), quiet=True, analyze=False)
+        alone = _report((Path(file),), opts)
         try:
             item = find_test(alone.scan, test)
         except NotFound:
@@ -164,3 +153,12 @@ def _one_test(
         report = alone
     closure = test_closure(report.scan, report.resolution, item.nodeid)
     return report, closure, path_display(report.scan.rootdir)
+
+
+def _report(paths: tuple[Path, ...], opts: dict[str, Any]) -> Report:
+    """Scan ``paths`` (none: what ``fixture-graph`` alone scans) and resolve; no rule runs."""
+    from fixture_graph.cli.scan_cmd import make_report
+
+    configs = build_configs(paths, opts)
+    require_paths(configs.paths)
+    return make_report(configs, quiet=True, analyze=False)
