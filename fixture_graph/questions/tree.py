@@ -17,18 +17,22 @@ from fixture_graph.questions.reasons import Origin
 
 @dataclass(frozen=True, slots=True)
 class TreeRow:
-    """One line of the tree: ``name`` at ``depth`` (roots at 0) gets ``target`` (None: a direct
-    parameter or no definition). ``last`` says, for each level down to this row, whether the
-    row's branch there is the last of its siblings (it decides the drawing). ``origins`` are set
-    on roots only; ``repeated`` marks a definition expanded above; ``dynamic`` a getfixturevalue."""
+    """One line of the tree: ``name`` gets ``target`` (None: a direct parameter or no
+    definition). ``last`` says, for each level down to this row, whether the row's branch there
+    is the last of its siblings (it decides the drawing and the depth). ``origins`` are set on
+    roots only; ``repeated`` marks a definition expanded above; ``dynamic`` a getfixturevalue."""
 
-    depth: int
     name: str
     target: str | None
     last: tuple[bool, ...]
     origins: tuple[Origin, ...] = ()
     repeated: bool = False
     dynamic: bool = False
+
+    @property
+    def depth(self) -> int:
+        """The row's level (roots at 0)."""
+        return len(self.last) - 1
 
 
 def tree_rows(closure: TestClosure) -> Iterator[TreeRow]:
@@ -42,15 +46,13 @@ def tree_rows(closure: TestClosure) -> Iterator[TreeRow]:
         node, last = stack.pop()
         target = node.target
         repeated = target is not None and target in expanded
-        is_root = isinstance(node, Root)
         yield TreeRow(
-            len(last) - 1,
             node.name,
             target,
             last,
             node.origins if isinstance(node, Root) else (),
             repeated,
-            not is_root and isinstance(node, Request) and node.dynamic,
+            isinstance(node, Request) and node.dynamic,
         )
         if target is None or repeated:
             continue

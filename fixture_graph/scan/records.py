@@ -90,6 +90,11 @@ class Marks:
     # node id each ``usefixtures`` mark sits on (the test, its class or its module).
     usefixtures_at: tuple[str, ...] = ()
 
+    def where(self) -> tuple[str, ...]:
+        """The node of each ``usefixtures`` name (``""`` for those not placed yet)."""
+        placed = self.usefixtures_at
+        return placed + ("",) * (len(self.usefixtures) - len(placed))
+
     def extended(self, other: Marks) -> Marks:
         """These marks followed by ``other``'s (farther marks come later)."""
         return Marks(
@@ -106,11 +111,6 @@ class Marks:
         if len(placed) == len(self.usefixtures) and all(placed):
             return self
         return replace(self, usefixtures_at=tuple(at or node for at in self.where()))
-
-    def where(self, default: str = "") -> tuple[str, ...]:
-        """The node of each ``usefixtures`` name (``default`` for those not placed yet)."""
-        placed = self.usefixtures_at
-        return placed + (default,) * (len(self.usefixtures) - len(placed))
 
 
 @dataclass(frozen=True, slots=True)

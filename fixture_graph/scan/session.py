@@ -1103,7 +1103,7 @@ class _Scan:
         added = () if is_unittest else self._mark_fixtures(func, marks.names)
         usefixtures = (*marks.usefixtures, *added) if added else marks.usefixtures
         # Where each mark sits; "" for the names a plugin adds for one of its marks.
-        usefixtures_at = (*marks.where(), *("",) * len(added)) if usefixtures else ()
+        usefixtures_at = (*marks.usefixtures_at, *("",) * len(added))  # placed above
         direct: list[str] = []
         params: list[str] = []
         dynamic = list(func.getfixturevalue)
