@@ -152,8 +152,7 @@ def plan_split(ctx: Context, conftest: str, sources: tuple[SourceModule, ...]) -
     if ctx.measurements is not None:
         entry = next((c for c in ctx.measurements.conftests if c.path == conftest), None)
         if entry is not None:
-            mb = max(entry.peak_alloc_bytes, entry.rss_delta_bytes, 0) / (1024 * 1024)
-            measured = (round(entry.import_s, 3), round(mb, 1))
+            measured = (round(entry.import_s, 3), round(entry.megabytes, 1))
     return SplitPlan(
         conftest=conftest,
         sources=tuple(s.file for s in sources),

@@ -29,6 +29,11 @@ class MeasurementsError(ValueError):
     """A measurement file that cannot be read or does not follow the format."""
 
 
+def _megabytes(peak_alloc_bytes: int, rss_delta_bytes: int) -> float:
+    """The traced allocation peak, or the RSS growth when larger, in MB."""
+    return max(peak_alloc_bytes, rss_delta_bytes, 0) / (1024 * 1024)
+
+
 @dataclass(frozen=True, slots=True)
 class FixtureMeasurement:
     """What one fixture definition cost over a run."""
@@ -46,7 +51,7 @@ class FixtureMeasurement:
     @property
     def megabytes(self) -> float:
         """Measured memory in MB: the traced allocation peak, or the RSS growth when larger."""
-        return max(self.peak_alloc_bytes, self.rss_delta_bytes, 0) / (1024 * 1024)
+        return _megabytes(self.peak_alloc_bytes, self.rss_delta_bytes)
 
     @property
     def setup_mean_s(self) -> float:
@@ -62,6 +67,11 @@ class ModuleImportMeasurement:
     import_s: float
     peak_alloc_bytes: int
     rss_delta_bytes: int
+
+    @property
+    def megabytes(self) -> float:
+        """Measured memory in MB, as :attr:`FixtureMeasurement.megabytes`."""
+        return _megabytes(self.peak_alloc_bytes, self.rss_delta_bytes)
 
 
 @dataclass(frozen=True, slots=True)

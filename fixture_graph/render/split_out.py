@@ -27,9 +27,10 @@ def _when(module: PlannedModule) -> str:
     return "only when " + " and ".join(module.guards) if module.guards else "always loaded"
 
 
-def render_split_text(plan: SplitPlan, rootdir: str, *, show_texts: bool = False) -> str:
+def render_split_text(plan: SplitPlan, rootdir: str) -> str:
     """The plan for a person: each module with its fixtures, what it carries and when it
-    loads, the orchestrating conftest in full, and the collection-time saving."""
+    loads, the orchestrating conftest in full, and the collection-time saving (the modules'
+    texts are in the JSON)."""
     show = path_display(rootdir)
     fixtures = sum(len(m.fixtures) for m in plan.modules)
     lines = [
@@ -52,8 +53,6 @@ def render_split_text(plan: SplitPlan, rootdir: str, *, show_texts: bool = False
                 f"  every test using it is under {show(module.folder)}/: "
                 f"{show(module.folder + '/conftest.py')} could import it instead"
             )
-        if show_texts:
-            lines += ["  text:", *(f"  | {row}".rstrip() for row in module.text.splitlines())]
     lines += ["", f"{show(plan.conftest)} would become:"]
     lines += [f"  | {row}".rstrip() for row in plan.orchestrator.splitlines()]
     if plan.kept:
