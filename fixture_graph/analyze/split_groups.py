@@ -55,14 +55,7 @@ def group_fixtures(ctx: Context, members: Sequence[str], guards: dict[str, tuple
     import networkx as nx
 
     ids = sorted(members)
-    chosen = set(ids)
-    dependencies: nx.DiGraph[str] = nx.DiGraph()
-    dependencies.add_nodes_from(ids)
-    dependencies.add_edges_from(
-        (e.source, e.target)
-        for e in ctx.resolution.fixture_edges
-        if e.source in chosen and e.target in chosen
-    )
+    dependencies = ctx.graph.subgraph(ids)
     hubs = {i for i in ids if not guards[i] and len({guards[d] for d in dependencies.predecessors(i)}) >= 2}
     community = _communities(ctx, [i for i in ids if not guards[i] and i not in hubs])
     hubs.update(
@@ -128,11 +121,10 @@ def _communities(ctx: Context, ids: list[str]) -> dict[str, int]:
     """Fixture id -> community number (greedy modularity, deterministic)."""
     import networkx as nx
 
-    chosen = set(ids)
     weights: Counter[tuple[str, str]] = Counter()
-    for edge in ctx.resolution.fixture_edges:
-        if edge.source in chosen and edge.target in chosen and edge.source != edge.target:
-            weights[tuple(sorted((edge.source, edge.target)))] += 2  # type: ignore[index]
+    for source, target in ctx.graph.subgraph(ids).edges():
+        if source != target:
+            weights[min(source, target), max(source, target)] += 2
     graph: nx.Graph[str] = nx.Graph()
     graph.add_nodes_from(ids)
     graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
