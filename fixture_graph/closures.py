@@ -16,7 +16,6 @@ import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import cast
 
 from fixture_graph.model import ClosurePart, FixtureDef, ResolvedTest
 from fixture_graph.report import Report
@@ -75,20 +74,18 @@ class _Parts:
         return number
 
     def key(self, test: ResolvedTest) -> tuple[int, ...]:
-        """The numbers of ``test``'s parts."""
-        if not test.parts:  # a resolution built by hand: its closure is one part
-            return (self._number(ClosurePart(test.closure, test.closure_defs, ())),)
+        """The numbers of ``test``'s parts (a test without fixtures has none)."""
         found = self._keys.get(id(test.parts))
         if found is None:
-            by_id = self._by_id
-            known: tuple[int | None, ...] = tuple(map(by_id.get, map(id, test.parts)))
-            if None in known:
-                for part in test.parts:
-                    if id(part) not in by_id:
-                        by_id[id(part)] = self._number(part)
-                known = tuple(map(by_id.get, map(id, test.parts)))
-            found = self._keys[id(test.parts)] = cast("tuple[int, ...]", known)  # all numbered now
+            found = self._keys[id(test.parts)] = tuple(map(self._part_number, test.parts))
         return found
+
+    def _part_number(self, part: ClosurePart) -> int:
+        """The number of ``part``, looked up by identity first (parts are shared objects)."""
+        number = self._by_id.get(id(part))
+        if number is None:
+            number = self._by_id[id(part)] = self._number(part)
+        return number
 
 
 # A change before it is checked against a test's common parts: (kind, name, definition id or
