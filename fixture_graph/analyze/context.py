@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from fixture_graph.analyze.fanout import Setups
+    from fixture_graph.analyze.scope_advice import Fit
 
 USER_KINDS = frozenset({FixtureKind.CONFTEST, FixtureKind.MODULE, FixtureKind.CLASS})
 
@@ -150,6 +151,11 @@ class Context:
 
         dirs = {posixpath.dirname(module) for _, module in self.test_units.values()}
         return posixpath.commonpath(sorted(dirs)) if dirs else ""
+
+    @cached_property
+    def fit_memo(self) -> dict[str, Fit | None]:
+        """Filled by :func:`~.scope_advice.narrowest_fit` (FG005 and FG013 both ask)."""
+        return {}
 
     @cached_property
     def setups_memo(self) -> dict[str, dict[Scope, Setups]]:

@@ -137,10 +137,17 @@ def best_wider(ctx: Context, fixture: FixtureDef, limit: Scope) -> tuple[Scope, 
 def narrowest_fit(ctx: Context, fixture: FixtureDef) -> Fit | None:
     """For a session or package fixture, the narrowest scope that serves every test reaching it
     with one setup, which the fixtures requesting it and the fixtures it requests allow (None
-    when there is none)."""
+    when there is none). Memoized per definition."""
+    memo = ctx.fit_memo
+    if fixture.id not in memo:
+        memo[fixture.id] = _narrowest_fit(ctx, fixture)
+    return memo[fixture.id]
+
+
+def _narrowest_fit(ctx: Context, fixture: FixtureDef) -> Fit | None:
     if fixture.scope_is_dynamic or fixture.scope < Scope.PACKAGE:
         return None
-    tests = [ctx.items[t] for t in ctx.tests_of.get(fixture.id, ())]
+    tests = ctx.tests_of.get(fixture.id, ())
     if not tests:
         return None
     requesters = [
@@ -151,10 +158,11 @@ def narrowest_fit(ctx: Context, fixture: FixtureDef) -> Fit | None:
     floor = max((r.scope for r in requesters), default=Scope.FUNCTION)
     # what it requests bounds it too (a narrower dependency is already FG002's ScopeMismatch)
     ceiling = widest_allowed(ctx, fixture.id)
-    classes = {ctx.test_units[t.nodeid][0] for t in tests}
+    units = {ctx.test_units[nodeid] for nodeid in tests}  # (class or None, module) per test
+    classes = {klass for klass, _ in units}
     if floor <= Scope.CLASS <= ceiling and len(classes) == 1 and None not in classes:
         return Fit(Scope.CLASS, str(next(iter(classes))), len(tests))
-    modules = {ctx.test_units[t.nodeid][1] for t in tests}
+    modules = {module for _, module in units}
     if floor <= Scope.MODULE <= ceiling and len(modules) == 1:
         return Fit(Scope.MODULE, next(iter(modules)), len(tests))
     if fixture.scope is not Scope.SESSION or floor > Scope.PACKAGE or ceiling < Scope.PACKAGE:
